@@ -1,0 +1,257 @@
+/**
+ * `deno task bench`: Valkyr side by side with every reference server found, in the same run.
+ *
+ * Servers: Valkyr on Deno (and on Bun with `--runtimes deno,bun`), plus `redis-server` and
+ * `valkey-server` when on PATH (or named by REDIS_SERVER / VALKEY_SERVER).
+ *
+ * Throughput: redis-benchmark SET and GET with 50 clients at pipeline 1 and 16, `--requests` requests
+ * (default 1,000,000) over 1,000,000 random keys.
+ * Memory: `--keys` keys (default 1,000,000) with 16-byte names (`key:000000000000`) and 16-byte values,
+ * loaded through `redis-cli --pipe`; reports used_memory and RSS per key (growth over the empty server).
+ *
+ * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
+ * bench/results/.
+ *
+ * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun] [--only throughput|memory]
+ *
+ * @module
+ */
+
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { freePort, ROOT, waitReady } from "../tests/helpers/server.ts";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    requests: { type: "string", default: "1000000" },
+    keys: { type: "string", default: "1000000" },
+    runtimes: { type: "string", default: "deno" },
+    only: { type: "string" },
+    clients: { type: "string", default: "50" },
+  },
+});
+
+const REQUESTS = Number(values.requests);
+const KEYS = Number(values.keys);
+const CLIENTS = Number(values.clients);
+
+interface ServerDef {
+  name: string;
+  cmd: string;
+  args: (port: number) => string[];
+  reference: boolean;
+}
+
+function which(cmd: string): string | null {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function servers(): ServerDef[] {
+  const list: ServerDef[] = [];
+  const valkyrArgs = (port: number) => ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
+  for (const rt of values.runtimes!.split(",")) {
+    if (rt === "deno") {
+      list.push({
+        name: "valkyr-deno",
+        cmd: Deno.execPath(),
+        args: (p) => ["run", "-A", path.join(ROOT, "cli/main.ts"), ...valkyrArgs(p)],
+        reference: false,
+      });
+    } else if (rt === "bun") {
+      list.push({
+        name: "valkyr-bun",
+        cmd: path.join(ROOT, "node_modules/.bin/bun"),
+        args: (p) => [path.join(ROOT, "cli/main.ts"), ...valkyrArgs(p)],
+        reference: false,
+      });
+    } else if (rt === "binary") {
+      list.push({
+        name: "valkyr-binary",
+        cmd: path.join(ROOT, "dist/valkyr"),
+        args: valkyrArgs,
+        reference: false,
+      });
+    }
+  }
+  const refArgs = (
+    p: number,
+  ) => ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const redis = process.env.REDIS_SERVER ?? which("redis-server");
+  if (redis) list.push({ name: "redis-server", cmd: redis, args: refArgs, reference: true });
+  const valkey = process.env.VALKEY_SERVER ?? which("valkey-server");
+  if (valkey) list.push({ name: "valkey-server", cmd: valkey, args: refArgs, reference: true });
+  return list;
+}
+
+interface Running {
+  port: number;
+  child: ChildProcess;
+}
+
+async function start(def: ServerDef): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(def.cmd, def.args(port), { stdio: ["ignore", "ignore", "inherit"], cwd: ROOT });
+  await waitReady("127.0.0.1", port);
+  return { port, child };
+}
+
+async function stop(r: Running): Promise<void> {
+  if (r.child.exitCode !== null) return;
+  const done = new Promise((res) => r.child.once("exit", res));
+  r.child.kill("SIGTERM");
+  const t = setTimeout(() => r.child.kill("SIGKILL"), 5000);
+  await done;
+  clearTimeout(t);
+}
+
+function cli(port: number, ...args: string[]): string {
+  const r = spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" });
+  return r.stdout.trim();
+}
+
+function info(port: number, section: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of cli(port, "INFO", section).split(/\r?\n/)) {
+    const i = line.indexOf(":");
+    if (i > 0) m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
+/** Runs redis-benchmark for one test and returns requests per second. */
+function benchmark(port: number, test: string, pipeline: number): number {
+  const r = spawnSync("redis-benchmark", [
+    "-p",
+    String(port),
+    "-c",
+    String(CLIENTS),
+    "-n",
+    String(REQUESTS),
+    "-r",
+    "1000000",
+    "-P",
+    String(pipeline),
+    "-t",
+    test,
+    "--csv",
+  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  for (const line of r.stdout.split(/\r?\n/)) {
+    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
+    if (cols[0]?.toLowerCase() === test && cols[1] !== undefined) return Number(cols[1]);
+  }
+  throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
+}
+
+/** Loads `n` 16-byte keys with 16-byte values through redis-cli --pipe. */
+function loadKeys(port: number, n: number): void {
+  const chunk: string[] = [];
+  const value = "v".repeat(16);
+  for (let i = 0; i < n; i++) {
+    const key = `key:${String(i).padStart(12, "0")}`;
+    chunk.push(`*3\r\n$3\r\nSET\r\n$16\r\n${key}\r\n$16\r\n${value}\r\n`);
+  }
+  const r = spawnSync("redis-cli", ["-p", String(port), "--pipe"], {
+    input: chunk.join(""),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`redis-cli --pipe failed: ${r.stderr}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+interface Result {
+  server: string;
+  throughput: Record<string, number>;
+  memory?: { usedPerKey: number; rssPerKey: number; keys: number };
+}
+
+const results: Result[] = [];
+const doThroughput = values.only === undefined || values.only === "throughput";
+const doMemory = values.only === undefined || values.only === "memory";
+
+for (const def of servers()) {
+  console.error(`# ${def.name}`);
+  const res: Result = { server: def.name, throughput: {} };
+  if (doThroughput) {
+    const r = await start(def);
+    try {
+      for (const pipeline of [1, 16]) {
+        for (const test of ["set", "get"]) {
+          const rps = benchmark(r.port, test, pipeline);
+          res.throughput[`${test.toUpperCase()} P${pipeline}`] = rps;
+          console.error(`  ${test.toUpperCase()} pipeline ${pipeline}: ${rps.toFixed(0)} req/s`);
+        }
+      }
+    } finally {
+      await stop(r);
+    }
+  }
+  if (doMemory) {
+    const r = await start(def);
+    try {
+      await sleep(300);
+      const before = info(r.port, "memory");
+      loadKeys(r.port, KEYS);
+      await sleep(1500);
+      const keys = Number(cli(r.port, "DBSIZE"));
+      const after = info(r.port, "memory");
+      const used = Number(after.get("used_memory")) - Number(before.get("used_memory"));
+      const rss = Number(after.get("used_memory_rss")) - Number(before.get("used_memory_rss"));
+      res.memory = { usedPerKey: used / keys, rssPerKey: rss / keys, keys };
+      console.error(
+        `  memory: ${keys} keys, ${(used / keys).toFixed(1)} used B/key, ${
+          (rss / keys).toFixed(1)
+        } RSS B/key`,
+      );
+    } finally {
+      await stop(r);
+    }
+  }
+  results.push(res);
+}
+
+// Table with ratios against the first reference server (redis-server when present).
+const ref = results.find((r) => servers().find((s) => s.name === r.server)?.reference);
+const rows: string[][] = [["server", "metric", "value", ref ? `ratio vs ${ref.server}` : "ratio"]];
+for (const r of results) {
+  for (const [metric, v] of Object.entries(r.throughput)) {
+    const rv = ref?.throughput[metric];
+    rows.push([r.server, `${metric} req/s`, v.toFixed(0), rv ? (v / rv).toFixed(2) : "-"]);
+  }
+  if (r.memory) {
+    const rm = ref?.memory;
+    rows.push([
+      r.server,
+      "used B/key",
+      r.memory.usedPerKey.toFixed(1),
+      rm ? (r.memory.usedPerKey / rm.usedPerKey).toFixed(2) : "-",
+    ]);
+    rows.push([
+      r.server,
+      "RSS B/key",
+      r.memory.rssPerKey.toFixed(1),
+      rm ? (r.memory.rssPerKey / rm.rssPerKey).toFixed(2) : "-",
+    ]);
+  }
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const dir = path.join(ROOT, "bench", "results");
+mkdirSync(dir, { recursive: true });
+const meta = { date: new Date().toISOString(), requests: REQUESTS, keys: KEYS, clients: CLIENTS };
+writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify({ ...meta, results }, null, 2));
+writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ ...meta, results }, null, 2));
+const { chartSvg } = await import("./chart.ts");
+writeFileSync(path.join(dir, "latest.svg"), await chartSvg(results));
+console.log(`\nresults: bench/results/latest.json, bench/results/latest.svg`);

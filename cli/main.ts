@@ -1,0 +1,71 @@
+/**
+ * `valkyr [/path/to/valkyr.conf] [--port 6379] [--name value ...]`: the valkey-server-like entry point.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { parseCommandLine } from "../core/config/command_line.ts";
+import { ConfigError } from "../core/config/config.ts";
+import { readTextFile } from "../core/runtime/files.ts";
+import { startServer } from "../mod.ts";
+import { runtimeVersion } from "../core/net/mod.ts";
+import { VALKEY_VERSION, VALKYR_VERSION } from "../core/server/version.ts";
+
+const USAGE = `Usage: valkyr [/path/to/valkyr.conf] [options] [-]
+       valkyr - (read config from stdin)
+       valkyr -v or --version
+       valkyr -h or --help
+
+Examples:
+       valkyr (run the server with default config)
+       valkyr /etc/valkyr/6379.conf
+       valkyr --port 7777
+       valkyr --port 7777 --replicaof 127.0.0.1 8888
+       valkyr /etc/myvalkyr.conf --loglevel verbose -
+       valkyr /etc/myvalkyr.conf --loglevel verbose
+
+Any configuration directive of valkey.conf that Valkyr supports can be given as --name value.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const cl = parseCommandLine(argv);
+  if (cl.version) {
+    console.log(
+      `Valkyr server v=${VALKYR_VERSION} (Valkey ${VALKEY_VERSION} compatible) runtime=${runtimeVersion()} bits=64`,
+    );
+    return 0;
+  }
+  if (cl.help) {
+    console.error(USAGE);
+    return 1;
+  }
+  let text = "";
+  try {
+    if (cl.configFile !== undefined) text = cl.configFile === "-" ? "" : readTextFile(cl.configFile);
+  } catch (e) {
+    console.error(`Fatal error, can't open config file '${cl.configFile}': ${(e as Error).message}`);
+    return 1;
+  }
+  let stdinText = "";
+  if (cl.stdin) stdinText = await new Response(process.stdin as unknown as ReadableStream).text();
+  try {
+    const s = await startServer({
+      configText: `${text}\n${stdinText}\n${cl.text}`,
+      ...(cl.configFile !== undefined && cl.configFile !== "-" ? { configFile: cl.configFile } : {}),
+      handleSignals: true,
+      onShutdown: (code) => process.exit(code),
+    });
+    await s.stopped;
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    console.error((e as Error).message);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

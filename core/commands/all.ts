@@ -1,0 +1,17 @@
+/**
+ * Every core command family, in one list for the server to register. Modules register theirs through the
+ * module API, not here.
+ *
+ * @module
+ */
+
+import type { CommandSpec } from "./spec.ts";
+import { stringCommands } from "./string/mod.ts";
+import { bitmapCommands } from "./bitmap/mod.ts";
+import { genericCommands } from "./generic/mod.ts";
+import { connectionCommands } from "./connection/mod.ts";
+import { serverCommands } from "./server/mod.ts";
+
+export function coreCommands(): CommandSpec[] {
+  return [...stringCommands, ...bitmapCommands, ...genericCommands, ...connectionCommands, ...serverCommands];
+}

@@ -1,0 +1,59 @@
+/**
+ * What a handler sees of one command execution: the server, the calling client, its database, the words,
+ * the reply writer, and the side-effect hooks every write goes through (dirty counter, modified-key signal,
+ * keyspace events).
+ *
+ * @module
+ */
+
+import type { Db } from "../keyspace/db.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** Keyspace event classes, as the letters of `notify-keyspace-events`. */
+export type EventClass = "g" | "$" | "l" | "s" | "h" | "z" | "x" | "e" | "t" | "m" | "d" | "n";
+
+export class CommandCall {
+  server!: Server;
+  client!: Client;
+  argv: Uint8Array[] = [];
+  spec!: CommandSpec;
+  /** Full name (`config|get` for a subcommand), as COMMAND and errors print it. */
+  fullName = "";
+  /** Unix ms, fixed for the whole command (Valkey's cached `mstime`), so expiry is consistent. */
+  now = 0;
+  /** Set when the handler replied an error. */
+  failed = false;
+
+  get reply(): ReplyWriter {
+    return this.client.writer;
+  }
+
+  get db(): Db {
+    return this.server.dbs[this.client.db]!;
+  }
+
+  /** Replies an error and counts it (errorstats, failed_calls). */
+  error(msg: string): void {
+    this.failed = true;
+    this.server.stats.countError(msg);
+    this.client.writer.error(msg);
+  }
+
+  /** Counts changes since the last save (`rdb_changes_since_last_save`). */
+  dirty(n = 1): void {
+    this.server.dirty += n;
+  }
+
+  /** A key's value changed: WATCH, client tracking and modules learn of it (Valkey's signalModifiedKey). */
+  keyModified(db: Db, key: Uint8Array): void {
+    this.server.keyModified(db, key);
+  }
+
+  /** Emits a keyspace event (Valkey's notifyKeyspaceEvent). */
+  notify(cls: EventClass, event: string, key: Uint8Array, dbId: number): void {
+    this.server.notifyKeyspaceEvent(cls, event, key, dbId);
+  }
+}

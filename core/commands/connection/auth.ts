@@ -1,0 +1,115 @@
+/**
+ * AUTH, and the authentication step HELLO shares with it.
+ *
+ * Until the ACL subsystem exists, the only user is `default`: it needs no password while `requirepass` is
+ * empty (then any password authenticates it, as Valkey's `nopass` does) and accepts exactly the
+ * `requirepass` bytes otherwise. Any other user name fails with WRONGPASS. The ACL subsystem replaces the
+ * directory through {@link connectionHooks}`(server).users`.
+ *
+ * @module
+ */
+
+import type { Client } from "../../server/client.ts";
+import type { Server } from "../../server/server.ts";
+import type { CommandCall } from "../call.ts";
+import { ERR_WRONGPASS } from "../errors.ts";
+import type { CommandSpec } from "../spec.ts";
+import { connectionHooks, type UserDirectory } from "./hooks.ts";
+import { ERR_AUTH_NO_PASSWORD } from "./errors.ts";
+
+const encoder = new TextEncoder();
+const DEFAULT_USER = encoder.encode("default");
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  // Every byte is compared whatever the outcome, so the time taken does not reveal where they differ.
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** The `requirepass` value as bytes ("" when unset: the default user is then `nopass`). */
+function requirepass(server: Server): Uint8Array {
+  return encoder.encode(server.config.getStr("requirepass"));
+}
+
+/** The user directory for a server whose only user is `default` governed by `requirepass`. */
+export function defaultUserDirectory(server: Server): UserDirectory {
+  return {
+    exists: (name) => sameBytes(name, DEFAULT_USER),
+    check(name, password) {
+      if (!sameBytes(name, DEFAULT_USER)) return false;
+      const pw = requirepass(server);
+      return pw.length === 0 || sameBytes(password, pw);
+    },
+    defaultIsNopass: () => requirepass(server).length === 0,
+  };
+}
+
+/** The server's user directory: the ACL subsystem's when installed, else the `requirepass` one. */
+export function userDirectory(server: Server): UserDirectory {
+  return connectionHooks(server).users ?? defaultUserDirectory(server);
+}
+
+/** Latin-1 text of a byte string (one char per byte), so binary user names survive a round trip. */
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/**
+ * Checks a user/password pair; on success the client becomes that user, authenticated. On failure nothing
+ * about the client changes (a client authenticated before stays so) and the failure hooks run.
+ */
+export function authenticate(
+  server: Server,
+  client: Client,
+  username: Uint8Array,
+  password: Uint8Array,
+): boolean {
+  if (userDirectory(server).check(username, password)) {
+    client.user = latin1(username);
+    client.setAuthenticated(true);
+    return true;
+  }
+  for (const fn of connectionHooks(server).authFailed) fn(client, username);
+  return false;
+}
+
+function authCommand(call: CommandCall): void {
+  const argv = call.argv;
+  let username: Uint8Array;
+  let password: Uint8Array;
+  if (argv.length === 2) {
+    // The old one-argument form fails loudly when no password is configured (a likely misconfiguration).
+    if (userDirectory(call.server).defaultIsNopass()) return call.error(ERR_AUTH_NO_PASSWORD);
+    username = DEFAULT_USER;
+    password = argv[1]!;
+  } else {
+    username = argv[1]!;
+    password = argv[2]!;
+  }
+  if (authenticate(call.server, call.client, username, password)) call.reply.ok();
+  else call.error(ERR_WRONGPASS);
+}
+
+export const authSpec: CommandSpec = {
+  name: "auth",
+  summary: "Authenticates the connection.",
+  since: "1.0.0",
+  group: "connection",
+  complexity: "O(N) where N is the number of passwords defined for the user",
+  arity: -2,
+  flags: ["NOSCRIPT", "LOADING", "STALE", "FAST", "NO_AUTH", "SENTINEL", "ALLOW_BUSY"],
+  aclCategories: ["connection"],
+  history: [["6.0.0", "Added ACL style (username and password)."]],
+  arguments: [
+    { name: "username", type: "string", optional: true, since: "6.0.0" },
+    { name: "password", type: "string" },
+  ],
+  replySchema: { const: "OK" },
+  // Only AUTH <password> and AUTH <username> <password> exist; more words are a syntax error, which the
+  // generic parser reports before the handler runs.
+  handler: (call) => authCommand(call),
+};

@@ -1,0 +1,92 @@
+/**
+ * One connected client: its connection, request parser, reply writer and the per-client state Valkey keeps
+ * (selected db, name, protocol, auth, reply mode, counters CLIENT LIST prints).
+ *
+ * @module
+ */
+
+import type { Connection } from "../net/types.ts";
+import { RequestParser } from "../resp/parser.ts";
+import { ReplyWriter } from "../resp/writer.ts";
+import { CommandCall } from "../commands/call.ts";
+
+export class Client {
+  readonly writer = new ReplyWriter();
+  readonly parser: RequestParser;
+  /** The reusable call object the dispatcher fills for each command. */
+  readonly call = new CommandCall();
+  db = 0;
+  name = "";
+  libName = "";
+  libVer = "";
+  user = "default";
+  authenticated: boolean;
+  resp: 2 | 3 = 2;
+  /** CLIENT REPLY OFF: replies are dropped. */
+  replyOff = false;
+  /** CLIENT REPLY SKIP was just executed: the next command's reply is dropped. */
+  skipNext = false;
+  /** The reply of the command being executed is dropped (the one after CLIENT REPLY SKIP). */
+  skipThis = false;
+  /** Waiting in a blocking command: no more input is processed until it is served or times out. */
+  blocked = false;
+  noEvict = false;
+  noTouch = false;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = "NULL";
+  totalCommands = 0;
+  netIn = 0;
+  netOut = 0;
+  /** Set when the client must be closed after its pending replies are written (QUIT, errors, KILL). */
+  closeAfterReply = false;
+  /** Set once the connection is gone or being torn down; no more input is processed. */
+  closed = false;
+  /** Reading paused because the output queue is too large (backpressure). */
+  readPaused = false;
+  /** First time the output exceeded the soft limit (ms), for client-output-buffer-limit soft seconds. */
+  softLimitSince = 0;
+  /** Client flags CLIENT LIST prints that other subsystems set (e.g. 'b' blocked, 'x' multi). */
+  readonly flags = new Set<string>();
+
+  constructor(
+    readonly id: number,
+    readonly conn: Connection,
+    maxBulkLen: number,
+    requireAuth: boolean,
+    now: number,
+  ) {
+    this.parser = new RequestParser({ maxBulkLen });
+    this.authenticated = !requireAuth;
+    this.parser.authenticated = this.authenticated;
+    this.createdAt = now;
+    this.lastInteraction = now;
+  }
+
+  /** `ip:port` (or the unix socket path), as Valkey prints `addr`. */
+  get addr(): string {
+    const c = this.conn;
+    if (c.unix) return `${c.remoteAddress}:0`;
+    return c.remoteAddress.includes(":")
+      ? `${c.remoteAddress}:${c.remotePort}`
+      : `${c.remoteAddress}:${c.remotePort}`;
+  }
+
+  get laddr(): string {
+    const c = this.conn;
+    if (c.unix) return `${c.localAddress}:0`;
+    return c.localAddress.includes(":")
+      ? `[${c.localAddress}]:${c.localPort}`
+      : `${c.localAddress}:${c.localPort}`;
+  }
+
+  /** Bytes waiting to be sent: the writer's pending bytes plus what the socket has queued. */
+  get outputBytes(): number {
+    return this.writer.length + this.conn.pendingBytes;
+  }
+
+  setAuthenticated(v: boolean): void {
+    this.authenticated = v;
+    this.parser.authenticated = v;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Starting and stopping a server in-process (what `mod.ts` exports and the CLI uses).
+ *
+ * @module
+ */
+
+import { Config } from "../config/config.ts";
+import { coreCommands } from "../commands/all.ts";
+import { trackServer } from "../commands/server/mod.ts";
+import { installClientPause } from "../commands/connection/mod.ts";
+import { Server } from "./server.ts";
+import type { Logger } from "./log.ts";
+
+export interface StartOptions {
+  /** TCP port; 0 picks a free one. Default 6379. */
+  port?: number;
+  /** Addresses to bind. Default ["127.0.0.1", "-::1"] as Valkey's default `bind`. */
+  bind?: string[];
+  /** Config directives by name (`{ "maxmemory": "100mb" }`), applied after `configText`. */
+  config?: Record<string, string>;
+  /** Config file text (Valkey's syntax). */
+  configText?: string;
+  /** The config file's path, for CONFIG REWRITE and log lines. */
+  configFile?: string;
+  logger?: Logger;
+  /** Install SIGINT/SIGTERM handlers that shut down cleanly (the CLI does). */
+  handleSignals?: boolean;
+  onShutdown?: (code: number) => void;
+}
+
+export interface EmbeddedServer {
+  readonly host: string;
+  readonly port: number;
+  readonly server: Server;
+  stop(): Promise<void>;
+  /** Resolves when the server stopped (SHUTDOWN, a signal, or stop()). */
+  readonly stopped: Promise<void>;
+}
+
+function quote(v: string): string {
+  return `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
+/** Builds the config (file text, then options), starts listening, resolves when ready. */
+export async function startServer(options: StartOptions = {}): Promise<EmbeddedServer> {
+  const config = new Config();
+  if (options.configText !== undefined) config.loadText(options.configText, options.configFile ?? "(config)");
+  if (options.configFile !== undefined) config.configFile = options.configFile;
+  const lines: string[] = [];
+  if (options.port !== undefined) lines.push(`port ${options.port}`);
+  if (options.bind !== undefined) lines.push(`bind ${options.bind.map(quote).join(" ")}`);
+  for (const [k, v] of Object.entries(options.config ?? {})) lines.push(`${k} ${v === "" ? '""' : quote(v)}`);
+  if (lines.length > 0) config.loadText(lines.join("\n"), "(options)");
+  const server = new Server({
+    config,
+    commands: coreCommands(),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
+  });
+  trackServer(server);
+  installClientPause(server);
+  await server.start();
+  if (options.handleSignals) server.handleSignals();
+  const host = server.listeners[0]?.host ?? "127.0.0.1";
+  return {
+    host,
+    port: server.port,
+    server,
+    stop: () => server.stop(),
+    stopped: server.stopped,
+  };
+}

@@ -1,0 +1,544 @@
+/**
+ * The server: listeners, clients, databases, the command table, the cron, and the input/output loop that
+ * walks one request net → resp → dispatch → handler → keyspace → writer → net.
+ *
+ * Input loop: a chunk is fed to the client's parser and every complete request in it is executed before
+ * the replies are written in one go (pipelines cost one write). Output: a client whose queued output passes
+ * `client-output-buffer-limit` (hard, or soft for longer than its seconds) is closed as Valkey does; below
+ * that, a client that does not read its replies stops being read from once OUTPUT_PAUSE bytes are queued, so
+ * memory stays bounded, and is resumed when the socket drains.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { Config } from "../config/config.ts";
+import { Db } from "../keyspace/db.ts";
+import { defaultAdapter, runtimeName } from "../net/mod.ts";
+import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
+import { ProtocolError } from "../resp/parser.ts";
+import { CommandTable } from "../commands/registry.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import { type CommandGate, dispatch } from "../commands/dispatch.ts";
+import type { CommandCall, EventClass } from "../commands/call.ts";
+import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
+import { Client } from "./client.ts";
+import { Logger, type LogLevel } from "./log.ts";
+import { Stats } from "./stats.ts";
+import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
+
+/** Queued output above which a client is no longer read from until its socket drains. */
+const OUTPUT_PAUSE = 8 * 1024 * 1024;
+
+const PROTECTED_MODE_DENIED = "-DENIED Running in protected mode because protected mode is enabled and no " +
+  "password is set for the default user. In this mode connections are only accepted from the loopback " +
+  "interface. If you want to connect from external computers, you may adopt one of the following solutions: " +
+  "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback " +
+  "interface by connecting from the same host the server is running, however MAKE SURE it's not publicly " +
+  "accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively " +
+  "you can just disable the protected mode by editing the configuration file, and setting the protected mode " +
+  "option to 'no', and then restarting the server. 3) If you started the server manually just for testing, " +
+  "restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default " +
+  "user. NOTE: You only need to do one of the above things in order for the server to start accepting " +
+  "connections from the outside.\r\n";
+
+export class Clock {
+  current = Date.now();
+  now(): number {
+    return (this.current = Date.now());
+  }
+}
+
+export interface ServerOptions {
+  config?: Config;
+  adapter?: NetAdapter;
+  logger?: Logger;
+  /** Registers commands (core and first-party) before the server listens. */
+  commands?: CommandSpec[];
+  /** Called when SHUTDOWN or a signal finished shutting down (the CLI exits the process there). */
+  onShutdown?: (code: number) => void;
+}
+
+export type KeyModifiedListener = (db: Db, key: Uint8Array) => void;
+export type KeyspaceEventListener = (cls: EventClass, event: string, key: Uint8Array, dbId: number) => void;
+
+export class Server {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly adapter: NetAdapter;
+  readonly commands = new CommandTable();
+  readonly stats = new Stats();
+  readonly clock = new Clock();
+  dbs: Db[] = [];
+  readonly clients = new Map<number, Client>();
+  readonly gates: CommandGate[] = [];
+  readonly keyModifiedListeners: KeyModifiedListener[] = [];
+  readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
+  /** Hooks run after every executed command (observability: COMMANDLOG, latency, MONITOR...). */
+  readonly afterCommandHooks: ((call: CommandCall, usec: number) => void)[] = [];
+  readonly startTime = Date.now();
+  readonly runId: string;
+  dirty = 0;
+  /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expire cycle runs only while this is true. */
+  activeExpireEnabled = true;
+  lastSave = Math.floor(Date.now() / 1000);
+  listeners: Listener[] = [];
+  port = 0;
+  #nextClientId = 1;
+  #cron: ReturnType<typeof setInterval> | undefined;
+  #cronLoops = 0;
+  #shuttingDown = false;
+  #onShutdown: ((code: number) => void) | undefined;
+  #stopped: Promise<void>;
+  #resolveStopped!: () => void;
+  #signalHandlers: [string, () => void][] = [];
+
+  constructor(options: ServerOptions = {}) {
+    this.config = options.config ?? new Config();
+    this.logger = options.logger ?? new Logger();
+    this.adapter = options.adapter ?? defaultAdapter();
+    this.#onShutdown = options.onShutdown;
+    this.runId = randomHex(40);
+    for (const spec of options.commands ?? []) this.commands.register(spec);
+    this.#stopped = new Promise((r) => (this.#resolveStopped = r));
+  }
+
+  /** Resolves when the server has stopped (SHUTDOWN, a signal, or stop()). */
+  get stopped(): Promise<void> {
+    return this.#stopped;
+  }
+
+  get uptimeSeconds(): number {
+    return Math.floor((Date.now() - this.startTime) / 1000);
+  }
+
+  #applyLogConfig(): void {
+    this.logger.level = this.config.getEnum("loglevel") as LogLevel;
+    this.logger.file = this.config.getStr("logfile");
+  }
+
+  /** Creates the databases, binds the listeners and starts the cron. */
+  async start(): Promise<void> {
+    this.#applyLogConfig();
+    this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
+    this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
+    const n = this.config.getInt("databases");
+    for (let i = 0; i < n; i++) this.#newDb(i);
+    const log = this.logger;
+    log.notice("oO0OoO0OoO0Oo Valkyr is starting oO0OoO0OoO0Oo");
+    log.notice(
+      `Valkyr version=${VALKYR_VERSION} (Valkey ${VALKEY_VERSION} compatible), runtime=${runtimeName()}, ` +
+        `bits=64, pid=${process.pid}, just started`,
+    );
+    log.notice(
+      this.config.configFile === undefined
+        ? "Warning: no config file specified, using the default config. In order to specify a config file use valkyr /path/to/valkyr.conf"
+        : "Configuration loaded",
+    );
+    const port = this.config.getInt("port");
+    const keepAlive = this.config.getInt("tcp-keepalive");
+    const backlog = this.config.getInt("tcp-backlog");
+    if (port !== 0) {
+      for (const host of this.config.getBind()) {
+        const bare = host.startsWith("-") ? host.slice(1) : host;
+        // Valkey's wildcards: `*` is every IPv4 address, `::*` every IPv6 one.
+        const addr = bare === "*" ? "0.0.0.0" : bare === "::*" ? "::" : bare;
+        try {
+          const l = await this.adapter.listen(
+            { host: addr, port, backlog, keepAlive },
+            (c) => this.#accept(c),
+          );
+          this.listeners.push(l);
+          this.port = l.port;
+        } catch (e) {
+          // A bind address prefixed with '-' is optional (Valkey: skip it when unavailable).
+          if (host.startsWith("-")) continue;
+          const msg = e instanceof Error ? e.message : String(e);
+          log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${msg}`);
+          await this.#closeListeners();
+          throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+        }
+      }
+    }
+    const unixPath = this.config.getStr("unixsocket");
+    if (unixPath !== "") {
+      this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
+    }
+    log.notice(`Running mode=standalone, port=${this.port}.`);
+    log.notice("Server initialized");
+    log.notice("Ready to accept connections tcp");
+    this.#startCron();
+    this.config.onChange("hz", () => (this.#startCron(), null));
+  }
+
+  #newDb(id: number): Db {
+    const db = new Db(id, () => this.clock.current);
+    db.onExpire = (d, key) => {
+      this.notifyKeyspaceEvent("x", "expired", key, d.id);
+      this.keyModified(d, key);
+    };
+    this.dbs[id] = db;
+    return db;
+  }
+
+  /** Installs signal handlers that shut down cleanly (the CLI calls it; embedders may not want it). */
+  handleSignals(): void {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      const fn = () => {
+        this.logger.warning(`Received ${sig} scheduling shutdown...`);
+        void this.shutdown({ save: false, now: false, force: false }, undefined);
+      };
+      process.on(sig, fn);
+      this.#signalHandlers.push([sig, fn]);
+    }
+  }
+
+  #accept(conn: Connection): ConnectionHandler {
+    const now = this.clock.now();
+    const id = this.#nextClientId++;
+    const maxclients = this.config.getInt("maxclients");
+    const client = new Client(
+      id,
+      conn,
+      this.config.getInt("proto-max-bulk-len"),
+      this.config.getStr("requirepass") !== "",
+      now,
+    );
+    if (this.clients.size >= maxclients) {
+      this.stats.rejectedConnections++;
+      conn.write(new TextEncoder().encode(`-${ERR_MAX_CLIENTS}\r\n`));
+      conn.close();
+      return { data() {}, drain() {}, closed() {} };
+    }
+    // Protected mode (the default): with no password, only loopback clients are served.
+    if (
+      this.config.getBool("protected-mode") && this.config.getStr("requirepass") === "" && !isLocal(client)
+    ) {
+      this.stats.rejectedConnections++;
+      conn.write(new TextEncoder().encode(PROTECTED_MODE_DENIED));
+      conn.close();
+      return { data() {}, drain() {}, closed() {} };
+    }
+    this.clients.set(id, client);
+    this.stats.totalConnections++;
+    this.logger.verbose(`Accepted ${client.addr}`);
+    return {
+      data: (chunk) => this.#onData(client, chunk),
+      drain: () => this.#onDrain(client),
+      closed: () => this.#onClosed(client),
+    };
+  }
+
+  #onData(client: Client, chunk: Uint8Array): void {
+    if (client.closed) return;
+    this.stats.netInput += chunk.length;
+    this.stats.totalReadsProcessed++;
+    client.netIn += chunk.length;
+    client.lastInteraction = this.clock.now();
+    client.parser.feed(chunk);
+    this.processInput(client);
+  }
+
+  /** Executes every complete request buffered for `client`, then writes the replies. */
+  processInput(client: Client): void {
+    const parser = client.parser;
+    const writer = client.writer;
+    while (!client.closed && !client.closeAfterReply && !client.blocked) {
+      let argv: Uint8Array[] | null;
+      try {
+        argv = parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        const msg = `ERR ${e.message}`;
+        this.stats.countError(msg);
+        writer.error(msg);
+        this.logger.verbose(`Protocol error (${e.message}) from client: ${client.addr}`);
+        client.closeAfterReply = true;
+        break;
+      }
+      if (argv === null) break;
+      const mark = writer.length;
+      client.skipThis = client.skipNext;
+      client.skipNext = false;
+      dispatch(this, client, argv);
+      if (client.replyOff || client.skipThis) {
+        writer.truncate(mark);
+        client.skipThis = false;
+      }
+    }
+    const qlimit = this.config.getInt("client-query-buffer-limit");
+    if (!client.closed && parser.bufferedBytes > qlimit) {
+      this.logger.warning(
+        `Closing client that reached max query buffer length: ${this.clientInfoShort(client)}`,
+      );
+      this.stats.clientQueryBufferLimitDisconnections++;
+      client.closeAfterReply = true;
+    }
+    this.flush(client);
+  }
+
+  /** Writes a client's pending replies to its socket and enforces the output-buffer limits. */
+  flush(client: Client): void {
+    if (client.closed) return;
+    const writer = client.writer;
+    if (writer.length > 0) {
+      const bytes = writer.take();
+      this.stats.netOutput += bytes.length;
+      this.stats.totalWritesProcessed++;
+      client.netOut += bytes.length;
+      client.conn.write(bytes);
+    }
+    if (client.closeAfterReply) {
+      this.closeClient(client, false);
+      return;
+    }
+    const pending = client.conn.pendingBytes;
+    if (pending > 0 && this.#overOutputLimit(client, pending)) return;
+    if (pending > OUTPUT_PAUSE && !client.readPaused) {
+      client.readPaused = true;
+      client.conn.pauseReading();
+    }
+  }
+
+  #overOutputLimit(client: Client, pending: number): boolean {
+    const cls = client.flags.has("P") ? "pubsub" : "normal";
+    const lim = this.config.getClientOutputBufferLimit(cls);
+    const now = this.clock.current;
+    let over = lim.hard > 0 && pending >= lim.hard;
+    if (!over && lim.soft > 0 && pending >= lim.soft) {
+      if (client.softLimitSince === 0) client.softLimitSince = now;
+      else if (now - client.softLimitSince >= lim.softSeconds * 1000) over = true;
+    } else if (lim.soft > 0) client.softLimitSince = 0;
+    if (!over) return false;
+    this.logger.warning(
+      `Client ${
+        this.clientInfoShort(client)
+      } scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    this.stats.clientOutputBufferLimitDisconnections++;
+    this.closeClient(client, true);
+    return true;
+  }
+
+  #onDrain(client: Client): void {
+    if (client.readPaused && client.conn.pendingBytes < OUTPUT_PAUSE / 2) {
+      client.readPaused = false;
+      client.conn.resumeReading();
+    }
+    if (client.softLimitSince !== 0 && client.conn.pendingBytes === 0) client.softLimitSince = 0;
+  }
+
+  #onClosed(client: Client): void {
+    if (!this.clients.has(client.id)) return;
+    this.clients.delete(client.id);
+    client.closed = true;
+    for (const fn of this.clientClosedHooks) fn(client);
+    this.logger.verbose(`Client closed connection ${this.clientInfoShort(client)}`);
+  }
+
+  /** Hooks run when a client goes away (blocked-client lists, pub/sub, WATCH...). */
+  readonly clientClosedHooks: ((client: Client) => void)[] = [];
+
+  /** Closes a client: after its queued replies (`now` false) or at once. */
+  closeClient(client: Client, now: boolean): void {
+    if (client.closed) return;
+    client.closed = true;
+    if (now) client.conn.destroy();
+    else client.conn.close();
+    if (this.clients.delete(client.id)) { for (const fn of this.clientClosedHooks) fn(client); }
+  }
+
+  /** `id=… addr=… laddr=… fd=… name=…` as Valkey's catClientInfoShortString (for log lines). */
+  clientInfoShort(c: Client): string {
+    return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.conn.fd} name=${c.name} user=${c.user}`;
+  }
+
+  /** Called by the dispatcher after every executed command. */
+  afterCommand(call: CommandCall, usec: number): void {
+    for (const h of this.afterCommandHooks) h(call, usec);
+  }
+
+  /** The error for a PROTECTED command (DEBUG, MODULE) that its `enable-*-command` config forbids, or null. */
+  protectedCommandError(client: Client, spec: CommandSpec, fullName: string): string | null {
+    const top = fullName.split("|")[0]!;
+    const option = top === "debug"
+      ? "enable-debug-command"
+      : top === "module"
+      ? "enable-module-command"
+      : null;
+    if (option === null) return null;
+    const v = this.config.getEnum(option);
+    if (v === "yes") return null;
+    if (v === "local" && isLocal(client)) return null;
+    void spec;
+    return `ERR ${top.toUpperCase()} command not allowed. If the ${option} option is set to "local", ` +
+      "you can run it from a local connection, otherwise you need to set this option in the configuration " +
+      "file, and then restart the server.";
+  }
+
+  keyModified(db: Db, key: Uint8Array): void {
+    for (const fn of this.keyModifiedListeners) fn(db, key);
+  }
+
+  notifyKeyspaceEvent(cls: EventClass, event: string, key: Uint8Array, dbId: number): void {
+    for (const fn of this.keyspaceEventListeners) fn(cls, event, key, dbId);
+  }
+
+  resetStats(): void {
+    this.stats.reset();
+    this.commands.resetStats();
+    for (const db of this.dbs) db.expiredKeys = 0;
+    for (const fn of this.resetStatsHooks) fn();
+  }
+
+  /** Hooks run by CONFIG RESETSTAT (other subsystems' counters). */
+  readonly resetStatsHooks: (() => void)[] = [];
+
+  /** Keys expired so far, over all databases. */
+  get expiredKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.expiredKeys;
+    return n;
+  }
+
+  /** SWAPDB: exchanges two databases' contents (clients keep their selected numbers). */
+  swapDbs(a: number, b: number): void {
+    const da = this.dbs[a]!;
+    const dbb = this.dbs[b]!;
+    this.dbs[a] = dbb;
+    this.dbs[b] = da;
+    // The Db objects keep their own id for events; re-label them for their new places.
+    (dbb as { id: number }).id = a;
+    (da as { id: number }).id = b;
+  }
+
+  #startCron(): void {
+    if (this.#cron !== undefined) clearInterval(this.#cron);
+    const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
+    const period = Math.floor(1000 / hz);
+    this.#cron = setInterval(() => this.#cronTick(period), period);
+    (this.#cron as { unref?: () => void }).unref?.();
+  }
+
+  #cronTick(periodMs: number): void {
+    const now = this.clock.now();
+    this.#cronLoops++;
+    // Active expiry: Valkey's slow cycle may use 25% of each cron period; the budget is spread over the
+    // databases that have volatile keys. The effort config raises both samples and time a little.
+    const effort = this.config.getInt("active-expire-effort") - 1;
+    const samples = 20 + Math.floor((20 / 4) * effort);
+    const budgetUs = periodMs * 1000 * (25 + 2 * effort) / 100;
+    const t0 = performance.now();
+    let sampled = 0;
+    let expired = 0;
+    for (const db of this.activeExpireEnabled ? this.dbs : []) {
+      if (db.volatileCount === 0) continue;
+      const spent = (performance.now() - t0) * 1000;
+      if (spent >= budgetUs) {
+        this.stats.expiredTimeCapReached++;
+        break;
+      }
+      const r = db.activeExpireCycle(samples, budgetUs - spent);
+      sampled += r.sampled;
+      expired += r.expired;
+    }
+    const elapsed = performance.now() - t0;
+    this.stats.expireCycleCpuMs += elapsed;
+    if (sampled > 0) {
+      const perc = expired / sampled;
+      this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
+    }
+    // Incremental rehashing: 1 ms per cron run, as Valkey's activerehashing.
+    for (const db of this.dbs) db.rehashStep(1000);
+    // Instantaneous metrics every 100 ms.
+    if (this.#cronLoops % Math.max(1, Math.round(100 / periodMs)) === 0) this.stats.sample(now);
+    this.#clientsCron(now);
+  }
+
+  #clientsCron(now: number): void {
+    const timeout = this.config.getInt("timeout") * 1000;
+    for (const c of this.clients.values()) {
+      if (timeout > 0 && !c.blocked && !c.flags.has("P") && now - c.lastInteraction > timeout) {
+        this.logger.verbose("Closing idle client");
+        this.closeClient(c, true);
+        continue;
+      }
+      const pending = c.conn.pendingBytes;
+      if (pending > 0) this.#overOutputLimit(c, pending);
+    }
+    for (const fn of this.cronHooks) fn(now);
+  }
+
+  /** Hooks run on every cron tick (blocked-client timeouts, pause expiry...). */
+  readonly cronHooks: ((now: number) => void)[] = [];
+
+  /**
+   * SHUTDOWN and signals. Persistence is not built yet, so there is nothing to save: SAVE fails (unless
+   * FORCE), NOSAVE and the default just stop.
+   */
+  shutdown(
+    opts: { save: boolean; now: boolean; force: boolean },
+    requester: Client | undefined,
+  ): Promise<string | null> {
+    if (this.#shuttingDown) return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+    const log = this.logger;
+    if (requester !== undefined) {
+      log.notice(`User requested shutdown... (user request from '${this.clientInfoShort(requester)}')`);
+    } else log.notice("User requested shutdown...");
+    if (opts.save) {
+      log.notice("Saving the final RDB snapshot before exiting.");
+      if (!opts.force) {
+        log.warning(
+          "Error trying to save the DB, can't exit: persistence is not available in this Valkyr build.",
+        );
+        log.warning("Errors trying to shut down the server. Check the logs for more information.");
+        return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+      }
+      log.warning("Error trying to save the DB. Exit anyway.");
+    }
+    this.#shuttingDown = true;
+    log.warning("Valkyr is now ready to exit, bye bye...");
+    return this.stop().then(() => {
+      this.#onShutdown?.(0);
+      return null;
+    });
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /** Stops listening, closes every client, stops the cron. */
+  async stop(): Promise<void> {
+    this.#shuttingDown = true;
+    if (this.#cron !== undefined) clearInterval(this.#cron);
+    this.#cron = undefined;
+    for (const [sig, fn] of this.#signalHandlers) process.off(sig, fn);
+    this.#signalHandlers = [];
+    for (const c of [...this.clients.values()]) {
+      this.flush(c);
+      this.closeClient(c, false);
+    }
+    await this.#closeListeners();
+    this.#resolveStopped();
+  }
+
+  async #closeListeners(): Promise<void> {
+    const ls = this.listeners;
+    this.listeners = [];
+    await Promise.all(ls.map((l) => l.close()));
+  }
+}
+
+function isLocal(c: Client): boolean {
+  const a = c.conn.remoteAddress;
+  return c.conn.unix || a === "127.0.0.1" || a === "::1" || a.startsWith("127.");
+}
+
+function randomHex(n: number): string {
+  const bytes = new Uint8Array(n / 2);
+  crypto.getRandomValues(bytes);
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}

@@ -1,0 +1,112 @@
+/**
+ * Server-wide counters INFO prints (stats section, errorstats) and the instantaneous-rate samples Valkey
+ * keeps (`instantaneous_ops_per_sec`, `instantaneous_input_kbps`...): 16 samples taken every 100 ms.
+ *
+ * @module
+ */
+
+const SAMPLES = 16;
+
+class RateMetric {
+  readonly #samples = new Float64Array(SAMPLES);
+  #idx = 0;
+  #lastValue = 0;
+  #lastTime = 0;
+
+  sample(value: number, nowMs: number): void {
+    if (this.#lastTime > 0) {
+      const dt = nowMs - this.#lastTime;
+      if (dt > 0) {
+        this.#samples[this.#idx] = ((value - this.#lastValue) * 1000) / dt;
+        this.#idx = (this.#idx + 1) % SAMPLES;
+      }
+    }
+    this.#lastValue = value;
+    this.#lastTime = nowMs;
+  }
+
+  get(): number {
+    let sum = 0;
+    for (const s of this.#samples) sum += s;
+    return sum / SAMPLES;
+  }
+
+  reset(): void {
+    this.#samples.fill(0);
+  }
+}
+
+export class Stats {
+  totalConnections = 0;
+  totalCommands = 0;
+  rejectedConnections = 0;
+  netInput = 0;
+  netOutput = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  totalErrorReplies = 0;
+  expiredStalePerc = 0;
+  expiredTimeCapReached = 0;
+  expireCycleCpuMs = 0;
+  evictedKeys = 0;
+  totalReadsProcessed = 0;
+  totalWritesProcessed = 0;
+  clientQueryBufferLimitDisconnections = 0;
+  clientOutputBufferLimitDisconnections = 0;
+  unexpectedErrorReplies = 0;
+  readonly errors = new Map<string, number>();
+  readonly #ops = new RateMetric();
+  readonly #netIn = new RateMetric();
+  readonly #netOut = new RateMetric();
+
+  /** Counts an error reply under its code: the first word of the text (Valkey's errorstats). */
+  countError(msg: string): void {
+    this.totalErrorReplies++;
+    let code = msg;
+    if (code.startsWith("-")) code = code.slice(1);
+    const sp = code.indexOf(" ");
+    if (sp >= 0) code = code.slice(0, sp);
+    if (this.errors.size >= 128 && !this.errors.has(code)) return; // Valkey caps errorstats at 128 codes
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  sample(nowMs: number): void {
+    this.#ops.sample(this.totalCommands, nowMs);
+    this.#netIn.sample(this.netInput, nowMs);
+    this.#netOut.sample(this.netOutput, nowMs);
+  }
+
+  get opsPerSec(): number {
+    return Math.round(this.#ops.get());
+  }
+  get inputKbps(): number {
+    return this.#netIn.get() / 1024;
+  }
+  get outputKbps(): number {
+    return this.#netOut.get() / 1024;
+  }
+
+  reset(): void {
+    this.totalConnections = 0;
+    this.totalCommands = 0;
+    this.rejectedConnections = 0;
+    this.netInput = 0;
+    this.netOutput = 0;
+    this.keyspaceHits = 0;
+    this.keyspaceMisses = 0;
+    this.totalErrorReplies = 0;
+    this.expiredStalePerc = 0;
+    this.expiredTimeCapReached = 0;
+    this.expireCycleCpuMs = 0;
+    this.evictedKeys = 0;
+    this.totalReadsProcessed = 0;
+    this.totalWritesProcessed = 0;
+    this.clientQueryBufferLimitDisconnections = 0;
+    this.clientOutputBufferLimitDisconnections = 0;
+    this.unexpectedErrorReplies = 0;
+    this.errors.clear();
+    this.#ops.reset();
+    this.#netIn.reset();
+    this.#netOut.reset();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The whole test run (README's test command, and CI): unit tests, then the integration suite against
+ * every host of the server — Deno, Bun, the compiled executable — and against Debian's redis-server 7.0
+ * when it is installed (Valkey-8.1-only tests skip themselves there). Prints one closing line,
+ * `N passed, N failed`, summed over all runs, and exits non-zero when anything failed.
+ *
+ * Usage: deno run -A tests/run_all.ts [--only deno,bun,binary,redis,valkey] [--skip-unit]
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { ROOT } from "./helpers/server.ts";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    only: { type: "string" },
+    "skip-unit": { type: "boolean", default: false },
+  },
+});
+
+const deno = Deno.execPath();
+
+function which(cmd: string): string | null {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+interface RunResult {
+  name: string;
+  passed: number;
+  failed: number;
+  ignored: number;
+  code: number;
+}
+
+function runDenoTest(name: string, paths: string[], env: Record<string, string>): RunResult {
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(deno, ["test", "-A", "--parallel", ...paths], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  process.stdout.write(out);
+  // Deno's summary: "ok | 12 passed | 0 failed | 1 ignored (2s)" or "FAILED | 11 passed | 1 failed (2s)".
+  const m = out.match(
+    /(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?(?: \| (\d+) ignored)?/,
+  );
+  const passed = m ? Number(m[1]) : 0;
+  const failed = m ? Number(m[3]) : 0;
+  const ignored = m && m[5] ? Number(m[5]) : 0;
+  const code = r.status ?? 1;
+  // A run that crashed before its summary counts as one failure.
+  return { name, passed, failed: m ? failed : code === 0 ? 0 : 1, ignored, code };
+}
+
+const only = values.only?.split(",");
+const want = (t: string) => only === undefined || only.includes(t);
+const results: RunResult[] = [];
+
+if (!values["skip-unit"] && want("unit")) {
+  results.push(runDenoTest("unit tests (core, modules)", ["core/", "modules/", "cli/"], {}));
+}
+if (want("deno")) {
+  results.push(runDenoTest("integration: Valkyr on Deno", ["tests/"], { VALKYR_TEST_TARGET: "deno" }));
+}
+if (want("bun")) {
+  results.push(runDenoTest("integration: Valkyr on Bun", ["tests/"], { VALKYR_TEST_TARGET: "bun" }));
+}
+if (want("binary")) {
+  console.log("\n=== compiling dist/valkyr ===");
+  const c = spawnSync(deno, ["run", "-A", "cli/compile.ts"], { cwd: ROOT, stdio: "inherit" });
+  if (c.status !== 0 || !existsSync(path.join(ROOT, "dist/valkyr"))) {
+    results.push({ name: "compile", passed: 0, failed: 1, ignored: 0, code: 1 });
+  } else {
+    results.push(
+      runDenoTest("integration: compiled executable", ["tests/"], { VALKYR_TEST_TARGET: "binary" }),
+    );
+  }
+}
+if (want("redis")) {
+  if (which("redis-server") !== null) {
+    results.push(
+      runDenoTest("integration: reference redis-server 7.0", ["tests/"], { VALKYR_TEST_TARGET: "redis" }),
+    );
+  } else console.log("\n(redis-server not installed: reference run skipped)");
+}
+if (only?.includes("valkey")) {
+  results.push(
+    runDenoTest("integration: reference valkey-server", ["tests/"], { VALKYR_TEST_TARGET: "valkey" }),
+  );
+}
+
+console.log("\n=== summary ===");
+let passed = 0;
+let failed = 0;
+let ignored = 0;
+for (const r of results) {
+  console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.ignored} ignored (exit ${r.code})`);
+  passed += r.passed;
+  failed += r.failed;
+  ignored += r.ignored;
+  if (r.code !== 0 && r.failed === 0) failed++;
+}
+console.log(`${passed} passed, ${failed} failed, ${ignored} skipped`);
+process.exit(failed > 0 ? 1 : 0);
