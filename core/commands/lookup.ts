@@ -9,6 +9,7 @@
 import { type Db, NO_ENTRY } from "../keyspace/db.ts";
 import type { CommandCall } from "./call.ts";
 import { ERR_WRONGTYPE, ReplyError } from "./errors.ts";
+import type { ValueObject } from "../types/value.ts";
 
 /** Valkey's LRU clock: seconds, 24 bits (it wraps about every 194 days). */
 export const LRU_CLOCK_MAX = (1 << 24) - 1;
@@ -21,11 +22,15 @@ function touch(call: CommandCall, db: Db, ref: number): void {
   if (!call.client.noTouch || call.fullName === "touch") db.setLru(ref, lruClock(call.now));
 }
 
-/** A read lookup: counts a hit or a miss; returns the entry ref or NO_ENTRY. */
+/**
+ * A read lookup: counts a hit or a miss (and emits the `keymiss` event on a miss, as Valkey's
+ * lookupKeyRead does); returns the entry ref or NO_ENTRY.
+ */
 export function lookupRead(call: CommandCall, key: Uint8Array, db: Db = call.db): number {
   const ref = db.lookup(key);
   if (ref === NO_ENTRY) {
     call.server.stats.keyspaceMisses++;
+    call.notify("m", "keymiss", key, db.id);
     return NO_ENTRY;
   }
   call.server.stats.keyspaceHits++;
@@ -40,9 +45,28 @@ export function lookupWrite(call: CommandCall, key: Uint8Array, db: Db = call.db
   return ref;
 }
 
+/**
+ * Bookkeeping for a key a command just created (Valkey's dbAdd): the LRU clock starts now and the
+ * `new` keyspace event (class `n`) fires before the command's own event.
+ */
+export function keyCreated(call: CommandCall, db: Db, ref: number, key: Uint8Array): void {
+  db.setLru(ref, lruClock(call.now));
+  call.notify("n", "new", key, db.id);
+}
+
 /** Throws WRONGTYPE unless the entry holds a string. */
 export function expectString(db: Db, ref: number): void {
   if (!db.isString(ref)) throw new ReplyError(ERR_WRONGTYPE);
+}
+
+/**
+ * The value object of an entry if it is of `type`; throws WRONGTYPE for any other type (strings included).
+ */
+export function expectObject<T extends ValueObject>(db: Db, ref: number, type: string): T {
+  if (db.isString(ref)) throw new ReplyError(ERR_WRONGTYPE);
+  const obj = db.getObject(ref) as ValueObject;
+  if (obj.type !== type) throw new ReplyError(ERR_WRONGTYPE);
+  return obj as T;
 }
 
 /** The Valkey type name of an entry (TYPE, SCAN TYPE). */

@@ -7,7 +7,7 @@
 import { Config } from "../config/config.ts";
 import { coreCommands } from "../commands/all.ts";
 import { trackServer } from "../commands/server/mod.ts";
-import { installClientPause } from "../commands/connection/mod.ts";
+import { connectionHooks, installClientPause } from "../commands/connection/mod.ts";
 import { Server } from "./server.ts";
 import type { Logger } from "./log.ts";
 
@@ -59,6 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
   });
   trackServer(server);
   installClientPause(server);
+  connectionHooks(server).unblock = (client, withError) => server.blocking.unblock(client, withError);
   await server.start();
   if (options.handleSignals) server.handleSignals();
   const host = server.listeners[0]?.host ?? "127.0.0.1";

@@ -25,6 +25,7 @@ import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
 import { Client } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import { Stats } from "./stats.ts";
+import { Blocking } from "./blocking.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 
 /** Queued output above which a client is no longer read from until its socket drains. */
@@ -69,6 +70,8 @@ export class Server {
   readonly commands = new CommandTable();
   readonly stats = new Stats();
   readonly clock = new Clock();
+  /** Clients blocked on keys (BLPOP & co.). */
+  readonly blocking: Blocking;
   dbs: Db[] = [];
   readonly clients = new Map<number, Client>();
   readonly gates: CommandGate[] = [];
@@ -99,6 +102,7 @@ export class Server {
     this.adapter = options.adapter ?? defaultAdapter();
     this.#onShutdown = options.onShutdown;
     this.runId = randomHex(40);
+    this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
     this.#stopped = new Promise((r) => (this.#resolveStopped = r));
   }
@@ -265,6 +269,7 @@ export class Server {
         writer.truncate(mark);
         client.skipThis = false;
       }
+      this.blocking.serveReady();
     }
     const qlimit = this.config.getInt("client-query-buffer-limit");
     if (!client.closed && parser.bufferedBytes > qlimit) {

@@ -10,7 +10,9 @@ import { type Db, NO_ENTRY, type StrEnc } from "../../keyspace/db.ts";
 import { parseI64, parseInt64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_STRING_TOO_LONG, errInvalidExpire, ReplyError } from "../errors.ts";
-import { lruClock } from "../lookup.ts";
+import { keyCreated } from "../lookup.ts";
+
+export { keyCreated };
 import type { KeySpec } from "../spec.ts";
 
 /**
@@ -40,15 +42,6 @@ export function maxBulkLen(call: CommandCall): number {
  */
 export function checkStringLength(call: CommandCall, size: number, append: number): void {
   if (size + append > maxBulkLen(call)) throw new ReplyError(ERR_STRING_TOO_LONG);
-}
-
-/**
- * Bookkeeping for a key a command just created (Valkey's dbAdd): the LRU clock starts now and the
- * `new` keyspace event (class `n`) fires before the command's own event.
- */
-export function keyCreated(call: CommandCall, db: Db, ref: number, key: Uint8Array): void {
-  db.setLru(ref, lruClock(call.now));
-  call.notify("n", "new", key, db.id);
 }
 
 /** LLONG_MAX / 1000: the most seconds an expire argument may hold. */
