@@ -28,8 +28,13 @@ import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 
-/** Queued output above which a client is no longer read from until its socket drains. */
+/**
+ * Queued output above which a client's requests are no longer executed (and its socket no longer read
+ * where the runtime can pause reading) until its socket drains.
+ */
 const OUTPUT_PAUSE = 8 * 1024 * 1024;
+/** Pending reply bytes at which the writer is flushed in the middle of a pipeline. */
+const FLUSH_EARLY = 1024 * 1024;
 
 const PROTECTED_MODE_DENIED = "-DENIED Running in protected mode because protected mode is enabled and no " +
   "password is set for the default user. In this mode connections are only accepted from the loopback " +
@@ -247,7 +252,7 @@ export class Server {
   processInput(client: Client): void {
     const parser = client.parser;
     const writer = client.writer;
-    while (!client.closed && !client.closeAfterReply && !client.blocked) {
+    while (!client.closed && !client.closeAfterReply && !client.blocked && !client.readPaused) {
       let argv: Uint8Array[] | null;
       try {
         argv = parser.next();
@@ -270,6 +275,9 @@ export class Server {
         client.skipThis = false;
       }
       this.blocking.serveReady();
+      // Big replies go out as they are made, so the output limits and the pause below apply within one
+      // pipeline too.
+      if (writer.length >= FLUSH_EARLY) this.flush(client);
     }
     const qlimit = this.config.getInt("client-query-buffer-limit");
     if (!client.closed && parser.bufferedBytes > qlimit) {
@@ -329,6 +337,7 @@ export class Server {
     if (client.readPaused && client.conn.pendingBytes < OUTPUT_PAUSE / 2) {
       client.readPaused = false;
       client.conn.resumeReading();
+      this.processInput(client);
     }
     if (client.softLimitSince !== 0 && client.conn.pendingBytes === 0) client.softLimitSince = 0;
   }

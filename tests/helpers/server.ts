@@ -79,6 +79,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The executable and arguments that run the target server with `args` (not for `external`). */
+export function serverCommand(args: string[], t: Target = target()): [string, string[]] {
+  return command(t, args);
+}
+
 function command(t: Target, args: string[]): [string, string[]] {
   switch (t) {
     case "deno":

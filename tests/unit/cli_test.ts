@@ -1,0 +1,148 @@
+/**
+ * The command line, as valkey-server's: --version, --help, a config file with `include` and options after
+ * it, fatal config errors, Valkey-style log lines, clean shutdown on SIGTERM/SIGINT, and `deno task start`
+ * passing flags through.
+ */
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { freePort, isValkyr, ROOT, serverCommand, target, waitReady } from "../helpers/server.ts";
+import { RawConn } from "../helpers/raw.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const own = target() !== "external";
+
+function run(args: string[]): { code: number | null; out: string } {
+  const [cmd, full] = serverCommand(args);
+  const r = spawnSync(cmd, full, { cwd: ROOT, encoding: "utf8", timeout: 30000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * Starts the server with `args`, returns a handle with its output and its exit code. (Deno.Command, not
+ * node:child_process: Deno's emulation of the latter reports a signal instead of the exit code of a process
+ * that handled the signal and exited.)
+ */
+function launch(args: string[], cmdOverride?: [string, string[]]) {
+  const [cmd, full] = cmdOverride ?? serverCommand(args);
+  const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
+  let out = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const dec = new TextDecoder();
+    for await (const chunk of stream) out += dec.decode(chunk);
+  };
+  const streams = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const exited = child.status.then(async (st) => {
+    await streams;
+    return st.code;
+  });
+  return { child, exited, output: () => out };
+}
+
+Deno.test({
+  name: "--version prints the version and --help the usage",
+  ...opts,
+  ignore: !isValkyr(),
+  fn: () => {
+    const v = run(["--version"]);
+    assert.equal(v.code, 0);
+    assert.match(v.out, /^Valkyr server v=\d+\.\d+\.\d+ \(Valkey 8\.1\.1 compatible\)/);
+    const h = run(["--help"]);
+    assert.equal(h.code, 1);
+    assert.match(h.out, /Usage: valkyr \[\/path\/to\/valkyr\.conf\] \[options\]/);
+  },
+});
+
+Deno.test({
+  name: "a config file with include is loaded and command-line options override it",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-"));
+    try {
+      const port = await freePort();
+      writeFileSync(path.join(dir, "extra.conf"), "databases 4\nmaxclients 77\n");
+      writeFileSync(
+        path.join(dir, "main.conf"),
+        `# a comment\nport ${port}\nbind 127.0.0.1\nsave ""\ninclude ${path.join(dir, "extra.conf")}\n` +
+          `timeout 5\n`,
+      );
+      const s = launch([path.join(dir, "main.conf"), "--timeout", "7", "--enable-debug-command", "yes"]);
+      try {
+        await waitReady("127.0.0.1", port);
+        const c = await RawConn.connect(port);
+        assert.deepEqual(await c.call("CONFIG", "GET", "databases"), ["databases", "4"]);
+        assert.deepEqual(await c.call("CONFIG", "GET", "maxclients"), ["maxclients", "77"]);
+        assert.deepEqual(await c.call("CONFIG", "GET", "timeout"), ["timeout", "7"]);
+        assert.ok(String(await c.call("SELECT", "4")).startsWith("ERR DB index is out of range"));
+        c.close();
+      } finally {
+        s.child.kill("SIGTERM");
+        await s.exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a bad directive stops the server with Valkey's fatal config error",
+  ...opts,
+  ignore: !own,
+  fn: () => {
+    const r = run(["--port", "0", "--no-such-directive", "1"]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /\*\*\* FATAL CONFIG FILE ERROR \((Version|Redis) [\d.]+\) \*\*\*/);
+    assert.match(r.out, />>> 'no-such-directive "1"'/);
+    assert.match(r.out, /Bad directive or wrong number of arguments/);
+  },
+});
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.test({
+    name: `${signal} shuts the server down cleanly with Valkey's log lines`,
+    ...opts,
+    ignore: !own,
+    fn: async () => {
+      const port = await freePort();
+      const s = launch(["--port", String(port), "--bind", "127.0.0.1", "--save", ""]);
+      await waitReady("127.0.0.1", port);
+      s.child.kill(signal);
+      assert.equal(await s.exited, 0);
+      const out = s.output();
+      assert.match(out, /Ready to accept connections/);
+      assert.match(out, new RegExp(`Received ${signal} scheduling shutdown\\.\\.\\.`));
+      assert.match(out, /is now ready to exit, bye bye\.\.\./);
+      // Valkey's line shape: pid:role day month year time level message.
+      assert.match(out, /^\d+:M \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} [*#.-] /m);
+    },
+  });
+}
+
+Deno.test({
+  name: "`deno task start` passes flags through to the server",
+  ...opts,
+  ignore: target() !== "deno",
+  fn: async () => {
+    const port = await freePort();
+    const deno = Deno.execPath();
+    const s = launch([], [deno, ["task", "start", "--port", String(port), "--save", "", "--databases", "3"]]);
+    try {
+      await waitReady("127.0.0.1", port);
+      const c = await RawConn.connect(port);
+      assert.deepEqual(await c.call("CONFIG", "GET", "databases"), ["databases", "3"]);
+      assert.deepEqual(await c.call("CONFIG", "GET", "save"), ["save", ""]);
+      c.close();
+    } finally {
+      // `deno task` runs the server as a child: stop it through SHUTDOWN so no process is left behind.
+      const c = await RawConn.connect(port).catch(() => null);
+      c?.send("*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n");
+      await s.exited;
+      c?.close();
+    }
+  },
+});

@@ -1,0 +1,165 @@
+/**
+ * Client limits: maxclients, idle timeout, query buffer limit, proto-max-bulk-len, output buffer limits,
+ * and that a client which stops reading its replies does not grow the server's memory without bound.
+ */
+
+import assert from "node:assert/strict";
+import { isValkeyLike, isValkyr, startServer } from "../helpers/server.ts";
+import { encodeRequest, RawConn, RespError } from "../helpers/raw.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function infoField(c: RawConn, section: string, name: string): Promise<number> {
+  const text = String(await c.call("INFO", section));
+  const m = text.match(new RegExp(`${name}:(\\d+)`));
+  return m ? Number(m[1]) : NaN;
+}
+
+Deno.test({
+  name: "maxclients refuses the next connection with Valkey's error and closes it",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--maxclients", "2"]);
+    const a = await RawConn.connect(srv.port);
+    const b = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await a.call("PING"), "PONG");
+      assert.equal(await b.call("PING"), "PONG");
+      const c = await RawConn.connect(srv.port);
+      assert.equal(await c.readRaw(1), "-ERR max number of clients reached\r\n");
+      assert.ok(await c.waitClosed());
+      assert.equal(await infoField(a, "stats", "rejected_connections"), 1);
+    } finally {
+      a.close();
+      b.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an idle client is closed after `timeout` seconds, an active one is not",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--timeout", "1"]);
+    const idle = await RawConn.connect(srv.port);
+    const active = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await idle.call("PING"), "PONG");
+      for (let i = 0; i < 12; i++) {
+        assert.equal(await active.call("PING"), "PONG");
+        await sleep(250);
+      }
+      assert.ok(idle.isClosed || await idle.waitClosed(2000), "the idle client was closed");
+      assert.equal(active.isClosed, false);
+    } finally {
+      idle.close();
+      active.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a request larger than client-query-buffer-limit closes the connection",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-query-buffer-limit", "1mb"]);
+    const c = await RawConn.connect(srv.port);
+    const control = await RawConn.connect(srv.port);
+    try {
+      c.send(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${3 * 1024 * 1024}\r\n`);
+      c.send(new Uint8Array(2 * 1024 * 1024));
+      assert.ok(await c.waitClosed(5000), "closed for its query buffer");
+      assert.equal(await control.call("PING"), "PONG");
+      assert.equal(await control.call("EXISTS", "k"), 0);
+    } finally {
+      c.close();
+      control.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a bulk longer than proto-max-bulk-len is a protocol error",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--proto-max-bulk-len", "1mb"]);
+    const c = await RawConn.connect(srv.port);
+    try {
+      c.send(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${1024 * 1024 + 1}\r\n`);
+      assert.equal(await c.readRaw(1), "-ERR Protocol error: invalid bulk length\r\n");
+      assert.ok(await c.waitClosed());
+      const d = await RawConn.connect(srv.port);
+      assert.equal(await d.call("SET", "k", "x".repeat(1024 * 1024)), "OK");
+      const big = await d.call("SETRANGE", "k", 1024 * 1024, "y");
+      assert.ok(big instanceof RespError);
+      assert.equal(big.message, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+      d.close();
+    } finally {
+      c.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a client over its hard output-buffer limit is closed, others are served",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-output-buffer-limit", "normal 1mb 0 0"]);
+    const c = await RawConn.connect(srv.port);
+    const control = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await control.call("SET", "big", "x".repeat(256 * 1024)), "OK");
+      c.socket.pause(); // stop reading replies
+      const req = encodeRequest(["GET", "big"]);
+      for (let i = 0; i < 200; i++) c.send(req);
+      await sleep(500);
+      c.socket.resume();
+      assert.ok(await c.waitClosed(5000), "closed for its output buffer");
+      assert.equal(await control.call("PING"), "PONG");
+      if (isValkeyLike()) { // the counter is new in Redis 7.2 / Valkey
+        assert.ok(await infoField(control, "stats", "client_output_buffer_limit_disconnections") >= 1);
+      }
+    } finally {
+      c.close();
+      control.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a client that stops reading does not grow the server's memory without bound",
+  ...opts,
+  // Valkyr's own guarantee: Valkey and Redis buffer such replies without bound when no limit is set.
+  ignore: !isValkyr(),
+  fn: async () => {
+    const srv = await startServer();
+    const c = await RawConn.connect(srv.port);
+    const control = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await control.call("SET", "big", "x".repeat(1024 * 1024)), "OK");
+      const rssBefore = await infoField(control, "memory", "used_memory_rss");
+      c.socket.pause();
+      // 400 MB of replies requested; with no output limit (the default for normal clients) the server must
+      // stop reading this client instead of buffering them all.
+      const req = encodeRequest(["GET", "big"]);
+      for (let i = 0; i < 400; i++) c.send(req);
+      await sleep(1500);
+      assert.equal(await control.call("PING"), "PONG");
+      const rssAfter = await infoField(control, "memory", "used_memory_rss");
+      assert.ok(rssAfter - rssBefore < 200 * 1024 * 1024, `RSS grew by ${rssAfter - rssBefore}`);
+    } finally {
+      c.close();
+      control.close();
+      await srv.stop();
+    }
+  },
+});
