@@ -13,6 +13,7 @@ import { NO_ARGS, parseArgs } from "./args.ts";
 import { ERR_NOAUTH, ReplyError } from "./errors.ts";
 import type { CommandCall } from "./call.ts";
 import type { CommandSpec } from "./spec.ts";
+import type { CommandStats } from "./registry.ts";
 
 /**
  * A check that runs after authentication and before the handler (MULTI queueing, pub/sub restrictions,
@@ -20,29 +21,23 @@ import type { CommandSpec } from "./spec.ts";
  */
 export type CommandGate = (call: CommandCall) => boolean;
 
-const flagCache = new WeakMap<CommandSpec, number>();
-const F_NO_AUTH = 1;
-const F_PROTECTED = 2;
-
-function flagBits(spec: CommandSpec): number {
-  let b = flagCache.get(spec);
-  if (b === undefined) {
-    b = 0;
-    if (spec.flags.includes("NO_AUTH")) b |= F_NO_AUTH;
-    if (spec.flags.includes("PROTECTED")) b |= F_PROTECTED;
-    flagCache.set(spec, b);
-  }
-  return b;
-}
-
 function isAsciiWordCI(b: Uint8Array, w: string): boolean {
   if (b.length !== w.length) return false;
   for (let i = 0; i < w.length; i++) if ((b[i]! | 0x20) !== w.charCodeAt(i)) return false;
   return true;
 }
 
-/** Executes one request of `client`. Replies go to the client's writer. */
-export function dispatch(server: Server, client: Client, argv: Uint8Array[]): void {
+/**
+ * Executes one request of `client`; replies go to the client's writer. `t0` is a `performance.now()`
+ * reading taken just before (the end of the previous command in a pipeline), so each command costs one
+ * clock read. Returns the reading at the end.
+ */
+export function dispatch(
+  server: Server,
+  client: Client,
+  argv: Uint8Array[],
+  t0: number = performance.now(),
+): number {
   const table = server.commands;
   const resolved = table.resolve(argv);
   if ("error" in resolved) {
@@ -56,7 +51,7 @@ export function dispatch(server: Server, client: Client, argv: Uint8Array[]): vo
       );
       client.closeAfterReply = true;
       client.conn.destroy();
-      return;
+      return t0;
     }
     // An unknown (sub)command is no command's rejected call; a known one with a bad arity is. Like
     // Valkey, the client's last command is what the lookup found (`NULL` when nothing).
@@ -64,16 +59,21 @@ export function dispatch(server: Server, client: Client, argv: Uint8Array[]): vo
     if (resolved.spec !== undefined) table.stats(resolved.spec).rejectedCalls++;
     server.stats.countError(resolved.error);
     client.writer.error(resolved.error);
-    return;
+    return t0;
   }
   const spec = resolved.spec;
   client.lastCommand = resolved.fullName;
-  const bits = flagBits(spec);
-  if ((bits & F_PROTECTED) !== 0) {
+  if (resolved.protected) {
     const err = server.protectedCommandError(client, spec, resolved.fullName);
-    if (err !== null) return reject(server, client, spec, err);
+    if (err !== null) {
+      reject(server, client, spec, err);
+      return t0;
+    }
   }
-  if (!client.authenticated && (bits & F_NO_AUTH) === 0) return reject(server, client, spec, ERR_NOAUTH);
+  if (!client.authenticated && !resolved.noAuth) {
+    reject(server, client, spec, ERR_NOAUTH);
+    return t0;
+  }
 
   const call = client.call;
   call.server = server;
@@ -81,24 +81,30 @@ export function dispatch(server: Server, client: Client, argv: Uint8Array[]): vo
   call.argv = argv;
   call.spec = spec;
   call.fullName = resolved.fullName;
-  call.now = server.clock.now();
+  call.now = server.clock.fromPerf(t0);
   call.failed = false;
 
   for (const gate of server.gates) {
     if (gate(call)) {
-      if (call.failed) table.stats(spec).rejectedCalls++;
-      return;
+      if (call.failed) resolved.stats.rejectedCalls++;
+      return t0;
     }
   }
-  execute(call, resolved.argStart);
+  return execute(call, resolved.argStart, t0, resolved.stats);
 }
 
-/** Runs a resolved command's handler with bookkeeping. Also used to run queued commands (EXEC). */
-export function execute(call: CommandCall, argStart: number): void {
+/**
+ * Runs a resolved command's handler with bookkeeping. Also used to run queued commands (EXEC). `t0` is the
+ * `performance.now()` reading the command's time counts from; returns the reading at its end.
+ */
+export function execute(
+  call: CommandCall,
+  argStart: number,
+  t0: number = performance.now(),
+  stats: CommandStats = call.server.commands.stats(call.spec),
+): number {
   const { server, client, spec } = call;
-  const stats = server.commands.stats(spec);
   const handler = spec.handler;
-  const t0 = performance.now();
   try {
     if (handler === undefined) throw new ReplyError(`ERR command '${call.fullName}' has no handler`);
     const args = spec.arguments !== undefined && spec.parse !== "manual"
@@ -114,13 +120,15 @@ export function execute(call: CommandCall, argStart: number): void {
       call.error(`ERR internal error while executing '${call.fullName}'`);
     }
   }
-  const usec = Math.round((performance.now() - t0) * 1000);
+  const t1 = performance.now();
+  const usec = Math.round((t1 - t0) * 1000);
   stats.calls++;
   stats.usec += usec;
   if (call.failed) stats.failedCalls++;
   server.stats.totalCommands++;
   client.totalCommands++;
   server.afterCommand(call, usec);
+  return t1;
 }
 
 function reject(server: Server, client: Client, spec: CommandSpec, err: string): void {

@@ -9,13 +9,22 @@
 import type { AclCategory, CommandSpec } from "./spec.ts";
 import { errUnknownCommand, errUnknownSubcommand, errWrongArity } from "./errors.ts";
 
+/**
+ * A command as the dispatcher needs it, built once at registration so a lookup allocates nothing: the
+ * spec, its full name, where its arguments start, its counters and the flags checked on every call.
+ */
 export interface ResolvedCommand {
-  spec: CommandSpec;
+  readonly spec: CommandSpec;
   /** `get` or `config|get`. */
-  fullName: string;
+  readonly fullName: string;
   /** Index of the first argument after the (sub)command name. */
-  argStart: number;
-  parent: CommandSpec | undefined;
+  readonly argStart: number;
+  readonly parent: CommandSpec | undefined;
+  readonly stats: CommandStats;
+  /** Flag NO_AUTH: runs before authentication. */
+  readonly noAuth: boolean;
+  /** Flag PROTECTED: allowed only as its enable-*-command config says. */
+  readonly protected: boolean;
 }
 
 /** A failed lookup: the error to reply, and the command it resolved to when only the arity was wrong. */
@@ -49,8 +58,35 @@ export function commandName(word: Uint8Array): string {
   return latin1.decode(word).toLowerCase();
 }
 
+/** FNV-1a over the lower-cased bytes of a command word (the lookup key of the fast path). */
+function wordHash(word: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    let c = word[i]!;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** `word` equals the lower-case ASCII `lower`, ignoring case. */
+function wordIs(word: Uint8Array, lower: Uint8Array): boolean {
+  if (word.length !== lower.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let c = word[i]!;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower[i]) return false;
+  }
+  return true;
+}
+
+const asciiEncoder = new TextEncoder();
+
 export class CommandTable {
   readonly #byName = new Map<string, CommandSpec>();
+  /** Top-level commands by the hash of their name's bytes, so a lookup builds no string. */
+  readonly #byHash = new Map<number, { word: Uint8Array; spec: CommandSpec }[]>();
+  readonly #resolved = new Map<CommandSpec, ResolvedCommand>();
   readonly #stats = new Map<CommandSpec, CommandStats>();
   readonly #fullNames = new Map<CommandSpec, string>();
   readonly #parents = new Map<CommandSpec, CommandSpec>();
@@ -58,18 +94,52 @@ export class CommandTable {
   register(spec: CommandSpec): void {
     if (this.#byName.has(spec.name)) throw new Error(`command '${spec.name}' is already registered`);
     this.#byName.set(spec.name, spec);
+    const word = asciiEncoder.encode(spec.name);
+    const h = wordHash(word);
+    const bucket = this.#byHash.get(h);
+    if (bucket === undefined) this.#byHash.set(h, [{ word, spec }]);
+    else bucket.push({ word, spec });
     this.#fullNames.set(spec, spec.name);
+    this.#resolved.set(spec, this.#makeResolved(spec, spec.name, 1, undefined));
     for (const sub of spec.subcommands ?? []) {
-      this.#fullNames.set(sub, `${spec.name}|${sub.name}`);
+      const full = `${spec.name}|${sub.name}`;
+      this.#fullNames.set(sub, full);
       this.#parents.set(sub, spec);
+      this.#resolved.set(sub, this.#makeResolved(sub, full, 2, spec));
     }
+  }
+
+  #makeResolved(spec: CommandSpec, fullName: string, argStart: number, parent: CommandSpec | undefined) {
+    return {
+      spec,
+      fullName,
+      argStart,
+      parent,
+      stats: this.stats(spec),
+      noAuth: spec.flags.includes("NO_AUTH"),
+      protected: spec.flags.includes("PROTECTED"),
+    };
   }
 
   unregister(name: string): boolean {
     const spec = this.#byName.get(name);
     if (spec === undefined) return false;
     this.#byName.delete(name);
+    const h = wordHash(asciiEncoder.encode(name));
+    const bucket = this.#byHash.get(h)?.filter((e) => e.spec !== spec) ?? [];
+    if (bucket.length === 0) this.#byHash.delete(h);
+    else this.#byHash.set(h, bucket);
+    this.#resolved.delete(spec);
+    for (const sub of spec.subcommands ?? []) this.#resolved.delete(sub);
     return true;
+  }
+
+  /** The top-level command named by a request word (any case), without building a string. */
+  lookupWord(word: Uint8Array): CommandSpec | undefined {
+    const bucket = this.#byHash.get(wordHash(word));
+    if (bucket === undefined) return undefined;
+    for (const e of bucket) if (wordIs(word, e.word)) return e.spec;
+    return undefined;
   }
 
   get(name: string): CommandSpec | undefined {
@@ -104,9 +174,9 @@ export class CommandTable {
    * Returns the error text to reply when that fails.
    */
   resolve(argv: readonly Uint8Array[]): ResolvedCommand | ResolveError {
-    const name = commandName(argv[0]!);
-    const spec = this.#byName.get(name);
+    const spec = this.lookupWord(argv[0]!);
     if (spec === undefined) return { error: unknownCommand(argv), spec: undefined };
+    const name = spec.name;
     if (spec.subcommands !== undefined && argv.length >= 2) {
       const subName = commandName(argv[1]!);
       const sub = this.subcommand(spec, subName);
@@ -114,10 +184,10 @@ export class CommandTable {
         return { error: errUnknownSubcommand(text(argv[1]!), name).replace(/[\r\n]/g, " "), spec: undefined };
       }
       if (!arityOk(sub.arity, argv.length)) return { error: errWrongArity(`${name}|${sub.name}`), spec: sub };
-      return { spec: sub, fullName: `${name}|${sub.name}`, argStart: 2, parent: spec };
+      return this.#resolved.get(sub)!;
     }
     if (!arityOk(spec.arity, argv.length)) return { error: errWrongArity(name), spec };
-    return { spec, fullName: name, argStart: 1, parent: undefined };
+    return this.#resolved.get(spec)!;
   }
 
   stats(spec: CommandSpec): CommandStats {
@@ -134,8 +204,14 @@ export class CommandTable {
     for (const [spec, s] of this.#stats) yield [this.fullName(spec), s];
   }
 
+  /** Zeroes every counter (in place: resolved commands keep references to them). */
   resetStats(): void {
-    this.#stats.clear();
+    for (const s of this.#stats.values()) {
+      s.calls = 0;
+      s.usec = 0;
+      s.rejectedCalls = 0;
+      s.failedCalls = 0;
+    }
   }
 }
 

@@ -139,7 +139,7 @@ export interface FakeServer {
   config: { has(name: string): boolean; getStr(name: string): string; getBool(name: string): boolean };
   commands: CommandTable;
   stats: Stats;
-  clock: { current: number; now(): number };
+  clock: { current: number; now(): number; fromPerf(perfNow: number): number };
   clients: Map<number, Client>;
   listeners: unknown[];
   gates: ((call: CommandCall) => boolean)[];
@@ -184,6 +184,8 @@ export function fakeServer(
         now = v;
       },
       now: () => now,
+      // The fake clock stands still whatever the monotonic reading says.
+      fromPerf: () => now,
     },
     clients: new Map(),
     listeners: [{}],
