@@ -1,13 +1,14 @@
 /**
  * `deno task bench`: Valkyr side by side with every reference server found, in the same run.
  *
- * Servers: Valkyr on Deno (and on Bun with `--runtimes deno,bun`), plus `redis-server` and
+ * Servers: Valkyr on Deno and on Bun (`--runtimes deno,bun,binary` to choose), plus `redis-server` and
  * `valkey-server` when on PATH (or named by REDIS_SERVER / VALKEY_SERVER).
  *
  * Throughput: redis-benchmark SET and GET with 50 clients at pipeline 1 and 16, `--requests` requests
  * (default 1,000,000) over 1,000,000 random keys.
  * Memory: `--keys` keys (default 1,000,000) with 16-byte names (`key:000000000000`) and 16-byte values,
- * loaded through `redis-cli --pipe`; reports used_memory and RSS per key (growth over the empty server).
+ * loaded through `redis-cli --pipe`; reports used_memory and RSS per key (growth over the empty server,
+ * each reading after MEMORY PURGE).
  *
  * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
  * bench/results/.
@@ -30,7 +31,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "1000000" },
     keys: { type: "string", default: "1000000" },
-    runtimes: { type: "string", default: "deno" },
+    runtimes: { type: "string", default: "deno,bun" },
     only: { type: "string" },
     clients: { type: "string", default: "50" },
   },
@@ -45,7 +46,11 @@ interface ServerDef {
   cmd: string;
   args: (port: number) => string[];
   reference: boolean;
+  env?: Record<string, string>;
 }
+
+/** What `deno task start` sets for Deno (see deno.json): glibc returns freed network buffers. */
+const DENO_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: "16384", MALLOC_TRIM_THRESHOLD_: "16384" };
 
 function which(cmd: string): string | null {
   const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
@@ -60,7 +65,10 @@ function servers(): ServerDef[] {
       list.push({
         name: "valkyr-deno",
         cmd: Deno.execPath(),
-        args: (p) => ["run", "-A", path.join(ROOT, "cli/main.ts"), ...valkyrArgs(p)],
+        env: DENO_MALLOC_ENV,
+        args: (
+          p,
+        ) => ["run", "-A", "--v8-flags=--expose-gc", path.join(ROOT, "cli/main.ts"), ...valkyrArgs(p)],
         reference: false,
       });
     } else if (rt === "bun") {
@@ -96,7 +104,11 @@ interface Running {
 
 async function start(def: ServerDef): Promise<Running> {
   const port = await freePort();
-  const child = spawn(def.cmd, def.args(port), { stdio: ["ignore", "ignore", "inherit"], cwd: ROOT });
+  const child = spawn(def.cmd, def.args(port), {
+    stdio: ["ignore", "ignore", "inherit"],
+    cwd: ROOT,
+    env: { ...process.env, ...def.env },
+  });
   await waitReady("127.0.0.1", port);
   return { port, child };
 }
@@ -198,10 +210,15 @@ for (const def of servers()) {
   if (doMemory) {
     const r = await start(def);
     try {
+      // MEMORY PURGE before each reading: jemalloc returns dirty pages, Valkyr runs a full GC so freed
+      // buffers (old hash-table arrays, network chunks) are not counted.
       await sleep(300);
+      cli(r.port, "MEMORY", "PURGE");
       const before = info(r.port, "memory");
       loadKeys(r.port, KEYS);
-      await sleep(1500);
+      await sleep(1000);
+      cli(r.port, "MEMORY", "PURGE");
+      await sleep(500);
       const keys = Number(cli(r.port, "DBSIZE"));
       const after = info(r.port, "memory");
       const used = Number(after.get("used_memory")) - Number(before.get("used_memory"));

@@ -89,7 +89,7 @@ function command(t: Target, args: string[]): [string, string[]] {
     case "deno":
       return [
         (globalThis as { Deno?: { execPath(): string } }).Deno?.execPath() ?? binPath("deno"),
-        ["run", "-A", path.join(ROOT, "cli/main.ts"), ...args],
+        ["run", "-A", "--v8-flags=--expose-gc", path.join(ROOT, "cli/main.ts"), ...args],
       ];
     case "bun":
       return [binPath("bun"), [path.join(ROOT, "cli/main.ts"), ...args]];
@@ -156,7 +156,11 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
   if (t === "redis" || t === "valkey") base.push("--enable-debug-command", "yes");
   else base.push("--enable-debug-command", "yes");
   const [cmd, args] = command(t, [...base, ...extra]);
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
+  // As `deno task start` does for Deno: glibc returns freed network buffers to the OS.
+  const env = t === "deno"
+    ? { ...process.env, MALLOC_MMAP_THRESHOLD_: "16384", MALLOC_TRIM_THRESHOLD_: "16384" }
+    : process.env;
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT, env });
   running.add(child);
   let out = "";
   child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));

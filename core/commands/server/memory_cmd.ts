@@ -5,6 +5,7 @@
  * @module
  */
 
+import { collectGarbage } from "../../runtime/gc.ts";
 import type { CommandCall } from "../call.ts";
 import type { CommandSpec } from "../spec.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from "../errors.ts";
@@ -149,8 +150,12 @@ export const memoryCommand: CommandSpec = {
       arity: 2,
       flags: ["LOADING"],
       commandTips: ["REQUEST_POLICY:ALL_SHARDS", "RESPONSE_POLICY:ALL_SUCCEEDED"],
-      // Without jemalloc there are no dirty pages to purge: Valkey replies OK too.
-      handler: (call) => call.reply.ok(),
+      // Valkey asks jemalloc to purge dirty pages; here a full garbage collection returns the buffers of
+      // freed slabs and old hash tables to the OS. Like Valkey without jemalloc, it replies OK either way.
+      handler: (call) => {
+        collectGarbage();
+        call.reply.ok();
+      },
     },
     {
       name: "stats",
