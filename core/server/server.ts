@@ -193,6 +193,12 @@ export class Server {
     if (unixPath !== "") {
       this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
     }
+    if (this.config.getInt("io-threads") > 1) {
+      log.warning(
+        `io-threads ${this.config.getInt("io-threads")} requested: I/O threads are not implemented yet, ` +
+          "all I/O runs on the main thread.",
+      );
+    }
     log.notice(`Running mode=standalone, port=${this.port}.`);
     log.notice("Server initialized");
     log.notice("Ready to accept connections tcp");
