@@ -11,7 +11,27 @@ import { bitmapCommands } from "./bitmap/mod.ts";
 import { genericCommands } from "./generic/mod.ts";
 import { connectionCommands } from "./connection/mod.ts";
 import { serverCommands } from "./server/mod.ts";
+import { transactionCommands } from "./transaction/mod.ts";
+import { pubsubCommands } from "./pubsub/mod.ts";
+import { zsetCommands } from "./zset/mod.ts";
+import { listCommands } from "./list/mod.ts";
+import { hashCommands } from "./hash/mod.ts";
+import { setCommands } from "./set/mod.ts";
+import { observabilityCommands } from "./observability/mod.ts";
 
 export function coreCommands(): CommandSpec[] {
-  return [...stringCommands, ...bitmapCommands, ...genericCommands, ...connectionCommands, ...serverCommands];
+  return [
+    ...stringCommands,
+    ...bitmapCommands,
+    ...genericCommands,
+    ...connectionCommands,
+    ...serverCommands,
+    ...transactionCommands,
+    ...pubsubCommands,
+    ...zsetCommands,
+    ...listCommands,
+    ...hashCommands,
+    ...setCommands,
+    ...observabilityCommands,
+  ];
 }

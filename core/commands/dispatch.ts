@@ -56,7 +56,10 @@ export function dispatch(
     // An unknown (sub)command is no command's rejected call; a known one with a bad arity is. Like
     // Valkey, the client's last command is what the lookup found (`NULL` when nothing).
     client.lastCommand = resolved.spec !== undefined ? table.fullName(resolved.spec) : "NULL";
-    if (resolved.spec !== undefined) table.stats(resolved.spec).rejectedCalls++;
+    if (resolved.spec !== undefined) {
+      reject(server, client, resolved.spec, resolved.error);
+      return t0;
+    }
     server.stats.countError(resolved.error);
     client.writer.error(resolved.error);
     return t0;
@@ -133,6 +136,8 @@ export function execute(
 
 function reject(server: Server, client: Client, spec: CommandSpec, err: string): void {
   server.commands.stats(spec).rejectedCalls++;
+  // A subsystem may reword a rejection (EXEC rejected replies EXECABORT and ends the transaction).
+  for (const filter of server.rejectFilters) err = filter(client, spec, err);
   server.stats.countError(err);
   client.writer.error(err);
 }

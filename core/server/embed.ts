@@ -8,6 +8,9 @@ import { Config } from "../config/config.ts";
 import { coreCommands } from "../commands/all.ts";
 import { trackServer } from "../commands/server/mod.ts";
 import { connectionHooks, installClientPause } from "../commands/connection/mod.ts";
+import { execRejection, installTransactions } from "../commands/transaction/mod.ts";
+import { installPubSub } from "../commands/pubsub/mod.ts";
+import { installObservability } from "../commands/observability/mod.ts";
 import { Server } from "./server.ts";
 import type { Logger } from "./log.ts";
 
@@ -58,7 +61,14 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
     ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
   });
   trackServer(server);
+  installPubSub(server);
   installClientPause(server);
+  installTransactions(server);
+  server.rejectFilters.push((client, spec, err) =>
+    spec.name === "exec" ? execRejection(server, client, err) : err
+  );
+  // Last: its gate records where each command's reply starts, after every other gate had its say.
+  installObservability(server);
   connectionHooks(server).unblock = (client, withError) => server.blocking.unblock(client, withError);
   await server.start();
   if (options.handleSignals) server.handleSignals();

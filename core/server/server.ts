@@ -100,6 +100,8 @@ export class Server {
   dbs: Db[] = [];
   readonly clients = new Map<number, Client>();
   readonly gates: CommandGate[] = [];
+  /** Rewrite the error of a command the dispatcher rejects before running it (see dispatch.ts). */
+  readonly rejectFilters: ((client: Client, spec: CommandSpec, err: string) => string)[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
   /** Hooks run after every executed command (observability: COMMANDLOG, latency, MONITOR...). */

@@ -143,6 +143,7 @@ export interface FakeServer {
   clients: Map<number, Client>;
   listeners: unknown[];
   gates: ((call: CommandCall) => boolean)[];
+  rejectFilters: ((client: Client, spec: unknown, err: string) => string)[];
   clientClosedHooks: ((c: Client) => void)[];
   cronHooks: ((now: number) => void)[];
   /** Clients whose input processing was resumed, in order. */
@@ -190,6 +191,7 @@ export function fakeServer(
     clients: new Map(),
     listeners: [{}],
     gates: [],
+    rejectFilters: [],
     clientClosedHooks: [],
     cronHooks: [],
     processed: [],

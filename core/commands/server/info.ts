@@ -5,10 +5,10 @@
  * values Valkey reports when they are idle or off (0, -1, "ok", empty), never made-up figures.
  *
  * Sections: server, clients, memory, persistence, stats, replication, cpu, modules (module_list),
- * commandstats, errorstats, cluster, keyspace. `default` (no argument) is every section but commandstats;
- * `all` adds commandstats; `everything` adds module-generated sections too. Unknown names select nothing, so
- * `INFO foo` is an empty string. Not produced yet: latencystats (no per-command latency histograms exist) and
- * the hidden `debug` section (event-loop duration counters).
+ * commandstats, errorstats, latencystats, cluster, keyspace. `default` (no argument) is every section but
+ * commandstats and latencystats; `all` adds them; `everything` adds module-generated sections too. Unknown
+ * names select nothing, so `INFO foo` is an empty string. Not produced yet: the hidden `debug` section
+ * (event-loop duration counters).
  *
  * @module
  */
@@ -29,6 +29,9 @@ import type { CommandSpec } from "../spec.ts";
 import { bytesToHuman, floatDiv, printfFixed, safeInfoString } from "./format.ts";
 import { MEM_ALLOCATOR, memoryOverview, recentClientBufferMax } from "./memory_stats.ts";
 import { nowUsec } from "./time_cmd.ts";
+import { latencystatsSection } from "../observability/latency_cmd.ts";
+import { totalWatchedKeys } from "../transaction/mod.ts";
+import { pubsubChannelCount, pubsubPatternCount, pubsubShardChannelCount } from "../pubsub/mod.ts";
 
 /** The sections of a plain INFO (Valkey's default_sections). */
 export const DEFAULT_SECTIONS: readonly string[] = [
@@ -193,9 +196,9 @@ function clientsSection(server: Server, nowMs: number): string {
     ["tracking_clients", 0],
     ["pubsub_clients", pubsub],
     ["watching_clients", watching],
-    ["clients_in_timeout_table", 0],
-    ["total_watched_keys", 0],
-    ["total_blocking_keys", 0],
+    ["clients_in_timeout_table", server.blocking.blockedCount],
+    ["total_watched_keys", totalWatchedKeys(server)],
+    ["total_blocking_keys", server.blocking.blockedKeys],
     ["total_blocking_keys_on_nokey", 0],
     ["paused_reason", pause.reason],
     ["paused_actions", pause.actions],
@@ -334,9 +337,9 @@ function statsSection(server: Server): string {
     ["current_eviction_exceeded_time", 0],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],
-    ["pubsub_channels", 0],
-    ["pubsub_patterns", 0],
-    ["pubsubshard_channels", 0],
+    ["pubsub_channels", pubsubChannelCount(server)],
+    ["pubsub_patterns", pubsubPatternCount(server)],
+    ["pubsubshard_channels", pubsubShardChannelCount(server)],
     ["latest_fork_usec", 0],
     ["total_forks", 0],
     ["migrate_cached_sockets", 0],
@@ -526,6 +529,7 @@ export function infoText(server: Server, sel: SectionSelection, nowMs: number): 
   if (want("module_list") || sel.names.has("modules")) parts.push("# Modules\r\n");
   if (want("commandstats")) parts.push(commandstatsSection(server));
   if (want("errorstats")) parts.push(errorstatsSection(server));
+  if (want("latencystats")) parts.push(latencystatsSection(server));
   if (want("cluster")) parts.push(lines("Cluster", [["cluster_enabled", 0]]));
   if (want("keyspace")) parts.push(keyspaceSection(server, nowMs));
   return parts.join("\r\n");
