@@ -18,7 +18,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
@@ -51,6 +51,7 @@ if (process.argv.includes("--deno")) {
 const stage = mkdtempSync(path.join(os.tmpdir(), "valkyr-build-"));
 try {
   for (const dir of ["core", "modules", "cli"]) {
+    if (!existsSync(path.join(ROOT, dir))) continue; // modules/ appears with the first module
     cpSync(path.join(ROOT, dir), path.join(stage, dir), {
       recursive: true,
       filter: (src) => !src.endsWith("_test.ts"),
