@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../helpers/server.ts";
 import { RawConn, RespError } from "../helpers/raw.ts";
+import { assertError, flushedTest } from "../helpers/suite.ts";
 
 const srv = await startServer();
 
@@ -28,28 +29,7 @@ const BAD_TYPE =
 const BIT_OFFSET = "ERR bit offset is not an integer or out of range";
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${String(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = flushedTest(srv);
 
 async function getBytes(c: RawConn, key: string): Promise<Uint8Array> {
   const r = await c.callBytes("GET", key);

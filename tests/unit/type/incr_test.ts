@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
+import { assertError, flushedTest } from "../../helpers/suite.ts";
 
 const srv = await startServer();
 
@@ -26,28 +27,7 @@ const NOT_FLOAT = "ERR value is not a valid float";
 const OVERFLOW = "ERR increment or decrement would overflow";
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${String(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = flushedTest(srv);
 
 test("INCR against a missing key creates it at 1", async (c) => {
   assert.equal(await c.call("INCR", "novar"), 1);

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startServer, target, valkeyOnly } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
+import { assertError, flushedTest } from "../../helpers/suite.ts";
 
 const srv = await startServer();
 
@@ -26,28 +27,7 @@ const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of v
 const NOT_INT = "ERR value is not an integer or out of range";
 const SYNTAX = "ERR syntax error";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${String(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = flushedTest(srv);
 
 async function encoding(c: RawConn, key: string): Promise<unknown> {
   return await c.call("OBJECT", "ENCODING", key);

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
+import { flushedTest } from "../../helpers/suite.ts";
 
 const srv = await startServer();
 
@@ -17,23 +18,7 @@ const SYNTAX = "ERR syntax error";
 const MINMAX_FLOAT = "ERR min or max is not a float";
 const MINMAX_LEX = "ERR min or max not valid string range item";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
+const test = flushedTest(srv);
 
 function assertError(reply: unknown, message: string): void {
   assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
