@@ -13,7 +13,11 @@
  * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
  * bench/results/.
  *
+ * Data types (issue #3): `--tests hset,lpush,lpop,lrange_100,sadd,zadd` runs those redis-benchmark tests
+ * instead of SET/GET (LRANGE_100 needs LPUSH first: list them in that order).
+ *
  * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun] [--only throughput|memory]
+ *        [--tests set,get]
  *
  * @module
  */
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     runtimes: { type: "string", default: "deno,bun" },
     only: { type: "string" },
     clients: { type: "string", default: "50" },
+    tests: { type: "string", default: "set,get" },
   },
 });
 
@@ -155,7 +160,9 @@ function benchmark(port: number, test: string, pipeline: number): number {
   ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   for (const line of r.stdout.split(/\r?\n/)) {
     const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cols[0]?.toLowerCase() === test && cols[1] !== undefined) return Number(cols[1]);
+    // "LRANGE_100 (first 100 elements)" is the label of -t lrange_100.
+    const label = cols[0]?.toLowerCase().split(" ")[0];
+    if (label === test && cols[1] !== undefined) return Number(cols[1]);
   }
   throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
 }
@@ -197,7 +204,7 @@ for (const def of servers()) {
     const r = await start(def);
     try {
       for (const pipeline of [1, 16]) {
-        for (const test of ["set", "get"]) {
+        for (const test of values.tests!.split(",")) {
           const rps = benchmark(r.port, test, pipeline);
           res.throughput[`${test.toUpperCase()} P${pipeline}`] = rps;
           console.error(`  ${test.toUpperCase()} pipeline ${pipeline}: ${rps.toFixed(0)} req/s`);
@@ -264,11 +271,13 @@ const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+// A run of other tests than SET/GET keeps its own "latest" files.
+const suffix = values.tests === "set,get" ? "" : `-${values.tests!.replace(/,/g, "-")}`;
 const dir = path.join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
 const meta = { date: new Date().toISOString(), requests: REQUESTS, keys: KEYS, clients: CLIENTS };
-writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify({ ...meta, results }, null, 2));
-writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ ...meta, results }, null, 2));
+writeFileSync(path.join(dir, `bench-${stamp}${suffix}.json`), JSON.stringify({ ...meta, results }, null, 2));
+writeFileSync(path.join(dir, `latest${suffix}.json`), JSON.stringify({ ...meta, results }, null, 2));
 const { chartSvg } = await import("./chart.ts");
-writeFileSync(path.join(dir, "latest.svg"), await chartSvg(results));
-console.log(`\nresults: bench/results/latest.json, bench/results/latest.svg`);
+writeFileSync(path.join(dir, `latest${suffix}.svg`), await chartSvg(results));
+console.log(`\nresults: bench/results/latest${suffix}.json, bench/results/latest${suffix}.svg`);
