@@ -17,7 +17,10 @@ import { zsetCommands } from "./zset/mod.ts";
 import { listCommands } from "./list/mod.ts";
 import { hashCommands } from "./hash/mod.ts";
 import { setCommands } from "./set/mod.ts";
+import { geoCommands } from "./geo/mod.ts";
+import { sortCommands } from "./sort/mod.ts";
 import { observabilityCommands } from "./observability/mod.ts";
+import { hllCommands } from "./hll/mod.ts";
 
 export function coreCommands(): CommandSpec[] {
   return [
@@ -32,6 +35,9 @@ export function coreCommands(): CommandSpec[] {
     ...listCommands,
     ...hashCommands,
     ...setCommands,
+    ...geoCommands,
+    ...sortCommands,
     ...observabilityCommands,
+    ...hllCommands,
   ];
 }

@@ -820,6 +820,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: 512,
   },
   { name: "set-max-intset-entries", type: "int", unsigned: true, min: 0, max: LONG_MAX, default: 512 },
+  { name: "hll-sparse-max-bytes", type: "memory", unsigned: true, min: 0, max: LONG_MAX, default: 3000 },
   { name: "set-max-listpack-entries", type: "int", unsigned: true, min: 0, max: LONG_MAX, default: 128 },
   { name: "set-max-listpack-value", type: "int", unsigned: true, min: 0, max: LONG_MAX, default: 64 },
   {
