@@ -9,6 +9,7 @@ import { Valkey } from "iovalkey";
 import { createClient } from "redis";
 import { startServer, valkeyOnly } from "../helpers/server.ts";
 import { encodeRequest, Push, type RawConn, RespError, withRaw } from "../helpers/raw.ts";
+import { message, sub } from "../helpers/pubsub.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -27,23 +28,6 @@ function fresh<T>(fn: (pub: RawConn) => Promise<T>): Promise<T> {
     assert.equal(await c.call("FLUSHALL"), "OK");
     return await fn(c);
   });
-}
-
-/** Sends a (P|S)(UN)SUBSCRIBE and reads `n` replies (one per name, or `n` given). */
-async function sub(c: RawConn, args: string[], n = Math.max(1, args.length - 1)): Promise<unknown[]> {
-  c.send(encodeRequest(args));
-  const out: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await c.read();
-    out.push(r instanceof Push ? r.items : r);
-  }
-  return out;
-}
-
-/** The items of a RESP3 push, or a RESP2 array. */
-async function message(c: RawConn): Promise<unknown> {
-  const r = await c.read();
-  return r instanceof Push ? r.items : r;
 }
 
 /** Reads exactly the bytes of `expected` and compares them. */

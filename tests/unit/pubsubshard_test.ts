@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../helpers/server.ts";
-import { encodeRequest, Push, type RawConn, RespError, withRaw } from "../helpers/raw.ts";
+import { encodeRequest, type RawConn, RespError, withRaw } from "../helpers/raw.ts";
+import { message, sub } from "../helpers/pubsub.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -24,21 +25,6 @@ function fresh<T>(fn: (pub: RawConn) => Promise<T>): Promise<T> {
     assert.equal(await c.call("FLUSHALL"), "OK");
     return await fn(c);
   });
-}
-
-async function sub(c: RawConn, args: string[], n = Math.max(1, args.length - 1)): Promise<unknown[]> {
-  c.send(encodeRequest(args));
-  const out: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await c.read();
-    out.push(r instanceof Push ? r.items : r);
-  }
-  return out;
-}
-
-async function message(c: RawConn): Promise<unknown> {
-  const r = await c.read();
-  return r instanceof Push ? r.items : r;
 }
 
 Deno.test({
