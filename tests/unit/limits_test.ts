@@ -25,6 +25,8 @@ Deno.test({
   fn: async () => {
     const srv = await startServer(["--maxclients", "2"]);
     const a = await RawConn.connect(srv.port);
+    // The readiness probe's connection may still be closing on the server: wait until `a` is alone.
+    for (let i = 0; i < 100 && await infoField(a, "clients", "connected_clients") !== 1; i++) await sleep(20);
     const b = await RawConn.connect(srv.port);
     try {
       assert.equal(await a.call("PING"), "PONG");
