@@ -67,7 +67,7 @@ export function dispatch(
   const spec = resolved.spec;
   client.lastCommand = resolved.fullName;
   if (resolved.protected) {
-    const err = server.protectedCommandError(client, spec, resolved.fullName);
+    const err = server.protectedCommandError(client, resolved.fullName);
     if (err !== null) {
       reject(server, client, spec, err);
       return t0;

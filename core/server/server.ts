@@ -402,7 +402,7 @@ export class Server {
   }
 
   /** The error for a PROTECTED command (DEBUG, MODULE) that its `enable-*-command` config forbids, or null. */
-  protectedCommandError(client: Client, spec: CommandSpec, fullName: string): string | null {
+  protectedCommandError(client: Client, fullName: string): string | null {
     const top = fullName.split("|")[0]!;
     const option = top === "debug"
       ? "enable-debug-command"
@@ -413,7 +413,6 @@ export class Server {
     const v = this.config.getEnum(option);
     if (v === "yes") return null;
     if (v === "local" && isLocal(client)) return null;
-    void spec;
     return `ERR ${top.toUpperCase()} command not allowed. If the ${option} option is set to "local", ` +
       "you can run it from a local connection, otherwise you need to set this option in the configuration " +
       "file, and then restart the server.";

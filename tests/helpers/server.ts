@@ -153,8 +153,7 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
   }
   const port = await freePort();
   const base = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
-  if (t === "redis" || t === "valkey") base.push("--enable-debug-command", "yes");
-  else base.push("--enable-debug-command", "yes");
+  base.push("--enable-debug-command", "yes");
   const [cmd, args] = command(t, [...base, ...extra]);
   // As `deno task start` does for Deno: glibc returns freed network buffers to the OS.
   const env = t === "deno"
