@@ -14,3 +14,5 @@
 
 export { startServer } from "./core/server/embed.ts";
 export type { EmbeddedServer, StartOptions } from "./core/server/embed.ts";
+export * as moduleApi from "./core/module_api/mod.ts";
+export type { ModuleManifest } from "./core/module_api/mod.ts";

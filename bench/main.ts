@@ -13,11 +13,34 @@
  * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
  * bench/results/.
  *
- * Data types (issue #3): `--tests hset,lpush,lpop,lrange_100,sadd,zadd` runs those redis-benchmark tests
- * instead of SET/GET (LRANGE_100 needs LPUSH first: list them in that order).
+ * Data types (issue #3): `--tests hset,lpush,lpop,lrange_100,sadd,zadd,xadd` runs those redis-benchmark tests
+ * instead of SET/GET (LRANGE_100 needs LPUSH first: list them in that order; XADD runs as the custom command
+ * `XADD bench:stream * field value`).
  *
- * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun] [--only throughput|memory]
- *        [--tests set,get]
+ * Cache scenario (issue #8): `--only cache [--seconds N]` runs bench/cache.ts (maxmemory at half the
+ * data set, allkeys-lru / allkeys-lfu, Zipfian reads: hit rate, throughput, bytes per key).
+ *
+ * Bloom (issue #4): `--only bloom` runs bench/bloom.ts (memory of a filter of `--keys` user ids vs a set
+ * of the same ids; BF.ADD / BF.EXISTS throughput next to SADD / SISMEMBER).
+ *
+ * JSON (issue #5): `--only json` runs bench/json.ts (memory of `min(--keys, 100000)` ~500-byte product
+ * documents as JSON vs as strings; JSON.GET / JSON.SET on a path next to GET / SET).
+ *
+ * I/O threads (issue #7): `--io-threads 1,2,4` runs bench/io_threads.ts (GET/SET, pipeline 1 and 16, 50
+ * and 200 clients, ratio to io-threads 1, main-thread CPU per request).
+ *
+ * Latency tracking (issue #6): `--only tracking [--rounds N]` runs bench/tracking.ts (SET/GET throughput
+ * with `latency-tracking` yes vs no, alternating runs, median and spread; per-command cost in-process).
+ *
+ * Persistence (issue #9): `--only persistence` runs bench/persistence.ts (SAVE and load time of `--keys` keys,
+ * file size, BGSAVE time and RSS growth, GET/SET p99 with and without BGSAVE running).
+ *
+ * Collections (issue #3): `--only collections [--kinds hash,set,zset,stream]` runs bench/collections.ts
+ * (used_memory per element of a hash, set, sorted set and stream of `--keys` elements each).
+ *
+ * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun]
+ *        [--only throughput|memory|cache|bloom|json|tracking|collections|persistence] [--tests set,get] [--seconds N]
+ *        [--io-threads 1,2,4] [--rounds N] [--kinds hash,set,zset,stream]
  *
  * @module
  */
@@ -39,6 +62,10 @@ const { values } = parseArgs({
     only: { type: "string" },
     clients: { type: "string", default: "50" },
     tests: { type: "string", default: "set,get" },
+    seconds: { type: "string", default: "10" },
+    "io-threads": { type: "string" },
+    rounds: { type: "string", default: "6" },
+    kinds: { type: "string", default: "hash,set,zset,stream" },
   },
 });
 
@@ -141,6 +168,12 @@ function info(port: number, section: string): Map<string, string> {
   return m;
 }
 
+/**
+ * Tests redis-benchmark has no `-t` for, run as custom commands (their CSV label starts with the command
+ * name, which is the test name).
+ */
+const CUSTOM_TESTS: Record<string, string[]> = { xadd: ["XADD", "bench:stream", "*", "field", "value"] };
+
 /** Runs redis-benchmark for one test and returns requests per second. */
 function benchmark(port: number, test: string, pipeline: number): number {
   const r = spawnSync("redis-benchmark", [
@@ -154,9 +187,8 @@ function benchmark(port: number, test: string, pipeline: number): number {
     "1000000",
     "-P",
     String(pipeline),
-    "-t",
-    test,
     "--csv",
+    ...(CUSTOM_TESTS[test] ?? ["-t", test]),
   ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   for (const line of r.stdout.split(/\r?\n/)) {
     const cols = line.split(",").map((c) => c.replace(/"/g, ""));
@@ -191,6 +223,65 @@ interface Result {
   server: string;
   throughput: Record<string, number>;
   memory?: { usedPerKey: number; rssPerKey: number; keys: number };
+}
+
+if (values.only === "cache") {
+  const { runCache } = await import("./cache.ts");
+  await runCache({ servers: servers(), start, stop, keys: KEYS, seconds: Number(values.seconds) });
+  process.exit(0);
+}
+
+// Bloom (issue #4): `--only bloom` runs bench/bloom.ts (filter vs set memory, BF.ADD/BF.EXISTS throughput).
+if (values.only === "bloom") {
+  const { runBloom } = await import("./bloom.ts");
+  await runBloom({ servers: servers(), start, stop, keys: KEYS, requests: REQUESTS, clients: CLIENTS });
+  process.exit(0);
+}
+
+// Latency tracking (issue #6): `--only tracking` runs bench/tracking.ts (Valkyr only: tracking on vs off).
+if (values.only === "tracking") {
+  const { runTracking } = await import("./tracking.ts");
+  const valkyrs = servers().filter((s) => !s.reference);
+  await runTracking({
+    servers: valkyrs,
+    start,
+    stop,
+    requests: REQUESTS,
+    clients: CLIENTS,
+    rounds: Number(values.rounds),
+  });
+  process.exit(0);
+}
+
+// Collections (issue #3): `--only collections` runs bench/collections.ts (memory per element).
+if (values.only === "collections") {
+  const { runCollections } = await import("./collections.ts");
+  const kinds = values.kinds!.split(",") as import("./collections.ts").Kind[];
+  await runCollections({ servers: servers(), start, stop, elements: KEYS, kinds });
+  process.exit(0);
+}
+
+// JSON (issue #5): `--only json` runs bench/json.ts (documents vs strings memory, JSON.GET/SET vs GET/SET).
+if (values.only === "json") {
+  const { runJson } = await import("./json.ts");
+  await runJson({ servers: servers(), start, stop, keys: KEYS, requests: REQUESTS, clients: CLIENTS });
+  process.exit(0);
+}
+
+// Persistence (issue #9): `--only persistence` runs bench/persistence.ts (SAVE, load, BGSAVE, p99 during BGSAVE).
+if (values.only === "persistence") {
+  const { runPersistence } = await import("./persistence.ts");
+  await runPersistence({ servers: servers(), keys: KEYS, requests: Math.min(REQUESTS, 300_000) });
+  process.exit(0);
+}
+
+// I/O threads (issue #7): `--io-threads 1,2,4` runs bench/io_threads.ts (ratios to the first count).
+if (values["io-threads"] !== undefined) {
+  const { runIoThreads } = await import("./io_threads.ts");
+  const counts = values["io-threads"].split(",").map(Number);
+  const valkyrs = servers().filter((s) => !s.reference);
+  await runIoThreads({ servers: valkyrs, start, stop, counts, requests: REQUESTS });
+  process.exit(0);
 }
 
 const results: Result[] = [];

@@ -11,6 +11,21 @@ import { readTextFile } from "../core/runtime/files.ts";
 import { startServer } from "../mod.ts";
 import { runtimeVersion } from "../core/net/mod.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "../core/server/version.ts";
+import type { ModuleManifest } from "../core/module_api/mod.ts";
+import { manifest as bloom } from "../modules/bloom/mod.ts";
+import { manifest as conditionalSet } from "../modules/conditional_set/mod.ts";
+import { manifest as json } from "../modules/json/mod.ts";
+
+/**
+ * First-party modules compiled into the executable, loaded at start unless the `builtin-modules` directive
+ * says otherwise (`builtin-modules none`, or a list of names). A first-party module adds itself here with
+ * one import and one entry; it uses nothing a user's module could not use.
+ */
+const BUILTIN_MODULES: ModuleManifest[] = [
+  bloom,
+  conditionalSet,
+  json,
+];
 
 const USAGE = `Usage: valkyr [/path/to/valkyr.conf] [options] [-]
        valkyr - (read config from stdin)
@@ -26,6 +41,7 @@ Examples:
        valkyr /etc/myvalkyr.conf --loglevel verbose
 
 Any configuration directive of valkey.conf that Valkyr supports can be given as --name value.
+Modules: --loadmodule /path/module.ts [args]; --builtin-modules "none" | "all" | "<name> ...".
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       ...(cl.configFile !== undefined && cl.configFile !== "-" ? { configFile: cl.configFile } : {}),
       handleSignals: true,
       onShutdown: (code) => process.exit(code),
+      modules: BUILTIN_MODULES,
     });
     await s.stopped;
     return 0;

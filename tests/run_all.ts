@@ -4,7 +4,9 @@
  * when it is installed (Valkey-8.1-only tests skip themselves there). Prints one closing line,
  * `N passed, N failed`, summed over all runs, and exits non-zero when anything failed.
  *
- * Usage: deno run -A tests/run_all.ts [--only deno,bun,binary,redis,valkey] [--skip-unit]
+ * `deno-io4` runs the Deno integration suite again with `--io-threads 4` (VALKYR_TEST_IO_THREADS).
+ *
+ * Usage: deno run -A tests/run_all.ts [--only deno,deno-io4,bun,binary,redis,valkey] [--skip-unit]
  *
  * @module
  */
@@ -71,6 +73,15 @@ if (!values["skip-unit"] && want("unit")) {
 }
 if (want("deno")) {
   results.push(runDenoTest("integration: Valkyr on Deno", ["tests/"], { VALKYR_TEST_TARGET: "deno" }));
+}
+if (want("deno-io4")) {
+  // The same suite with the TCP clients on I/O Workers (io-threads 4, issue #7).
+  results.push(
+    runDenoTest("integration: Valkyr on Deno, io-threads 4", ["tests/"], {
+      VALKYR_TEST_TARGET: "deno",
+      VALKYR_TEST_IO_THREADS: "4",
+    }),
+  );
 }
 if (want("bun")) {
   results.push(runDenoTest("integration: Valkyr on Bun", ["tests/"], { VALKYR_TEST_TARGET: "bun" }));

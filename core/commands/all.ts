@@ -21,6 +21,8 @@ import { geoCommands } from "./geo/mod.ts";
 import { sortCommands } from "./sort/mod.ts";
 import { observabilityCommands } from "./observability/mod.ts";
 import { hllCommands } from "./hll/mod.ts";
+import { streamCommands } from "./stream/mod.ts";
+import { moduleCommand } from "./module/mod.ts";
 
 export function coreCommands(): CommandSpec[] {
   return [
@@ -39,5 +41,7 @@ export function coreCommands(): CommandSpec[] {
     ...sortCommands,
     ...observabilityCommands,
     ...hllCommands,
+    ...streamCommands,
+    moduleCommand,
   ];
 }

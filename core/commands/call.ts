@@ -11,6 +11,7 @@ import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandSpec } from "./spec.ts";
+import { PREVENT } from "../server/propagate.ts";
 
 /** Keyspace event classes, as the letters of `notify-keyspace-events`. */
 export type EventClass = "g" | "$" | "l" | "s" | "h" | "z" | "x" | "e" | "t" | "m" | "d" | "n";
@@ -26,6 +27,12 @@ export class CommandCall {
   now = 0;
   /** Set when the handler replied an error. */
   failed = false;
+  /**
+   * What this execution propagates instead of its own words (see core/server/propagate.ts): set by
+   * {@link CommandCall.propagateAs} / {@link CommandCall.preventPropagation}, read and reset by the
+   * dispatcher.
+   */
+  propArgv: readonly Uint8Array[] | undefined = undefined;
 
   get reply(): ReplyWriter {
     return this.client.writer;
@@ -50,6 +57,29 @@ export class CommandCall {
   /** A key's value changed: WATCH, client tracking and modules learn of it (Valkey's signalModifiedKey). */
   keyModified(db: Db, key: Uint8Array): void {
     this.server.keyModified(db, key);
+  }
+
+  /** True when propagated effects are recorded (an AOF is on): handlers may skip building rewrites. */
+  get propagating(): boolean {
+    return this.server.propagation.active;
+  }
+
+  /**
+   * Propagates `argv` instead of the command's own words if the command changed the dataset (Valkey's
+   * rewriteClientCommandVector): the deterministic forms, e.g. EXPIRE → PEXPIREAT, INCRBYFLOAT → SET.
+   */
+  propagateAs(argv: Uint8Array[]): void {
+    this.propArgv = argv;
+  }
+
+  /** Propagates an extra effect in the current database, in order with the others (alsoPropagate). */
+  alsoPropagate(argv: Uint8Array[], dbId: number = this.client.db): void {
+    this.server.propagation.also(dbId, argv);
+  }
+
+  /** The command's own words are not propagated (its effects were propagated with alsoPropagate). */
+  preventPropagation(): void {
+    this.propArgv = PREVENT;
   }
 
   /** Emits a keyspace event (Valkey's notifyKeyspaceEvent). */

@@ -10,7 +10,7 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { NO_ARGS, parseArgs } from "./args.ts";
-import { ERR_NOAUTH, ReplyError } from "./errors.ts";
+import { ERR_NOAUTH, ERR_OOM, ReplyError } from "./errors.ts";
 import type { CommandCall } from "./call.ts";
 import type { CommandSpec } from "./spec.ts";
 import type { CommandStats } from "./registry.ts";
@@ -87,6 +87,12 @@ export function dispatch(
   call.now = server.clock.fromPerf(t0);
   call.failed = false;
 
+  // The OOM check (evicting first) comes before the subsystems' gates, as in Valkey's processCommand.
+  const oomCheck = server.oomCheck;
+  if (oomCheck && oomCheck(call)) {
+    reject(server, client, spec, ERR_OOM);
+    return t0;
+  }
   for (const gate of server.gates) {
     if (gate(call)) {
       if (call.failed) resolved.stats.rejectedCalls++;
@@ -108,6 +114,15 @@ export function execute(
 ): number {
   const { server, client, spec } = call;
   const handler = spec.handler;
+  // Propagation (core/server/propagate.ts): the command's words and db as it starts, and the dirty
+  // counter, which tells whether it changed the dataset.
+  const prop = server.propagation;
+  const argv0 = call.argv;
+  const db0 = client.db;
+  const dirty0 = server.dirty;
+  const outerProp = call.propArgv;
+  call.propArgv = undefined;
+  prop.enter();
   try {
     if (handler === undefined) throw new ReplyError(`ERR command '${call.fullName}' has no handler`);
     const args = spec.arguments !== undefined && spec.parse !== "manual"
@@ -123,6 +138,8 @@ export function execute(
       call.error(`ERR internal error while executing '${call.fullName}'`);
     }
   }
+  prop.leave(call, argv0, db0, spec, dirty0);
+  call.propArgv = outerProp;
   const t1 = performance.now();
   const usec = Math.round((t1 - t0) * 1000);
   stats.calls++;

@@ -17,6 +17,8 @@ export const ERR_OVERFLOW = "ERR increment or decrement would overflow";
 export const ERR_INCR_NAN_INF = "ERR increment would produce NaN or Infinity";
 export const ERR_DB_INDEX = "ERR DB index is out of range";
 export const ERR_NOAUTH = "NOAUTH Authentication required.";
+/** A deny-oom command while used memory is over `maxmemory` and nothing could be evicted. */
+export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const ERR_WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 export const ERR_STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 export const ERR_BIT_OFFSET = "ERR bit offset is not an integer or out of range";

@@ -19,7 +19,11 @@ export function lruClock(nowMs: number): number {
 }
 
 function touch(call: CommandCall, db: Db, ref: number): void {
-  if (!call.client.noTouch || call.fullName === "touch") db.setLru(ref, lruClock(call.now));
+  if (!call.client.noTouch || call.fullName === "touch") {
+    // Under an LFU policy an access bumps the key's log counter (Valkey's updateLFU).
+    const lfu = call.server.lfu;
+    db.setLru(ref, lfu === null ? lruClock(call.now) : lfu.touch(db.getLru(ref), call.now));
+  }
 }
 
 /**
@@ -50,7 +54,8 @@ export function lookupWrite(call: CommandCall, key: Uint8Array, db: Db = call.db
  * `new` keyspace event (class `n`) fires before the command's own event.
  */
 export function keyCreated(call: CommandCall, db: Db, ref: number, key: Uint8Array): void {
-  db.setLru(ref, lruClock(call.now));
+  const lfu = call.server.lfu;
+  db.setLru(ref, lfu === null ? lruClock(call.now) : lfu.initial(call.now));
   call.notify("n", "new", key, db.id);
 }
 

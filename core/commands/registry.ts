@@ -8,6 +8,7 @@
 
 import type { AclCategory, CommandSpec } from "./spec.ts";
 import { errUnknownCommand, errUnknownSubcommand, errWrongArity } from "./errors.ts";
+import { CommandExtensions } from "./extensions.ts";
 
 /**
  * A command as the dispatcher needs it, built once at registration so a lookup allocates nothing: the
@@ -83,6 +84,8 @@ function wordIs(word: Uint8Array, lower: Uint8Array): boolean {
 const asciiEncoder = new TextEncoder();
 
 export class CommandTable {
+  /** Options modules add to core commands (SET IFEQ), see extensions.ts. */
+  readonly extensions = new CommandExtensions();
   readonly #byName = new Map<string, CommandSpec>();
   /** Top-level commands by the hash of their name's bytes, so a lookup builds no string. */
   readonly #byHash = new Map<number, { word: Uint8Array; spec: CommandSpec }[]>();
@@ -235,6 +238,9 @@ function unknownCommand(argv: readonly Uint8Array[]): string {
 
 /** ACL categories of a command: its declared ones plus those its flags imply (Valkey's rules). */
 export function aclCategories(spec: CommandSpec): AclCategory[] {
+  // A module command has exactly the categories its module declares: Valkey derives no implicit ones
+  // for module commands (they never pass through populateCommandStructure).
+  if (spec.module !== undefined) return [...(spec.aclCategories ?? [])];
   const cats = new Set<AclCategory>(spec.aclCategories ?? []);
   const f = new Set(spec.flags);
   if (f.has("WRITE")) cats.add("write");

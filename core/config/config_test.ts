@@ -484,10 +484,11 @@ Deno.test("CONFIG GET matches globs without regard to case, aliases included", (
   assert.deepEqual(c.match("maxmemory*").map(([n]) => n).sort(), [
     "maxmemory",
     "maxmemory-clients",
+    "maxmemory-eviction-tenacity",
     "maxmemory-policy",
     "maxmemory-samples",
   ]);
-  assert.deepEqual(c.match("MAXMEM*").length, 4);
+  assert.deepEqual(c.match("MAXMEM*").length, 5);
   assert.deepEqual(c.match("slowlog*").sort(), [["slowlog-log-slower-than", "10000"], [
     "slowlog-max-len",
     "128",
@@ -509,6 +510,7 @@ Deno.test("CONFIG GET replies an exact name as it was written and lists a direct
     "MAXMEMORY",
     "maxmemory-policy",
     "maxmemory-samples",
+    "maxmemory-eviction-tenacity",
     "maxmemory-clients",
   ]);
   assert.deepEqual(c.matchAll(["port", "port", "nope"]), [["port", "6379"]]);

@@ -27,7 +27,8 @@
  *         key bytes, value bytes (strings only)
  *
  *     flags: bits 0-1 string encoding (INT / EMBSTR / RAW, as OBJECT ENCODING reports it),
- *            bit 2 OBJ (value is objects[w2]), bit 3 EXP (key has a TTL), bit 4 LONG.
+ *            bit 2 OBJ (value is objects[w2]), bit 3 EXP (key has a TTL), bit 4 LONG,
+ *            bit 5 SNAP (snapshot parity: see beginSnapshot and core/persistence/snapshot.ts).
  *
  * Header: 8 bytes (12 with a TTL) for ordinary strings. A 16-byte key with a 16-byte value is one
  * 40-byte block; with its share of the table (~9 bytes at 1M keys) ~50 bytes per key, where
@@ -64,6 +65,7 @@
 import { HASH_SEED, hashBytes, hashOf } from "./hash.ts";
 import { type EntryAccess, HashTable } from "./hash_table.ts";
 import { LARGE_THRESHOLD, reservedBytes, Slab } from "./slab.ts";
+import type { ValueObject } from "../types/value.ts";
 
 /** "No such entry" (never a valid ref). */
 export const NO_ENTRY = -1;
@@ -77,6 +79,8 @@ const F_ENC = 0x03;
 const F_OBJ = 0x04;
 const F_EXP = 0x08;
 const F_LONG = 0x10;
+/** Snapshot parity: an entry whose bit differs from the Db's `snapBit` is still owed to a running BGSAVE. */
+const F_SNAP = 0x20;
 const SHORT_MAX = 0xffff;
 /** Acceptable percentage of expired keys in a sample before the active cycle stops (Valkey: 10). */
 const ACCEPTABLE_STALE_PERCENT = 10;
@@ -161,9 +165,17 @@ export class ExpireIndex {
   }
 }
 
+/** What a running snapshot (BGSAVE) needs from the Db: see {@link Db.beginSnapshot}. */
+export interface SnapshotSink {
+  /** Serializes entry `ref` now (it is about to change or go away). */
+  preserve(db: Db, ref: number): void;
+  /** Serializes every entry still owed (the Db is about to be emptied). */
+  preserveAll(db: Db): void;
+}
+
 /** Optional per-object size estimate used by {@link Db.memoryUsage}. */
 interface SizedObject {
-  memoryUsage(): number;
+  memoryUsage(samples?: number): number;
 }
 
 function hasMemoryUsage(obj: object): obj is SizedObject {
@@ -192,6 +204,8 @@ export interface DbStats {
   slabUsedBytes: number;
   /** Hash table buckets, overflow pool and expire index. */
   tableBytes: number;
+  /** The expire index's share of tableBytes. */
+  expiresBytes: number;
   buckets: number;
   rehashing: boolean;
 }
@@ -203,6 +217,11 @@ export class Db implements EntryAccess {
   onExpire: ((db: Db, key: Uint8Array) => void) | undefined = undefined;
   /** Keys removed by expiry so far (lazy and active). */
   expiredKeys = 0;
+  /**
+   * Called with a value object (and its measured bytes) when the keyspace lets go of it (delete,
+   * expiry, overwrite): lazy freeing takes big ones (core/eviction/lazyfree.ts).
+   */
+  onRelease: ((obj: object, bytes: number) => void) | undefined = undefined;
 
   private readonly clock: () => number;
   private readonly slab = new Slab();
@@ -210,7 +229,17 @@ export class Db implements EntryAccess {
   private readonly expires = new ExpireIndex();
   private objects: (object | undefined)[] = [];
   private freeObjects: number[] = [];
+  /** memoryUsage() of objects[i] when last measured (see {@link Db.memoryBytes}). */
+  private objectSizes: number[] = [];
+  /** Σ objectSizes of the live objects. */
+  private objectBytes = 0;
+  private objectCursor = 0;
   private expireCursor = 0;
+  private defragCursor = 0;
+  /** The running BGSAVE that still wants some of this Db's entries (see core/persistence/snapshot.ts). */
+  private snapshot: SnapshotSink | undefined = undefined;
+  /** F_SNAP or 0: the parity that means "done" for the current (or last) snapshot. */
+  private snapBit = 0;
 
   constructor(id: number, clock: () => number) {
     this.id = id;
@@ -226,6 +255,44 @@ export class Db implements EntryAccess {
   /** Keys with a TTL. */
   get volatileCount(): number {
     return this.expires.size;
+  }
+
+  // --- point-in-time snapshots (BGSAVE without fork) ---
+
+  /**
+   * Starts a snapshot: every entry present now becomes "owed" to `sink` (flipping the Db's parity bit
+   * marks them all at once, in O(1)). Until {@link Db.endSnapshot}, any access that could precede a change
+   * (lookup, find, overwrite, TTL change, delete, clear) first hands an owed entry to `sink.preserve`, and
+   * the entry is then marked done; entries written afterwards are born done.
+   */
+  beginSnapshot(sink: SnapshotSink): void {
+    // One parity bit: one snapshot at a time per Db (BGSAVE and AOF rewrites take turns, as Valkey's
+    // children do).
+    if (this.snapshot !== undefined) throw new Error("keyspace: a snapshot is already running on this Db");
+    this.snapBit ^= F_SNAP;
+    this.snapshot = sink;
+  }
+
+  endSnapshot(): void {
+    this.snapshot = undefined;
+  }
+
+  /** True when entry `ref` is still owed to the running snapshot. */
+  snapshotOwed(ref: number): boolean {
+    return (this.slab.i32(ref)[this.slab.offset(ref) >> 2]! & F_SNAP) !== this.snapBit;
+  }
+
+  /** Marks entry `ref` as handled by the running snapshot. */
+  snapshotDone(ref: number): void {
+    const i32 = this.slab.i32(ref);
+    const w = this.slab.offset(ref) >> 2;
+    i32[w] = (i32[w]! & ~F_SNAP) | this.snapBit;
+  }
+
+  private preserve(ref: number): void {
+    if (!this.snapshotOwed(ref)) return;
+    this.snapshotDone(ref);
+    this.snapshot!.preserve(this, ref);
   }
 
   // --- EntryAccess (used by the hash table) ---
@@ -265,13 +332,16 @@ export class Db implements EntryAccess {
 
   /** The entry for `key` or NO_ENTRY; expiry is not checked. */
   find(key: Uint8Array): number {
-    return this.table.find(key, hashOf(key));
+    const ref = this.table.find(key, hashOf(key));
+    if (this.snapshot !== undefined && ref !== NO_ENTRY) this.preserve(ref);
+    return ref;
   }
 
   /** The entry for `key` or NO_ENTRY; a key whose TTL has passed is deleted (as expired) first. */
   lookup(key: Uint8Array): number {
     const ref = this.table.find(key, hashOf(key));
     if (ref === NO_ENTRY) return NO_ENTRY;
+    if (this.snapshot !== undefined) this.preserve(ref);
     const i32 = this.slab.i32(ref);
     const w = this.slab.offset(ref) >> 2;
     const flags = i32[w]! & 0xff;
@@ -361,6 +431,7 @@ export class Db implements EntryAccess {
     const hash = hashOf(key);
     const old = this.table.find(key, hash);
     if (old === NO_ENTRY) return this.place(NO_ENTRY, hash, key, enc & F_ENC, 0, value, 0, -1);
+    if (this.snapshot !== undefined) this.preserve(old);
     return this.overwrite(old, hash, key, enc & F_ENC, value, null, keepTtl);
   }
 
@@ -371,11 +442,13 @@ export class Db implements EntryAccess {
     if (old === NO_ENTRY) {
       return this.place(NO_ENTRY, hash, key, F_OBJ | F_LONG, 0, null, this.newObjectIndex(obj), -1);
     }
+    if (this.snapshot !== undefined) this.preserve(old);
     return this.overwrite(old, hash, key, F_OBJ | F_LONG, null, obj, keepTtl);
   }
 
   /** Replaces the value of entry `ref` by a string, keeping key, TTL and LRU. Returns the ref. */
   updateString(ref: number, value: Uint8Array, enc: StrEnc): number {
+    if (this.snapshot !== undefined) this.preserve(ref);
     const flags = this.flagsOf(ref);
     if ((flags & F_OBJ) !== 0) this.releaseObject(ref);
     const slot = this.expireSlotOf(ref);
@@ -393,6 +466,7 @@ export class Db implements EntryAccess {
 
   /** Sets the absolute expire time (unix ms) of entry `ref`. Returns the (possibly new) ref. */
   setExpire(ref: number, whenMs: number): number {
+    if (this.snapshot !== undefined) this.preserve(ref);
     const slot = this.expireSlotOf(ref);
     if (slot !== -1) {
       this.expires.setWhen(slot, whenMs);
@@ -405,6 +479,7 @@ export class Db implements EntryAccess {
 
   /** Removes the TTL of entry `ref`. Returns the (possibly new) ref. */
   removeExpire(ref: number): number {
+    if (this.snapshot !== undefined) this.preserve(ref);
     const slot = this.expireSlotOf(ref);
     if (slot === -1) return ref;
     this.dropExpireRow(slot);
@@ -415,24 +490,36 @@ export class Db implements EntryAccess {
   delete(key: Uint8Array): boolean {
     const ref = this.table.delete(key, hashOf(key));
     if (ref === NO_ENTRY) return false;
+    if (this.snapshot !== undefined) this.preserve(ref);
     this.release(ref);
     return true;
   }
 
   /** Deletes entry `ref`. */
   deleteRef(ref: number): void {
+    if (this.snapshot !== undefined) this.preserve(ref);
     this.table.deleteRef(ref, this.hashOfRef(ref));
     this.release(ref);
   }
 
+  /** Pre-sizes the table for `capacity` keys (RDB loading's RESIZEDB hint). */
+  expand(capacity: number): void {
+    this.table.expand(capacity);
+  }
+
   /** Drops every key (FLUSHDB); returns how many there were. */
   clear(): number {
+    this.snapshot?.preserveAll(this);
     const n = this.table.size;
+    for (const obj of this.objects) (obj as ValueObject | undefined)?.detach?.();
     this.table.clear();
     this.slab.reset();
     this.expires.clear();
     this.objects = [];
     this.freeObjects = [];
+    this.objectSizes = [];
+    this.objectBytes = 0;
+    this.objectCursor = 0;
     this.expireCursor = 0;
     return n;
   }
@@ -507,7 +594,7 @@ export class Db implements EntryAccess {
    * Bytes this key costs (MEMORY USAGE): its slab block, its share of the table, its expire-index
    * row, plus `memoryUsage()` of the value object when it has one.
    */
-  memoryUsage(ref: number): number {
+  memoryUsage(ref: number, samples?: number): number {
     const flags = this.flagsOf(ref);
     let bytes = reservedBytes(this.entryBytes(ref));
     const n = this.table.size;
@@ -515,9 +602,120 @@ export class Db implements EntryAccess {
     if ((flags & F_EXP) !== 0) bytes += EXPIRE_ROW_BYTES;
     if ((flags & F_OBJ) !== 0) {
       const obj = this.objects[this.objectIndexOf(ref)];
-      if (obj !== undefined && hasMemoryUsage(obj)) bytes += obj.memoryUsage();
+      if (obj !== undefined && hasMemoryUsage(obj)) bytes += obj.memoryUsage(samples);
     }
     return bytes;
+  }
+
+  /**
+   * Bytes this database holds, kept as counters so that reading it is O(1) (maxmemory checks it
+   * before every write): live slab blocks, hash-table buckets, expire-index chunks, and each value
+   * object's memoryUsage() as last measured (8 bytes of slot each). Objects mutated in place are
+   * re-measured by {@link Db.refreshObject} (the server calls it for every modified key) and by the
+   * cron's {@link Db.resyncObjects} safety net.
+   */
+  memoryBytes(): number {
+    return this.slab.usedBytes + this.table.memoryBytes() + this.expires.memoryBytes() + this.objectBytes +
+      this.objects.length * 8;
+  }
+
+  /** True while some key holds a value object (refreshObject has work to do). */
+  get hasObjects(): boolean {
+    return this.objects.length > this.freeObjects.length;
+  }
+
+  /** Re-measures the value object of `key`, if it has one (after a command changed it in place). */
+  refreshObject(key: Uint8Array): void {
+    const ref = this.table.find(key, hashOf(key));
+    if (ref === NO_ENTRY) return;
+    const idx = this.objectIndexOf(ref);
+    if (idx !== -1) this.measureObject(idx);
+  }
+
+  /** Re-measures up to `n` value objects, round robin (cron: corrects drift from unsignalled changes). */
+  resyncObjects(n: number): void {
+    const len = this.objects.length;
+    for (let i = 0; i < n && len > 0; i++) {
+      if (this.objectCursor >= len) this.objectCursor = 0;
+      if (this.objects[this.objectCursor] !== undefined) this.measureObject(this.objectCursor);
+      this.objectCursor++;
+    }
+  }
+
+  /**
+   * Bytes this database holds from the runtime (slab pages and large buffers instead of live blocks):
+   * what compaction and the collector can give back is heldBytes() - memoryBytes().
+   */
+  heldBytes(): number {
+    return this.memoryBytes() - this.slab.usedBytes + this.slab.allocatedBytes;
+  }
+
+  /**
+   * One slice of slab compaction (active defrag): walks the table from a rolling cursor for about
+   * `timeUs` and moves every entry that sits in a page less than `maxFill` full into a fresh block at
+   * the end of the open page. Emptied pages are then returned by {@link Db.rehashStep}'s
+   * releaseEmptyPages. Returns how many entries were looked at and moved (Valkey's defrag misses/hits).
+   */
+  defragStep(timeUs: number, maxFill: number): { scanned: number; moved: number } {
+    const start = performance.now();
+    const slab = this.slab;
+    const sparse: number[] = [];
+    let scanned = 0;
+    let moved = 0;
+    do {
+      this.defragCursor = this.table.scan(this.defragCursor, (ref) => {
+        scanned++;
+        if (slab.pageFill(ref) < maxFill) sparse.push(ref);
+      });
+      for (const ref of sparse) this.moveEntry(ref);
+      moved += sparse.length;
+      sparse.length = 0;
+    } while (this.defragCursor !== 0 && (performance.now() - start) * 1000 < timeUs);
+    // Pages the moves emptied go back now (the cron's rehash step returns only a few per tick).
+    if (moved > 0) this.slab.releaseEmptyPages(16);
+    return { scanned, moved };
+  }
+
+  /** Moves entry `ref` to a fresh block (compaction); the table and the expire index follow. */
+  private moveEntry(ref: number): void {
+    const slab = this.slab;
+    const bytes = this.entryBytes(ref);
+    const nref = slab.allocFresh(bytes);
+    const off = slab.offset(ref);
+    slab.u8(nref).set(slab.u8(ref).subarray(off, off + bytes), slab.offset(nref));
+    this.table.replace(ref, nref, this.hashOfRef(nref));
+    const slot = this.expireSlotOf(nref);
+    if (slot !== -1) this.expires.setRef(slot, nref);
+    slab.free(ref, bytes);
+  }
+
+  /** `count` entries sampled from a run of buckets at a random place (eviction). */
+  sampleKeys(count: number, fn: (ref: number) => void): number {
+    return this.table.sample(count, fn);
+  }
+
+  /** Up to `count` random entries that have a TTL (volatile-* eviction); returns how many. */
+  sampleVolatile(count: number, fn: (ref: number) => void): number {
+    const n = this.expires.size;
+    if (n === 0) return 0;
+    if (n <= count) {
+      const refs: number[] = [];
+      for (let i = 0; i < n; i++) refs.push(this.expires.refAt(i));
+      for (const r of refs) fn(r);
+      return n;
+    }
+    // Independent random rows: rows keep roughly insertion order, so a run of neighbours would be a
+    // biased sample (keys written together, with similar TTLs).
+    const refs: number[] = [];
+    for (let i = 0; i < count; i++) refs.push(this.expires.refAt(Math.floor(Math.random() * n)));
+    for (const r of refs) fn(r);
+    return count;
+  }
+
+  /** A random entry with a TTL, or NO_ENTRY (volatile-random). */
+  randomVolatile(): number {
+    const n = this.expires.size;
+    return n === 0 ? NO_ENTRY : this.expires.refAt(Math.floor(Math.random() * n));
   }
 
   stats(): DbStats {
@@ -527,6 +725,7 @@ export class Db implements EntryAccess {
       slabBytes: this.slab.allocatedBytes,
       slabUsedBytes: this.slab.usedBytes,
       tableBytes: this.table.memoryBytes() + this.expires.memoryBytes(),
+      expiresBytes: this.expires.memoryBytes(),
       buckets: this.table.buckets,
       rehashing: this.table.rehashing,
     };
@@ -571,19 +770,38 @@ export class Db implements EntryAccess {
   }
 
   private newObjectIndex(obj: object): number {
-    const idx = this.freeObjects.pop();
+    (obj as ValueObject).attach?.();
+    let idx = this.freeObjects.pop();
     if (idx !== undefined) {
       this.objects[idx] = obj;
-      return idx;
+    } else {
+      idx = this.objects.length;
+      this.objects.push(obj);
+      this.objectSizes.push(0);
     }
-    this.objects.push(obj);
-    return this.objects.length - 1;
+    this.measureObject(idx);
+    return idx;
+  }
+
+  private measureObject(idx: number): void {
+    const obj = this.objects[idx];
+    // 5 samples (MEMORY USAGE's default): values that estimate from samples stay O(1) per write.
+    const bytes = obj !== undefined && hasMemoryUsage(obj) ? obj.memoryUsage(5) : 0;
+    this.objectBytes += bytes - this.objectSizes[idx]!;
+    this.objectSizes[idx] = bytes;
   }
 
   private releaseObject(ref: number): void {
     const idx = this.objectIndexOf(ref);
+    const obj = this.objects[idx];
+    const bytes = this.objectSizes[idx]!;
     this.objects[idx] = undefined;
+    this.objectBytes -= bytes;
+    this.objectSizes[idx] = 0;
     this.freeObjects.push(idx);
+    if (obj === undefined) return;
+    (obj as ValueObject).detach?.();
+    if (this.onRelease !== undefined) this.onRelease(obj, bytes);
   }
 
   /** Removes expire row `slot`, fixing the slot word of the entry whose row moved into it. */
@@ -619,7 +837,17 @@ export class Db implements EntryAccess {
     if (obj !== null) {
       if ((oldFlags & F_OBJ) !== 0) {
         objIdx = this.objectIndexOf(old);
+        const prev = this.objects[objIdx];
+        const prevBytes = this.objectSizes[objIdx]!;
         this.objects[objIdx] = obj;
+        this.measureObject(objIdx);
+        if (prev !== obj) {
+          (obj as ValueObject).attach?.();
+          (prev as ValueObject | undefined)?.detach?.();
+        }
+        if (prev !== undefined && prev !== obj && this.onRelease !== undefined) {
+          this.onRelease(prev, prevBytes);
+        }
       } else {
         objIdx = this.newObjectIndex(obj);
       }
@@ -681,7 +909,9 @@ export class Db implements EntryAccess {
     const u8 = slab.u8(ref);
     const off = slab.offset(ref);
     const w = off >> 2;
-    i32[w] = flags | ((lru & 0xffffff) << 8);
+    // Written entries are never owed to a running snapshot (new keys are not in it; changed ones were
+    // preserved before the change).
+    i32[w] = (flags & ~F_SNAP) | this.snapBit | ((lru & 0xffffff) << 8);
     if ((flags & F_LONG) !== 0) {
       i32[w + 1] = klen;
       i32[w + 2] = (flags & F_OBJ) !== 0 ? objIdx : vlen;

@@ -180,6 +180,33 @@ export class Slab {
     return ref;
   }
 
+  /**
+   * Allocates like {@link alloc} but never from a free list: the block is carved from the open page (or
+   * a new one). Compaction moves blocks out of sparse pages with it, so they do not land in another
+   * sparse page's holes.
+   */
+  allocFresh(size: number): number {
+    if (size > LARGE_THRESHOLD) return this.allocLarge(size);
+    const bytes = CLASS_BYTES[classIndex(size)]!;
+    this.live += bytes;
+    if (this.bump + bytes > PAGE_SIZE) this.openNewPage();
+    const ref = (this.openPage << OFFSET_BITS) | (this.bump >>> 3);
+    this.bump += bytes;
+    this.pageLive[this.openPage]! += bytes;
+    return ref;
+  }
+
+  /**
+   * Live bytes of the page holding `ref` as a fraction of the page (1 for large blocks and the open
+   * page, which compaction leaves alone).
+   */
+  pageFill(ref: number): number {
+    if (ref < 0) return 1;
+    const page = ref >>> OFFSET_BITS;
+    if (page === this.openPage) return 1;
+    return this.pageLive[page]! / PAGE_SIZE;
+  }
+
   /** Frees a block; `size` must be the size it was allocated with (or any size of the same class). */
   free(ref: number, size: number): void {
     if (ref < 0) {

@@ -175,6 +175,7 @@ export const bunAdapter: NetAdapter = {
         : bun.listen({
           hostname: options.host ?? "0.0.0.0",
           port: options.port ?? 0,
+          ...(options.reusePort ? { reusePort: true } : {}),
           socket: socketHandlers,
         });
       port = server.port;

@@ -110,7 +110,16 @@ export const nodeNetAdapter: NetAdapter = {
       };
       if (options.path !== undefined) {
         server.listen({ path: options.path, backlog: options.backlog }, onListening);
-      } else server.listen({ host: options.host, port: options.port, backlog: options.backlog }, onListening);
+      } else {
+        // `reusePort` is in Node >= 22.12 and Deno's node:net (needs no --unstable-net there).
+        const opts = {
+          host: options.host,
+          port: options.port,
+          backlog: options.backlog,
+          reusePort: options.reusePort,
+        };
+        server.listen(opts as net.ListenOptions, onListening);
+      }
     });
   },
 };

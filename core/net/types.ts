@@ -47,6 +47,8 @@ export interface ListenOptions {
   backlog?: number;
   /** TCP keepalive interval in seconds (0 = off). */
   keepAlive?: number;
+  /** SO_REUSEPORT: several listeners (the I/O Workers) share the address; the kernel spreads connections. */
+  reusePort?: boolean;
 }
 
 export interface Listener {

@@ -13,8 +13,8 @@
  *
  * Blocking commands (Valkey: "handled when unblocked"): the execution that blocks is not logged; its time
  * is kept, each re-execution adds its own, and the command is logged once when a re-execution serves it —
- * or, when it times out or CLIENT UNBLOCK ends the wait, at the next sweep (the cron, the client's next
- * command, or any COMMANDLOG / SLOWLOG / LATENCY command), without reply bytes.
+ * or, when it times out or CLIENT UNBLOCK ends the wait, right then with the size of the timeout / error
+ * reply (the blocking layer's `endedHooks`), even if the client disconnects just after.
  *
  * @module
  */
@@ -43,6 +43,9 @@ const F_NO_MONITOR = 2;
 const F_FAST = 4;
 
 const flagCache = new WeakMap<CommandSpec, number>();
+
+/** How many recent commands' histograms #record keeps at hand (a power of two). */
+const RECENT = 4;
 
 function specBits(spec: CommandSpec): number {
   let b = flagCache.get(spec);
@@ -78,6 +81,10 @@ export class Observability {
   #replyStart = 0;
   #lastExpireMs = 0;
   #flushScheduled = false;
+  /** The last RECENT commands' histograms, replaced round-robin (see #record). */
+  readonly #recentSpecs: (CommandSpec | null)[] = [null, null, null, null];
+  readonly #recentHistograms: (LatencyHistogram | null)[] = [null, null, null, null];
+  #recentNext = 0;
 
   constructor(readonly server: Server) {}
 
@@ -189,12 +196,59 @@ export class Observability {
   }
 
   #record(spec: CommandSpec, usec: number): void {
-    let h = this.histograms.get(spec);
-    if (h === undefined) this.histograms.set(spec, h = new LatencyHistogram());
+    // The histograms of the last RECENT commands are kept at hand: a scan of 4 references is cheaper
+    // than a Map lookup per command (bench/tracking.ts, in-process SET/GET taking turns: tracking cost
+    // ~4.8% of the bare dispatch with the lookup, ~2.5% with this).
+    const specs = this.#recentSpecs;
+    let h: LatencyHistogram | undefined;
+    for (let i = 0; i < RECENT; i++) {
+      if (specs[i] === spec) {
+        h = this.#recentHistograms[i]!;
+        break;
+      }
+    }
+    if (h === undefined) {
+      h = this.histograms.get(spec);
+      if (h === undefined) this.histograms.set(spec, h = new LatencyHistogram());
+      const slot = this.#recentNext;
+      this.#recentNext = (slot + 1) & (RECENT - 1);
+      specs[slot] = spec;
+      this.#recentHistograms[slot] = h;
+    }
     h.record(usec * 1000);
   }
 
-  /** Logs blocked commands whose wait ended without a re-execution (timeout, CLIENT UNBLOCK). */
+  /** CONFIG RESETSTAT: drops every histogram (commands that have not run since are not listed). */
+  resetHistograms(): void {
+    this.histograms.clear();
+    this.#recentSpecs.fill(null);
+    this.#recentHistograms.fill(null);
+  }
+
+  /**
+   * The blocking layer's hook for a wait that ended without a re-execution (timeout, CLIENT UNBLOCK): logs
+   * the command at once, with the size of the reply the unblock wrote (Valkey's updateStatsOnUnblock), and
+   * counts CLIENT UNBLOCK ... ERROR in the command's rejected_calls as Valkey does.
+   */
+  blockEnded(client: Client, replyBytes: number, rejected: boolean): void {
+    const p = this.#pending.get(client);
+    if (p === undefined) return;
+    this.#pending.delete(client);
+    if (rejected) this.server.commands.stats(p.spec).rejectedCalls++;
+    this.#logEnded(client, p, replyBytes);
+  }
+
+  #logEnded(client: Client, p: PendingBlocked, replyBytes: number): void {
+    if ((specBits(p.spec) & F_SKIP_COMMANDLOG) === 0) {
+      const entry = () => ({ time: nowSec(), argv: p.argv, peer: client.addr, name: client.name });
+      this.commandLog.add(SLOW, p.usec, entry);
+      this.commandLog.add(LARGE_REQUEST, p.requestBytes, entry);
+      this.commandLog.add(LARGE_REPLY, replyBytes, entry);
+    }
+    if (this.latencyTracking) this.#record(p.spec, p.usec);
+  }
+
+  /** Logs blocked commands whose wait ended unseen by {@link blockEnded} (a fallback: no reply size). */
   sweepBlocked(): void {
     for (const [client, p] of this.#pending) {
       if (client.closed) {
@@ -203,13 +257,7 @@ export class Observability {
       }
       if (this.server.blocking.isBlocked(client)) continue;
       this.#pending.delete(client);
-      if ((specBits(p.spec) & F_SKIP_COMMANDLOG) === 0) {
-        const entry = () => ({ time: nowSec(), argv: p.argv, peer: client.addr, name: client.name });
-        this.commandLog.add(SLOW, p.usec, entry);
-        this.commandLog.add(LARGE_REQUEST, p.requestBytes, entry);
-        this.commandLog.add(LARGE_REPLY, 0, entry);
-      }
-      if (this.latencyTracking) this.#record(p.spec, p.usec);
+      this.#logEnded(client, p, 0);
     }
   }
 
@@ -314,7 +362,8 @@ export function installObservability(server: Server): Observability {
   server.gates.push((call) => o.gate(call));
   server.afterCommandHooks.push((call, usec) => o.afterCommand(call, usec));
   server.cronHooks.push(() => o.cron());
-  server.resetStatsHooks.push(() => o.histograms.clear());
+  server.blocking.endedHooks.push((c, bytes, rejected) => o.blockEnded(c, bytes, rejected));
+  server.resetStatsHooks.push(() => o.resetHistograms());
   server.clientClosedHooks.push((c) => o.monitors.delete(c));
   connectionHooks(server).reset.push((c) => o.removeMonitor(c));
   return o;

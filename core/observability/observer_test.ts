@@ -191,6 +191,18 @@ Deno.test("latency-tracking no stops the histograms and CONFIG RESETSTAT clears 
   assert.equal(obs.histogram(COMMANDS[1]!), undefined);
 });
 
+Deno.test("histograms stay right across more commands than the recent-histogram cache holds, and a reset", () => {
+  const { server, obs, run } = rig();
+  const names = ["fastspin", "slowspin", "bulk100", "quiet", "adminish", "bulk100", "fastspin", "adminish"];
+  for (const n of names) run(n);
+  const count = (i: number) => obs.histogram(COMMANDS[i]!)?.total;
+  assert.deepEqual([0, 1, 2, 3, 4].map(count), [2, 1, 2, 1, 2]);
+  server.resetStats();
+  run("bulk100"); // was in the cache before the reset: must land in a new, listed histogram
+  assert.equal(count(2), 1);
+  assert.equal(obs.histograms.size, 1);
+});
+
 Deno.test("monitors get every non-admin command and are flushed after the batch", async () => {
   const { server, obs, run } = rig();
   const mout: Uint8Array[] = [];

@@ -53,6 +53,12 @@ export class Blocking {
   /** Keys modified since the last serveReady() that have waiters. */
   #ready = new Set<string>();
   #serving = false;
+  /**
+   * Called when a wait ends without a re-execution (timeout, CLIENT UNBLOCK), after the reply is written,
+   * with the reply's size in bytes and whether it was CLIENT UNBLOCK ... ERROR (Valkey counts that one a
+   * rejected call): the command log records the command then, as Valkey does on unblock.
+   */
+  readonly endedHooks: ((client: Client, replyBytes: number, rejected: boolean) => void)[] = [];
 
   constructor(readonly server: Server) {
     server.keyModifiedListeners.push((db, key) => {
@@ -75,6 +81,15 @@ export class Blocking {
 
   isBlocked(client: Client): boolean {
     return this.#state.has(client);
+  }
+
+  /**
+   * Marks `key` ready for its waiters without a modification signal (Valkey's signalKeyAsReady alone, as
+   * XGROUP DESTROY does to wake XREADGROUP clients).
+   */
+  signalReady(dbId: number, key: Uint8Array): void {
+    const k = queueKey(dbId, key);
+    if (this.#queues.has(k)) this.#ready.add(k);
   }
 
   /**
@@ -132,8 +147,15 @@ export class Blocking {
     const st = this.#state.get(client);
     if (st === undefined) return;
     this.#remove(client);
+    const at = client.writer.length;
     st.onTimeout(client.writer);
+    this.#ended(client, at, false);
     this.#resume(client);
+  }
+
+  #ended(client: Client, replyStart: number, rejected: boolean): void {
+    const bytes = client.writer.length - replyStart;
+    for (const hook of this.endedHooks) hook(client, bytes > 0 ? bytes : 0, rejected);
   }
 
   /** CLIENT UNBLOCK: ends the wait by timeout or with the UNBLOCKED error. */
@@ -141,10 +163,12 @@ export class Blocking {
     const st = this.#state.get(client);
     if (st === undefined) return false;
     this.#remove(client);
+    const at = client.writer.length;
     if (withError) {
       this.server.stats.countError(ERR_UNBLOCKED);
       client.writer.error(ERR_UNBLOCKED);
     } else st.onTimeout(client.writer);
+    this.#ended(client, at, withError);
     this.#resume(client);
     return true;
   }

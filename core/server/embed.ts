@@ -11,8 +11,13 @@ import { connectionHooks, installClientPause } from "../commands/connection/mod.
 import { execRejection, installTransactions } from "../commands/transaction/mod.ts";
 import { installPubSub } from "../commands/pubsub/mod.ts";
 import { installObservability } from "../commands/observability/mod.ts";
+import { installEviction } from "../eviction/mod.ts";
+import { installPersistence } from "../persistence/persistence.ts";
+import { installAof } from "../persistence/aof.ts";
 import { Server } from "./server.ts";
 import type { Logger } from "./log.ts";
+import { BUILTIN_MODULES_DIRECTIVE, loadStartupModules } from "../module_api/startup.ts";
+import type { ModuleManifest } from "../module_api/types.ts";
 
 export interface StartOptions {
   /** TCP port; 0 picks a free one. Default 6379. */
@@ -29,6 +34,12 @@ export interface StartOptions {
   /** Install SIGINT/SIGTERM handlers that shut down cleanly (the CLI does). */
   handleSignals?: boolean;
   onShutdown?: (code: number) => void;
+  /**
+   * First-party modules compiled into the program (the CLI passes Bloom, JSON, conditional SET...). They
+   * load at start, before `loadmodule` lines; the `builtin-modules` directive (`all`, `none`, or names)
+   * chooses which.
+   */
+  modules?: ModuleManifest[];
 }
 
 export interface EmbeddedServer {
@@ -46,7 +57,7 @@ function quote(v: string): string {
 
 /** Builds the config (file text, then options), starts listening, resolves when ready. */
 export async function startServer(options: StartOptions = {}): Promise<EmbeddedServer> {
-  const config = new Config();
+  const config = new Config([BUILTIN_MODULES_DIRECTIVE]);
   if (options.configText !== undefined) config.loadText(options.configText, options.configFile ?? "(config)");
   if (options.configFile !== undefined) config.configFile = options.configFile;
   const lines: string[] = [];
@@ -60,16 +71,24 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
   });
+  installEviction(server);
   trackServer(server);
   installPubSub(server);
   installClientPause(server);
   installTransactions(server);
+  // RDB: save points, MISCONF gate, SHUTDOWN saving, and loading `dir`/`dbfilename` during start().
+  const rdbLoadersFrom = server.startupLoaders.length;
+  installPersistence(server);
+  // AOF: propagation feed, appendfsync, rewrites; with `appendonly yes` it loads instead of the RDB.
+  installAof(server, server.startupLoaders.splice(rdbLoadersFrom));
   server.rejectFilters.push((client, spec, err) =>
     spec.name === "exec" ? execRejection(server, client, err) : err
   );
   // Last: its gate records where each command's reply starts, after every other gate had its say.
   installObservability(server);
   connectionHooks(server).unblock = (client, withError) => server.blocking.unblock(client, withError);
+  // Modules: built-in ones, then `loadmodule` lines; a failure aborts the start (Valkey exits).
+  await loadStartupModules(server, options.modules ?? []);
   await server.start();
   if (options.handleSignals) server.handleSignals();
   const host = server.listeners[0]?.host ?? "127.0.0.1";

@@ -26,7 +26,10 @@ import { Client } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
+import { IoThreads } from "../io/io_threads.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
+import type { LfuClock } from "../eviction/lfu.ts";
+import { Propagation } from "./propagate.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -97,6 +100,8 @@ export class Server {
   readonly clock = new Clock();
   /** Clients blocked on keys (BLPOP & co.). */
   readonly blocking: Blocking;
+  /** What write commands send to the AOF (and later replicas): see propagate.ts. */
+  readonly propagation: Propagation = new Propagation(this);
   dbs: Db[] = [];
   readonly clients = new Map<number, Client>();
   readonly gates: CommandGate[] = [];
@@ -109,15 +114,46 @@ export class Server {
   readonly startTime = Date.now();
   readonly runId: string;
   dirty = 0;
+  /**
+   * The maxmemory check (core/eviction), run by the dispatcher before the gates as Valkey's
+   * processCommand does: evicts if needed, true when the command must be rejected with -OOM. Null while
+   * `maxmemory` is 0, so the check costs nothing then.
+   */
+  oomCheck: ((call: CommandCall) => boolean) | null = null;
+  /** The LFU clock under an LFU `maxmemory-policy` (key accesses bump it), else null (LRU clock). */
+  lfu: LfuClock | null = null;
+  /** Run by start() after "Server initialized": loading data from disk; throwing aborts the start. */
+  readonly startupLoaders: (() => void)[] = [];
+  /** Saves the dataset synchronously for SHUTDOWN (core/persistence); false on failure. */
+  shutdownSave: (() => boolean) | null = null;
+  /** Stops a running BGSAVE at shutdown (core/persistence). */
+  shutdownStopSave: (() => void) | null = null;
+  /**
+   * Asked before a client's replies are written to its socket: the AOF (core/persistence/aof.ts) returns
+   * true when it has writes that must reach the file (and, with `appendfsync always`, the disk) first; it
+   * then calls flush(client) again once they have — one write and fsync for every client served in the
+   * same event-loop turn, as Valkey's beforeSleep.
+   */
+  holdReplies: ((client: Client) => boolean) | null = null;
+  /** Run when the server stops (SHUTDOWN, signals, stop()): the AOF is flushed and fsynced. */
+  readonly shutdownHooks: (() => void)[] = [];
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expire cycle runs only while this is true. */
   activeExpireEnabled = true;
   lastSave = Math.floor(Date.now() / 1000);
   listeners: Listener[] = [];
+  /** The I/O Workers (io-threads > 1), which own the TCP clients' sockets. */
+  io: IoThreads | undefined;
   port = 0;
   #nextClientId = 1;
   #cron: ReturnType<typeof setInterval> | undefined;
   #cronLoops = 0;
   #shuttingDown = false;
+  /**
+   * True from the start of {@link Server.start} until the dataset is loaded: requests of clients that connect
+   * meanwhile (an I/O Worker may accept them while the main thread still binds or loads) wait in their
+   * buffers, and are never served if loading fails.
+   */
+  #holding = false;
   #onShutdown: ((code: number) => void) | undefined;
   #stopped: Promise<void>;
   #resolveStopped!: () => void;
@@ -169,13 +205,27 @@ export class Server {
     const port = this.config.getInt("port");
     const keepAlive = this.config.getInt("tcp-keepalive");
     const backlog = this.config.getInt("tcp-backlog");
+    this.#holding = true;
+    const ioThreads = this.config.getInt("io-threads");
+    if (ioThreads > 1 && port !== 0) {
+      // TCP clients are served by io-threads − 1 Workers (see core/io/io_threads.ts).
+      try {
+        this.io = await IoThreads.start(ioThreads - 1, (m) => log.warning(m));
+        log.notice(`Started ${ioThreads - 1} I/O threads (Workers) for the TCP clients.`);
+      } catch (e) {
+        log.warning(
+          `Could not start the I/O threads (${(e as Error).message}): all I/O runs on the main thread.`,
+        );
+      }
+    }
+    const tcp = this.io ?? this.adapter;
     if (port !== 0) {
       for (const host of this.config.getBind()) {
         const bare = host.startsWith("-") ? host.slice(1) : host;
         // Valkey's wildcards: `*` is every IPv4 address, `::*` every IPv6 one.
         const addr = bare === "*" ? "0.0.0.0" : bare === "::*" ? "::" : bare;
         try {
-          const l = await this.adapter.listen(
+          const l = await tcp.listen(
             { host: addr, port, backlog, keepAlive },
             (c) => this.#accept(c),
           );
@@ -187,6 +237,7 @@ export class Server {
           const msg = e instanceof Error ? e.message : String(e);
           log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${msg}`);
           await this.#closeListeners();
+          await this.#stopIo();
           throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
         }
       }
@@ -195,14 +246,18 @@ export class Server {
     if (unixPath !== "") {
       this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
     }
-    if (this.config.getInt("io-threads") > 1) {
-      log.warning(
-        `io-threads ${this.config.getInt("io-threads")} requested: I/O threads are not implemented yet, ` +
-          "all I/O runs on the main thread.",
-      );
-    }
     log.notice(`Running mode=standalone, port=${this.port}.`);
     log.notice("Server initialized");
+    // Loading the dataset (core/persistence): synchronous, so no client is served before it is complete.
+    try {
+      for (const fn of this.startupLoaders) fn();
+    } catch (e) {
+      await this.#closeListeners();
+      await this.#stopIo();
+      throw e;
+    }
+    this.#holding = false;
+    for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
     log.notice("Ready to accept connections tcp");
     this.#startCron();
     this.config.onChange("hz", () => (this.#startCron(), null));
@@ -213,6 +268,8 @@ export class Server {
     db.onExpire = (d, key) => {
       this.notifyKeyspaceEvent("x", "expired", key, d.id);
       this.keyModified(d, key);
+      // Replicas and the AOF learn of it as an explicit DEL/UNLINK (Valkey's propagateDeletion).
+      this.propagation.deletion(d.id, key, this.config.getBool("lazyfree-lazy-expire"));
     };
     this.dbs[id] = db;
     return db;
@@ -223,7 +280,8 @@ export class Server {
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       const fn = () => {
         this.logger.warning(`Received ${sig} scheduling shutdown...`);
-        void this.shutdown({ save: false, now: false, force: false }, undefined);
+        // As Valkey: a signal saves when save points are configured.
+        void this.shutdown({ save: this.config.getSave().length > 0, now: false, force: false }, undefined);
       };
       process.on(sig, fn);
       this.#signalHandlers.push([sig, fn]);
@@ -273,7 +331,7 @@ export class Server {
     client.netIn += chunk.length;
     client.lastInteraction = this.clock.now();
     client.parser.feed(chunk);
-    this.processInput(client);
+    if (!this.#holding) this.processInput(client);
   }
 
   /** Executes every complete request buffered for `client`, then writes the replies. */
@@ -324,6 +382,8 @@ export class Server {
     if (client.closed) return;
     const writer = client.writer;
     if (writer.length > 0) {
+      // The AOF is written (and with appendfsync always, fsynced) before any reply leaves.
+      if (this.holdReplies !== null && this.holdReplies(client)) return;
       const bytes = writer.take();
       this.stats.netOutput += bytes.length;
       this.stats.totalWritesProcessed++;
@@ -430,6 +490,7 @@ export class Server {
     this.stats.reset();
     this.commands.resetStats();
     for (const db of this.dbs) db.expiredKeys = 0;
+    if (this.io !== undefined) Object.assign(this.io.counters, { reads: 0, writes: 0, accepts: 0 });
     for (const fn of this.resetStatsHooks) fn();
   }
 
@@ -516,8 +577,9 @@ export class Server {
   readonly cronHooks: ((now: number) => void)[] = [];
 
   /**
-   * SHUTDOWN and signals. Persistence is not built yet, so there is nothing to save: SAVE fails (unless
-   * FORCE), NOSAVE and the default just stop.
+   * SHUTDOWN and signals (Valkey's prepareForShutdown): a running BGSAVE is stopped, then with `save` the
+   * data is saved synchronously through {@link Server.shutdownSave}; a failed save keeps the server running
+   * unless FORCE.
    */
   shutdown(
     opts: { save: boolean; now: boolean; force: boolean },
@@ -528,16 +590,17 @@ export class Server {
     if (requester !== undefined) {
       log.notice(`User requested shutdown... (user request from '${this.clientInfoShort(requester)}')`);
     } else log.notice("User requested shutdown...");
+    this.shutdownStopSave?.();
     if (opts.save) {
       log.notice("Saving the final RDB snapshot before exiting.");
-      if (!opts.force) {
-        log.warning(
-          "Error trying to save the DB, can't exit: persistence is not available in this Valkyr build.",
-        );
-        log.warning("Errors trying to shut down the server. Check the logs for more information.");
-        return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+      if (this.shutdownSave === null || !this.shutdownSave()) {
+        if (!opts.force) {
+          log.warning("Error trying to save the DB, can't exit.");
+          log.warning("Errors trying to shut down the server. Check the logs for more information.");
+          return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+        }
+        log.warning("Error trying to save the DB. Exit anyway.");
       }
-      log.warning("Error trying to save the DB. Exit anyway.");
     }
     this.#shuttingDown = true;
     log.warning("Valkyr is now ready to exit, bye bye...");
@@ -558,12 +621,20 @@ export class Server {
     this.#cron = undefined;
     for (const [sig, fn] of this.#signalHandlers) process.off(sig, fn);
     this.#signalHandlers = [];
+    for (const fn of this.shutdownHooks) fn();
     for (const c of [...this.clients.values()]) {
       this.flush(c);
       this.closeClient(c, false);
     }
     await this.#closeListeners();
+    await this.#stopIo();
     this.#resolveStopped();
+  }
+
+  async #stopIo(): Promise<void> {
+    const io = this.io;
+    this.io = undefined;
+    await io?.stop();
   }
 
   async #closeListeners(): Promise<void> {

@@ -19,6 +19,14 @@ export interface ValueObject {
   dup(): ValueObject;
   /** Number of elements (used by lazy freeing and INFO). */
   readonly length: number;
+  /**
+   * Optional ownership bookkeeping: the keyspace calls `attach()` when a key starts holding the value and
+   * `detach()` when a key lets go of it (delete, overwrite, expiry, eviction, flush). RENAME and MOVE
+   * detach and re-attach the same value inside one command, so a value that frees resources (a module
+   * type's `free` callback) does so only once it is still detached after the command.
+   */
+  attach?(): void;
+  detach?(): void;
 }
 
 /** Narrows an unknown stored object to a value of `type`, or returns undefined. */

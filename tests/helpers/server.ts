@@ -17,7 +17,9 @@
 
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -153,7 +155,16 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
   }
   const port = await freePort();
   const base = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
+  // Each server gets its own `dir`, so SAVE, DEBUG RELOAD or SHUTDOWN SAVE in one test file never writes a
+  // dump.rdb that the next server started from the same working directory would load.
+  const ownDir = extra.includes("--dir") ? null : fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-test-"));
+  if (ownDir !== null) base.push("--dir", ownDir);
   base.push("--enable-debug-command", "yes");
+  // CI runs the suite a second time with the TCP clients on I/O Workers (Valkyr's io-threads).
+  const io = process.env.VALKYR_TEST_IO_THREADS;
+  if (io !== undefined && io !== "" && isValkyr() && !extra.includes("--io-threads")) {
+    base.push("--io-threads", io);
+  }
   const [cmd, args] = command(t, [...base, ...extra]);
   // As `deno task start` does for Deno: glibc returns freed network buffers to the OS.
   const env = t === "deno"
@@ -167,6 +178,7 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code) => {
       running.delete(child);
+      if (ownDir !== null) fs.rmSync(ownDir, { recursive: true, force: true });
       resolve(code);
     });
   });

@@ -361,6 +361,68 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a blocking command that times out or is unblocked is logged at once, with its reply's size",
+  ...opts,
+  fn: async () => {
+    const b = await RawConn.connect(srv.port, srv.host);
+    try {
+      await resetAll(b);
+      await b.call(
+        "CONFIG",
+        "SET",
+        "commandlog-execution-slower-than",
+        "0",
+        "commandlog-reply-larger-than",
+        "0",
+      );
+      await b.call("DEL", "cl:bl3");
+      await b.call("COMMANDLOG", "RESET", "slow");
+      await b.call("COMMANDLOG", "RESET", "large-reply");
+      await b.call("CONFIG", "RESETSTAT");
+      // The client leaves as soon as it has the timeout reply: the entry must not be lost with it.
+      const a = await RawConn.connect(srv.port, srv.host);
+      const aAddr = await addr(a);
+      a.send("*3\r\n$5\r\nBLPOP\r\n$6\r\ncl:bl3\r\n$4\r\n0.05\r\n");
+      assert.equal(await a.read(), null);
+      a.close();
+      await new Promise((r) => setTimeout(r, 150));
+      const slow = (await b.call("SLOWLOG", "GET", "-1")) as Entry[];
+      const s = slow.find((e) => e[3][0] === "BLPOP");
+      assert.ok(s !== undefined, "timed-out BLPOP in the slow log");
+      assert.deepEqual(s[3], ["BLPOP", "cl:bl3", "0.05"]);
+      assert.equal(s[4], aAddr);
+      let reply = (await b.call("COMMANDLOG", "GET", "-1", "large-reply")) as Entry[];
+      // The timeout reply is a RESP2 null array, "*-1\r\n": 5 bytes.
+      assert.equal(reply.find((e) => e[3][0] === "BLPOP")?.[2], 5);
+
+      // CLIENT UNBLOCK ... ERROR: logged with the size of the error reply.
+      await b.call("COMMANDLOG", "RESET", "large-reply");
+      const c = await RawConn.connect(srv.port, srv.host);
+      try {
+        const id = await c.call("CLIENT", "ID");
+        c.send("*3\r\n$5\r\nBLPOP\r\n$6\r\ncl:bl3\r\n$1\r\n0\r\n");
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await b.call("CLIENT", "UNBLOCK", String(id), "ERROR"), 1);
+        const err = await c.read();
+        assert.ok(err instanceof RespError);
+        reply = (await b.call("COMMANDLOG", "GET", "-1", "large-reply")) as Entry[];
+        const e = reply.find((x) => x[3][0] === "BLPOP");
+        assert.equal(e?.[2], err.message.length + 3);
+        assert.deepEqual(e?.[3], ["BLPOP", "cl:bl3", "0"]);
+        // Valkey counts the unblocked-with-error command as a rejected call.
+        const stats = String(await b.call("INFO", "commandstats"));
+        assert.match(stats, /cmdstat_blpop:calls=\d+,usec=\d+,usec_per_call=[\d.]+,rejected_calls=1,/);
+      } finally {
+        c.close();
+      }
+      await resetAll(b);
+    } finally {
+      b.close();
+    }
+  },
+});
+
+Deno.test({
   name: "COMMANDLOG errors: count, type, arity and unknown subcommands",
   ...opts,
   fn: () =>

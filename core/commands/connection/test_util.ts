@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Propagation } from "../../server/propagate.ts";
 import type { Client } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import { CommandCall } from "../call.ts";
@@ -215,7 +216,11 @@ export function fakeServer(
       },
     },
   };
-  return s as unknown as Server;
+  const server = s as unknown as Server & { propagation: Propagation; oomCheck: null; dirty: number };
+  server.propagation = new Propagation(server);
+  server.oomCheck = null;
+  server.dirty = 0;
+  return server;
 }
 
 /** Prepares a call of `argv` by `client` at `now`, the way the dispatcher does before the gates. */

@@ -58,7 +58,7 @@ function copy(call: CommandCall): void {
     return;
   }
   // Duplicated before the old destination goes, so a value that cannot be copied leaves it in place.
-  const copied = dupEntry(value);
+  const copied = dupEntry(value, src, dst);
   if (exists) dstDb.delete(dst);
   writeEntry(dstDb, dst, copied, initialLru(call));
   call.notify("n", "new", dst, dstDb.id);

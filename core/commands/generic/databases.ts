@@ -16,6 +16,7 @@ import { ERR_DB_INDEX, ERR_SYNTAX, ReplyError } from "../errors.ts";
 import type { ArgSpec, CommandSpec } from "../spec.ts";
 import { eqIgnoreCase } from "../../util/numbers.ts";
 import { parseIntArg } from "./common.ts";
+import { persistenceOf } from "../../persistence/persistence.ts";
 
 /** Calls `fn` with the key of every entry of `db` (expired ones included). `fn` must not write to `db`. */
 export function forEachKey(db: Db, fn: (key: Uint8Array) => void): void {
@@ -81,7 +82,16 @@ function flushdb(call: CommandCall): void {
 
 function flushall(call: CommandCall): void {
   checkFlushArgs(call.argv);
+  // Valkey's flushAllDataAndResetRDB: a running BGSAVE is stopped, and with save points the (now empty)
+  // dataset is saved at once, so a restart does not bring the flushed keys back.
+  const p = persistenceOf(call.server);
+  p.cancelBgsave();
   for (const db of call.server.dbs) flushDb(call, db);
+  if (call.server.config.getSave().length > 0) p.saveSync();
+  // Valkey's forceCommandPropagation: FLUSHALL reaches the AOF even when every db was already empty (the
+  // dirty counter is not bumped: Valkey 8.1 counts only the removed keys).
+  call.alsoPropagate(call.argv);
+  call.preventPropagation();
   call.reply.ok();
 }
 

@@ -28,7 +28,8 @@ export interface EntryValue {
 
 /** A value object that can be deep-copied (lists, hashes, sets... implement it for COPY). */
 interface Duplicable {
-  dup(): object;
+  /** `fromKey`/`toKey`: COPY's keys (module types' copy callbacks receive them). */
+  dup(fromKey?: Uint8Array, toKey?: Uint8Array): object;
 }
 
 function isDuplicable(obj: object): obj is Duplicable {
@@ -51,10 +52,10 @@ export function readEntry(db: Db, ref: number): EntryValue {
  * A deep copy of an entry value for COPY. A value object without `dup()` is a type this server cannot
  * copy: Valkey's answer for such a type is "unknown type object".
  */
-export function dupEntry(v: EntryValue): EntryValue {
+export function dupEntry(v: EntryValue, fromKey?: Uint8Array, toKey?: Uint8Array): EntryValue {
   if (v.obj === null) return v;
   if (!isDuplicable(v.obj)) throw new ReplyError("ERR unknown type object");
-  return { ...v, obj: v.obj.dup() };
+  return { ...v, obj: v.obj.dup(fromKey, toKey) };
 }
 
 /**

@@ -22,6 +22,7 @@ import { eqIgnoreCase, INT64_MAX, INT64_MIN, parseI64 } from "../../util/numbers
 import { setExpireKeepingEncoding } from "../string/encoding.ts";
 import { errWord, expireToI64 } from "./common.ts";
 import { keyArg, rangeKeySpec } from "./spec_util.ts";
+import { deletionWord, PEXPIREAT_WORD, word } from "../../server/propagate.ts";
 
 export const ERR_NX_AND_XX_GT_LT = "ERR NX and XX, GT or LT options at the same time are not compatible";
 export const ERR_GT_AND_LT = "ERR GT and LT options at the same time are not compatible";
@@ -101,6 +102,8 @@ function expireGeneric(call: CommandCall, relative: boolean, seconds: boolean): 
     call.dirty();
     call.keyModified(db, key);
     call.notify("x", "expired", key, db.id);
+    // Propagated as the deletion it was (DEL, or UNLINK under lazyfree-lazy-expire).
+    if (call.propagating) call.propagateAs([deletionWord(call, "lazyfree-lazy-expire"), key]);
     call.reply.int(1);
     return;
   }
@@ -108,6 +111,10 @@ function expireGeneric(call: CommandCall, relative: boolean, seconds: boolean): 
   call.keyModified(db, key);
   call.notify("g", "expire", key, db.id);
   call.dirty();
+  // Propagated as PEXPIREAT with the absolute time (replaying a relative TTL later would extend it).
+  if (call.propagating && call.spec.name !== "pexpireat") {
+    call.propagateAs([PEXPIREAT_WORD, key, word(when), ...argv.slice(3)]);
+  }
   call.reply.int(1);
 }
 

@@ -26,6 +26,7 @@ import { keysCommand, randomkeyCommand } from "./keys.ts";
 import { objectCommand } from "./object.ts";
 import { renameCommand, renamenxCommand } from "./rename.ts";
 import { scanCommand } from "./scan.ts";
+import { dumpCommand, restoreCommand } from "./dump_restore.ts";
 import { expiretimeCommand, pexpiretimeCommand, pttlCommand, ttlCommand } from "./ttl.ts";
 
 export { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from "./scan.ts";
@@ -48,6 +49,8 @@ export const genericCommands: CommandSpec[] = [
   flushallCommand,
   keysCommand,
   scanCommand,
+  dumpCommand,
+  restoreCommand,
   randomkeyCommand,
   objectCommand,
   expireCommand,

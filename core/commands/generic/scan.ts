@@ -25,6 +25,7 @@ import type { CommandSpec } from "../spec.ts";
 import { globMatch } from "../../util/glob.ts";
 import { eqIgnoreCase, lowerAscii, parseI64, parseU64 } from "../../util/numbers.ts";
 import { errWord, isExpired } from "./common.ts";
+import { existingModuleHost } from "../../module_api/host.ts";
 
 export const ERR_INVALID_CURSOR = "ERR invalid cursor";
 
@@ -57,6 +58,8 @@ export function parseScanOptions(
   argv: readonly Uint8Array[],
   start: number,
   target: ScanTarget,
+  /** A module data type's name for a lower-cased TYPE word (module types are valid TYPE filters). */
+  moduleType?: (lowerName: string) => string | undefined,
 ): ScanOptions {
   const opts: ScanOptions = { count: 10, pattern: null, type: null, onlyKeys: false };
   let i = start;
@@ -75,8 +78,9 @@ export function parseScanOptions(
       i += 2;
     } else if (haveValue && target === "keys" && eqIgnoreCase(w, "type")) {
       const name = lowerAscii(argv[i + 1]!);
-      if (!TYPE_NAMES.has(name)) throw new ReplyError(`ERR unknown type name '${errWord(argv[i + 1]!)}'`);
-      opts.type = name;
+      const type = TYPE_NAMES.has(name) ? name : moduleType?.(name);
+      if (type === undefined) throw new ReplyError(`ERR unknown type name '${errWord(argv[i + 1]!)}'`);
+      opts.type = type;
       i += 2;
     } else if (eqIgnoreCase(w, "novalues")) {
       if (target !== "hash") throw new ReplyError("ERR NOVALUES option can only be used in HSCAN");
@@ -95,7 +99,12 @@ export function parseScanOptions(
 
 function scan(call: CommandCall): void {
   const cursor = parseScanCursor(call.argv[1]!);
-  const { count, pattern, type } = parseScanOptions(call.argv, 2, "keys");
+  const { count, pattern, type } = parseScanOptions(
+    call.argv,
+    2,
+    "keys",
+    (name) => existingModuleHost(call.server)?.findTypeByNameIgnoreCase(name)?.spec.name,
+  );
   const db = call.db;
   const now = call.now;
   const found: Uint8Array[] = [];

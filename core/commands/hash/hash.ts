@@ -10,6 +10,7 @@
  * @module
  */
 
+import { HSET_WORD } from "../../server/propagate.ts";
 import { type Db, NO_ENTRY } from "../../keyspace/db.ts";
 import { type HashLimits, HashValue } from "../../types/hash.ts";
 import { globMatch } from "../../util/glob.ts";
@@ -259,6 +260,8 @@ function hincrbyfloat(call: CommandCall): void {
   call.keyModified(db, key);
   call.notify("h", "hincrbyfloat", key, db.id);
   call.dirty();
+  // Propagated with its result, as HSET key field value.
+  if (call.propagating) call.propagateAs([HSET_WORD, key, field, text]);
   call.reply.bulk(text);
 }
 

@@ -21,6 +21,7 @@ import { NO_ENTRY } from "../../keyspace/db.ts";
 import { HEAD, TAIL, type Where } from "../../types/quicklist.ts";
 import type { ListValue } from "../../types/list.ts";
 import type { CommandCall } from "../call.ts";
+import { LMOVE_WORD, LPOP_WORD, RPOP_WORD, RPOPLPUSH_WORD, word } from "../../server/propagate.ts";
 import type { CommandSpec } from "../spec.ts";
 import type { ReplyWriter } from "../../resp/writer.ts";
 import {
@@ -73,12 +74,16 @@ function blockingPop(
   for (const key of keys) {
     const list: ListValue | undefined = writeList(call, key, db);
     if (list === undefined || list.length === 0) continue;
+    const pop = where === HEAD ? LPOP_WORD : RPOP_WORD;
     if (count !== -1) {
       call.reply.arrayHeader(2);
       call.reply.bulk(key);
+      // Propagated as the non-blocking LPOP/RPOP key count.
+      if (call.propagating) call.propagateAs([pop, key, word(Math.min(count, list.length))]);
       popRange(call, db, key, list, where, count);
       return;
     }
+    if (call.propagating) call.propagateAs([pop, key]);
     const v = list.ql.pop(where)!;
     elementsRemoved(call, db, key, where, list, 1);
     call.reply.arrayHeader(2);
@@ -107,7 +112,18 @@ function blockingMove(call: CommandCall, from: Where, to: Where, timeoutAt: numb
   const src = call.argv[1]!;
   if (spuriousWakeup(call, [src])) return block(call, [src], timeoutAt);
   const list = writeList(call, src);
-  if (list !== undefined) return moveFrom(call, list, from, to);
+  if (list !== undefined) {
+    // Propagated as the non-blocking LMOVE / RPOPLPUSH.
+    if (call.propagating) {
+      const a = call.argv;
+      call.propagateAs(
+        call.spec.name === "blmove"
+          ? [LMOVE_WORD, a[1]!, a[2]!, a[3]!, a[4]!]
+          : [RPOPLPUSH_WORD, a[1]!, a[2]!],
+      );
+    }
+    return moveFrom(call, list, from, to);
+  }
   if (inExec(call)) return call.reply.nullBulk();
   block(call, [src], timeoutAt);
 }

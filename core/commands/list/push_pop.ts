@@ -6,6 +6,7 @@
 
 import { HEAD, TAIL, type Where } from "../../types/quicklist.ts";
 import type { CommandCall } from "../call.ts";
+import { LPOP_WORD, RPOP_WORD, word } from "../../server/propagate.ts";
 import { ERR_SYNTAX, errWrongArity, ReplyError } from "../errors.ts";
 import type { ArgSpec, CommandSpec } from "../spec.ts";
 import {
@@ -93,6 +94,10 @@ export function mpop(call: CommandCall, keys: Uint8Array[], where: Where, count:
     if (list === undefined || list.length === 0) continue;
     call.reply.arrayHeader(2);
     call.reply.bulk(key);
+    // Propagated as LPOP/RPOP key count (with the number actually popped).
+    if (call.propagating) {
+      call.propagateAs([where === HEAD ? LPOP_WORD : RPOP_WORD, key, word(Math.min(count, list.length))]);
+    }
     popRange(call, db, key, list, where, count);
     return true;
   }

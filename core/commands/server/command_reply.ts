@@ -296,8 +296,10 @@ export function replyCommandDocs(w: ReplyWriter, table: CommandTable, spec: Comm
     b,
   ) => (a === "DEPRECATED" ? -1 : b === "DEPRECATED" ? 1 : 0))
     .map((f) => f.toLowerCase());
-  const history = spec.history ?? [];
-  const args = spec.arguments ?? [];
+  // Options modules added to the command (SET IFEQ) show while their module is loaded.
+  const fullName = table.fullName(spec);
+  const history = table.extensions.docHistory(spec, fullName);
+  const args = table.extensions.docArguments(spec, fullName);
   const subs = spec.subcommands;
   // Module commands may have no summary or since; Valkey leaves those fields out then.
   const hasSummary = spec.summary !== "";

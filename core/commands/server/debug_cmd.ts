@@ -1,6 +1,6 @@
 /**
  * DEBUG, with the subcommands Valkyr implements completely (Valkey 8.1's debug.c debugCommand):
- * CHANGE-REPL-ID, ERROR, HELP, LOG, OBJECT, POPULATE, PROTOCOL, SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
+ * CHANGE-REPL-ID, ERROR, HELP, LOG, OBJECT, POPULATE, PROTOCOL, RELOAD, SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
  * one command that reads its subcommand by hand (COMMAND INFO shows no subcommands); a subcommand it does
  * not know, or with the wrong number of words, is Valkey's "unknown subcommand or wrong number of arguments"
  * error. HELP lists Valkey's lines for the implemented subcommands only.
@@ -36,6 +36,8 @@ import {
 } from "../../util/numbers.ts";
 import { replyHelp, subcommandSyntaxError } from "./help.ts";
 import { resetReplicationId } from "./info.ts";
+import * as fs from "node:fs";
+import { persistenceOf } from "../../persistence/persistence.ts";
 
 const HELP = [
   "CHANGE-REPL-ID",
@@ -59,6 +61,19 @@ const HELP = [
   "    Reply with a test value of the specified type. <type> can be: string,",
   "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
   "    true, false.",
+  "RELOAD [option ...]",
+  "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+  "    * MERGE: conflicting keys will be loaded from RDB.",
+  "    * NOFLUSH: the existing database will not be removed before load, but",
+  "      conflicting keys will generate an exception and kill the server.",
+  "    * NOSAVE: the database will be loaded from an existing RDB file.",
+  "    Examples:",
+  "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+  "      the database.",
+  "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+  "      existing RDB file.",
+  "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+  "      file to the database.",
   "SET-ACTIVE-EXPIRE <0|1>",
   "    Setting it to 0 disables expiring keys in background when they are not",
   "    accessed (otherwise the behavior). Setting it to 1 reenables back the",
@@ -306,6 +321,41 @@ function argvLower(b: Uint8Array): string {
   return bytesToAscii(cString(b)).toLowerCase();
 }
 
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load back (Valkey's debug.c). A running BGSAVE is
+ * stopped first, since the data it walks is replaced. Where Valkey kills the server on a key conflict
+ * (NOFLUSH without MERGE), the load fails with the error reply instead.
+ */
+function debugReload(call: CommandCall): void {
+  let flush = true;
+  let save = true;
+  let merge = false;
+  for (let j = 2; j < call.argv.length; j++) {
+    const opt = argvLower(call.argv[j]!);
+    if (opt === "merge") merge = true;
+    else if (opt === "noflush") flush = false;
+    else if (opt === "nosave") save = false;
+    else return call.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+  }
+  const server = call.server;
+  const p = persistenceOf(server);
+  p.cancelBgsave();
+  if (save && !p.saveSync()) return call.error("ERR");
+  let image: Uint8Array;
+  try {
+    image = fs.readFileSync(p.rdbPath);
+  } catch (e) {
+    server.logger.warning(`Fatal error loading the DB: ${e instanceof Error ? e.message : e}`);
+    return call.error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  if (flush) { for (const db of server.dbs) db.clear(); }
+  if (!p.loadImage(image, merge)) {
+    return call.error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  server.logger.notice("DB reloaded by DEBUG RELOAD");
+  call.reply.ok();
+}
+
 function debugHandler(call: CommandCall): void {
   const argv = call.argv;
   const argc = argv.length;
@@ -339,6 +389,7 @@ function debugHandler(call: CommandCall): void {
     out[out.length - 1] = 10;
     return call.reply.raw(out);
   }
+  if (sub === "reload") return debugReload(call);
   if (sub === "change-repl-id" && argc === 2) {
     call.server.logger.notice("Changing replication IDs after receiving DEBUG change-repl-id");
     resetReplicationId(call.server);

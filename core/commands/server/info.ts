@@ -13,6 +13,8 @@
  * @module
  */
 
+import { persistenceOf } from "../../persistence/persistence.ts";
+import { aofOf } from "../../persistence/aof.ts";
 import os from "node:os";
 import process from "node:process";
 import * as path from "node:path";
@@ -28,7 +30,9 @@ import { pauseInfo } from "../connection/pause.ts";
 import type { CommandSpec } from "../spec.ts";
 import { bytesToHuman, floatDiv, printfFixed, safeInfoString } from "./format.ts";
 import { MEM_ALLOCATOR, memoryOverview, recentClientBufferMax } from "./memory_stats.ts";
+import { evictorOf } from "../../eviction/evict.ts";
 import { nowUsec } from "./time_cmd.ts";
+import { existingModuleHost } from "../../module_api/host.ts";
 import { latencystatsSection } from "../observability/latency_cmd.ts";
 import { totalWatchedKeys } from "../transaction/mod.ts";
 import { pubsubChannelCount, pubsubPatternCount, pubsubShardChannelCount } from "../pubsub/mod.ts";
@@ -168,7 +172,7 @@ function serverSection(server: Server, nowMs: number): string {
     ["lru_clock", lruClock(nowMs)],
     ["executable", process.execPath],
     ["config_file", configFile === undefined ? "" : path.resolve(configFile)],
-    ["io_threads_active", 0],
+    ["io_threads_active", server.io !== undefined ? 1 : 0],
     ["availability_zone", configStr(server, "availability-zone", "")],
     ...listenerLines(server),
   ]);
@@ -212,6 +216,7 @@ const fixed2 = (x: number) => printfFixed(x, 2);
 function memorySection(server: Server): string {
   const mh = memoryOverview(server);
   const maxmemory = server.config.getInt("maxmemory");
+  const ev = evictorOf(server);
   const totalSystem = os.totalmem();
   return lines("Memory", [
     ["used_memory", mh.used],
@@ -261,16 +266,19 @@ function memorySection(server: Server): string {
     ["mem_clients_slaves", 0],
     ["mem_clients_normal", mh.clientsNormal],
     ["mem_cluster_links", 0],
-    ["mem_aof_buffer", 0],
+    ["mem_aof_buffer", aofOf(server).bufferLength],
     ["mem_allocator", MEM_ALLOCATOR],
     ["mem_overhead_db_hashtable_rehashing", mh.hashtableRehashing],
-    ["active_defrag_running", 0],
-    ["lazyfree_pending_objects", 0],
-    ["lazyfreed_objects", 0],
+    ["active_defrag_running", ev?.defrag.running ?? 0],
+    ["lazyfree_pending_objects", ev?.lazy.pendingObjects ?? 0],
+    ["lazyfreed_objects", ev?.lazy.freedObjects ?? 0],
   ]);
 }
 
 function persistenceSection(server: Server): string {
+  const p = persistenceOf(server);
+  const aof = aofOf(server);
+  const snap = p.snapshot;
   return lines("Persistence", [
     ["loading", 0],
     ["async_loading", 0],
@@ -278,30 +286,22 @@ function persistenceSection(server: Server): string {
     ["current_cow_size", 0],
     ["current_cow_size_age", 0],
     ["current_fork_perc", "0.00"],
-    ["current_save_keys_processed", 0],
-    ["current_save_keys_total", 0],
+    ["current_save_keys_processed", snap === null ? 0 : snap.keysProcessed],
+    ["current_save_keys_total", snap === null ? 0 : snap.keysTotal],
     ["rdb_changes_since_last_save", server.dirty],
-    ["rdb_bgsave_in_progress", 0],
+    ["rdb_bgsave_in_progress", snap === null ? 0 : 1],
     ["rdb_last_save_time", server.lastSave],
-    ["rdb_last_bgsave_status", "ok"],
-    ["rdb_last_bgsave_time_sec", -1],
-    ["rdb_current_bgsave_time_sec", -1],
-    ["rdb_saves", 0],
+    ["rdb_last_bgsave_status", p.lastBgsaveOk ? "ok" : "err"],
+    ["rdb_last_bgsave_time_sec", p.lastBgsaveTimeSec],
+    ["rdb_current_bgsave_time_sec", p.currentBgsaveSec],
+    ["rdb_saves", p.rdbSaves],
     ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", 0],
-    ["rdb_last_load_keys_loaded", 0],
-    ["aof_enabled", 0],
-    ["aof_rewrite_in_progress", 0],
-    ["aof_rewrite_scheduled", 0],
-    ["aof_last_rewrite_time_sec", -1],
-    ["aof_current_rewrite_time_sec", -1],
-    ["aof_last_bgrewrite_status", "ok"],
-    ["aof_rewrites", 0],
-    ["aof_rewrites_consecutive_failures", 0],
-    ["aof_last_write_status", "ok"],
-    ["aof_last_cow_size", 0],
+    ["rdb_last_load_keys_expired", p.lastLoadKeysExpired],
+    ["rdb_last_load_keys_loaded", p.lastLoadKeysLoaded],
+    ...aof.infoFields(),
     ["module_fork_in_progress", 0],
     ["module_fork_last_cow_size", 0],
+    ...aof.infoEnabledFields(),
   ]);
 }
 
@@ -310,6 +310,7 @@ const kbps = (k: number) => fixed2(floatDiv(Math.trunc(k * 1024), 1024));
 
 function statsSection(server: Server): string {
   const st = server.stats;
+  const ev = evictorOf(server);
   return lines("Stats", [
     ["total_connections_received", st.totalConnections],
     ["total_commands_processed", st.totalCommands],
@@ -331,10 +332,10 @@ function statsSection(server: Server): string {
     ["expired_time_cap_reached_count", st.expiredTimeCapReached],
     ["expire_cycle_cpu_milliseconds", Math.floor(st.expireCycleCpuMs)],
     ["evicted_keys", st.evictedKeys],
-    ["evicted_clients", 0],
+    ["evicted_clients", ev?.evictedClients ?? 0],
     ["evicted_scripts", 0],
-    ["total_eviction_exceeded_time", 0],
-    ["current_eviction_exceeded_time", 0],
+    ["total_eviction_exceeded_time", Math.floor(ev?.exceededTotalMs ?? 0)],
+    ["current_eviction_exceeded_time", Math.floor(ev?.currentExceededMs() ?? 0)],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],
     ["pubsub_channels", pubsubChannelCount(server)],
@@ -344,12 +345,12 @@ function statsSection(server: Server): string {
     ["total_forks", 0],
     ["migrate_cached_sockets", 0],
     ["slave_expires_tracked_keys", 0],
-    ["active_defrag_hits", 0],
-    ["active_defrag_misses", 0],
-    ["active_defrag_key_hits", 0],
-    ["active_defrag_key_misses", 0],
-    ["total_active_defrag_time", 0],
-    ["current_active_defrag_time", 0],
+    ["active_defrag_hits", ev?.defrag.hits ?? 0],
+    ["active_defrag_misses", ev?.defrag.misses ?? 0],
+    ["active_defrag_key_hits", ev?.defrag.hits ?? 0],
+    ["active_defrag_key_misses", ev?.defrag.misses ?? 0],
+    ["total_active_defrag_time", Math.floor((ev?.defrag.totalMs ?? 0) + (ev?.defrag.currentMs() ?? 0))],
+    ["current_active_defrag_time", Math.floor(ev?.defrag.currentMs() ?? 0)],
     ["tracking_total_keys", 0],
     ["tracking_total_items", 0],
     ["tracking_total_prefixes", 0],
@@ -358,10 +359,10 @@ function statsSection(server: Server): string {
     ["dump_payload_sanitizations", 0],
     ["total_reads_processed", st.totalReadsProcessed],
     ["total_writes_processed", st.totalWritesProcessed],
-    ["io_threaded_reads_processed", 0],
-    ["io_threaded_writes_processed", 0],
+    ["io_threaded_reads_processed", server.io?.counters.reads ?? 0],
+    ["io_threaded_writes_processed", server.io?.counters.writes ?? 0],
     ["io_threaded_freed_objects", 0],
-    ["io_threaded_accept_processed", 0],
+    ["io_threaded_accept_processed", server.io?.counters.accepts ?? 0],
     ["io_threaded_poll_processed", 0],
     ["io_threaded_total_prefetch_batches", 0],
     ["io_threaded_total_prefetch_entries", 0],
@@ -526,12 +527,21 @@ export function infoText(server: Server, sel: SectionSelection, nowMs: number): 
   if (want("stats")) parts.push(statsSection(server));
   if (want("replication")) parts.push(replicationSection(server));
   if (want("cpu")) parts.push(cpuSection());
-  if (want("module_list") || sel.names.has("modules")) parts.push("# Modules\r\n");
+  const modules = existingModuleHost(server);
+  if (want("module_list") || sel.names.has("modules")) {
+    parts.push("# Modules\r\n" + (modules?.infoModuleLines() ?? ""));
+  }
   if (want("commandstats")) parts.push(commandstatsSection(server));
   if (want("errorstats")) parts.push(errorstatsSection(server));
   if (want("latencystats")) parts.push(latencystatsSection(server));
   if (want("cluster")) parts.push(lines("Cluster", [["cluster_enabled", 0]]));
   if (want("keyspace")) parts.push(keyspaceSection(server, nowMs));
+  // Module sections (`<module>_<section>`): all of them for `everything` and `modules`, else the ones named
+  // (a module's name selects all of its sections).
+  if (modules !== undefined) {
+    if (sel.everything || sel.names.has("modules")) parts.push(...modules.infoSections(null));
+    else if (sel.names.size > 0) parts.push(...modules.infoSections(sel.names));
+  }
   return parts.join("\r\n");
 }
 

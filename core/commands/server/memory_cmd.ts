@@ -31,11 +31,13 @@ const HELP = [
 function memoryUsage(call: CommandCall): void {
   const argv = call.argv;
   // Options are validated before the key is looked at; SAMPLES may repeat (the last one counts).
+  let samples = 5;
   for (let j = 3; j < argv.length; j++) {
     if (eqIgnoreCase(argv[j]!, "samples") && j + 1 < argv.length) {
       const n = parseI64(argv[j + 1]!);
       if (n === null) return call.error(ERR_NOT_INTEGER);
       if (n < 0n) return call.error(ERR_SYNTAX);
+      samples = n > 1000000000n ? 1000000000 : Number(n);
       j++;
     } else return call.error(ERR_SYNTAX);
   }
@@ -43,7 +45,7 @@ function memoryUsage(call: CommandCall): void {
   const db = call.db;
   const ref = db.find(argv[2]!);
   if (ref === NO_ENTRY) return call.reply.nullBulk();
-  call.reply.int(db.memoryUsage(ref));
+  call.reply.int(db.memoryUsage(ref, samples));
 }
 
 function memoryStats(call: CommandCall): void {

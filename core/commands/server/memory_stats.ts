@@ -8,7 +8,9 @@
  * separately, Bun counts external memory inside `heapUsed`. So:
  *
  * ```
- *   used_memory = JS heap used + max(external buffers, keyspace slabs + tables of all databases)
+ *   used_memory = the eviction module's counters when it is installed (core/eviction/evict.ts: startup +
+ *                 keyspace slabs, tables and value objects + client buffers + lazy-free pending), else
+ *                 JS heap used + max(external buffers, keyspace slabs + tables of all databases)
  *   used_memory_rss = process RSS
  *   startup = used_memory measured when this module was loaded (before any client or key existed)
  *   overhead = startup + client buffers + keyspace hash tables      dataset = used - overhead (>= 0)
@@ -30,6 +32,7 @@ import process from "node:process";
 import { runtimeName } from "../../net/mod.ts";
 import type { Server } from "../../server/server.ts";
 import { f32, floatDiv } from "./format.ts";
+import { evictorOf } from "../../eviction/evict.ts";
 
 const IS_BUN = runtimeName() === "bun";
 const PEAK_SLOTS = 8;
@@ -64,7 +67,14 @@ function dbBytes(server: Server): number {
 }
 
 function usedFrom(server: Server, m: { js: number; external: number }): number {
+  // With the eviction module installed, used memory is its O(1) counters (core/eviction/evict.ts).
+  const ev = evictorOf(server);
+  if (ev !== undefined) return ev.usedMemory();
   return m.js + Math.max(m.external, dbBytes(server));
+}
+
+function startupOf(server: Server): number {
+  return evictorOf(server)?.startupBytes ?? startupUsed;
 }
 
 /** Valkey's zmalloc_used_memory for Valkyr: bytes of memory the server uses (see the module comment). */
@@ -187,23 +197,24 @@ export function memoryOverview(server: Server): MemoryOverview {
   let totalKeys = 0;
   let lut = 0;
   let rehashingCount = 0;
-  let overheadTotal = startupUsed + clientsNormal;
+  const startup = startupOf(server);
+  let overheadTotal = startup + clientsNormal;
   for (const db of server.dbs) {
     const s = db.stats();
     if (s.buckets === 0 && s.keys === 0) continue; // no table allocated
     totalKeys += s.keys;
-    dbs.push({ id: db.id, main: s.tableBytes, expires: 0 });
+    dbs.push({ id: db.id, main: s.tableBytes - s.expiresBytes, expires: s.expiresBytes });
     lut += s.tableBytes;
     if (s.rehashing) rehashingCount++;
     overheadTotal += s.tableBytes;
   }
   const dataset = Math.max(0, used - overheadTotal);
-  const netUsage = used > startupUsed ? used - startupUsed : 1;
+  const netUsage = used > startup ? used - startup : 1;
   return {
     used,
     rss,
     peak: t.peak,
-    startup: startupUsed,
+    startup,
     clientsNormal,
     dbs,
     hashtableLut: lut,

@@ -12,6 +12,8 @@ import { infoCommand } from "./info.ts";
 import { memoryCommand } from "./memory_cmd.ts";
 import { shutdownCommand } from "./shutdown_cmd.ts";
 import { lastsaveCommand, timeCommand } from "./time_cmd.ts";
+import { bgsaveCommand, saveCommand } from "./persistence_cmd.ts";
+import { bgrewriteaofCommand } from "./aof_cmd.ts";
 
 export { trackServer, usedMemory } from "./memory_stats.ts";
 export { activeExpireEnabled } from "./debug_cmd.ts";
@@ -26,4 +28,7 @@ export const serverCommands: CommandSpec[] = [
   timeCommand,
   lastsaveCommand,
   shutdownCommand,
+  saveCommand,
+  bgsaveCommand,
+  bgrewriteaofCommand,
 ];

@@ -14,6 +14,7 @@ import { type SetLimits, SetValue } from "../../types/set.ts";
 import { globMatch } from "../../util/glob.ts";
 import { parseI64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
+import { deletionWord, SREM_WORD } from "../../server/propagate.ts";
 import { ERR_SYNTAX, ReplyError } from "../errors.ts";
 import { parseScanCursor, parseScanOptions } from "../generic/scan.ts";
 import { eqCString, MAX_SAMPLED_REPLY, parseRandomCount } from "../hash/hash.ts";
@@ -177,6 +178,8 @@ function spop(call: CommandCall): void {
     const m = s.popRandom();
     call.notify("s", "spop", key, db.id);
     w.bulk(m);
+    // The random choice is propagated as its effect.
+    if (call.propagating) call.propagateAs([SREM_WORD, key, m.slice()]);
     if (s.length === 0) {
       db.delete(key);
       call.notify("g", "del", key, db.id);
@@ -195,6 +198,7 @@ function spop(call: CommandCall): void {
   if (countBig >= BigInt(size)) {
     call.dirty(size);
     replyMembers(call, s.toArray());
+    if (call.propagating) call.propagateAs([deletionWord(call, "lazyfree-lazy-server-del"), key]);
     db.delete(key);
     call.notify("g", "del", key, db.id);
     call.keyModified(db, key);
@@ -204,16 +208,23 @@ function spop(call: CommandCall): void {
   call.dirty(count);
   const remaining = size - count;
   w.setHeader(count);
+  // The popped members are propagated as SREMs of at most 1024 members (Valkey's batches).
+  const popped: Uint8Array[] | null = call.propagating ? [] : null;
   if (remaining * 5 > count) {
     // Few elements popped: take them one by one.
     if (s.encoding === "listpack") {
       const picked = s.randomDistinct(count);
       for (const m of picked) {
         w.bulk(m);
+        popped?.push(m.slice());
         s.remove(m);
       }
     } else {
-      for (let i = 0; i < count; i++) w.bulk(s.popRandom());
+      for (let i = 0; i < count; i++) {
+        const m = s.popRandom();
+        w.bulk(m);
+        popped?.push(m);
+      }
     }
   } else {
     // Most elements popped: move the survivors to a fresh set and reply what is left of the old one.
@@ -224,10 +235,19 @@ function spop(call: CommandCall): void {
       fresh.add(m, limits);
       s.remove(m);
     }
-    s.forEach((m) => w.bulk(m));
+    s.forEach((m) => {
+      w.bulk(m);
+      popped?.push(m.slice());
+    });
     db.setObject(key, fresh, true);
   }
   call.keyModified(db, key);
+  if (popped !== null) {
+    for (let i = 0; i < popped.length; i += 1024) {
+      call.alsoPropagate([SREM_WORD, key, ...popped.slice(i, i + 1024)]);
+    }
+    call.preventPropagation();
+  }
 }
 
 function srandmember(call: CommandCall): void {

@@ -10,6 +10,14 @@
 import { NO_ENTRY } from "../../keyspace/db.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_SYNTAX, ERR_WRONGTYPE } from "../errors.ts";
+import {
+  DEL_WORD,
+  deletionWord,
+  PERSIST_WORD,
+  PEXPIREAT_WORD,
+  SET_WORD,
+  word,
+} from "../../server/propagate.ts";
 import { lookupRead, lookupWrite } from "../lookup.ts";
 import type { CommandSpec } from "../spec.ts";
 import { expireArgument, oneKey, optionIs, writeString } from "./common.ts";
@@ -89,16 +97,20 @@ function getexHandler(call: CommandCall): void {
     call.dirty();
     call.keyModified(db, key);
     call.notify("x", "expired", key, db.id);
+    if (call.propagating) call.propagateAs([deletionWord(call, "lazyfree-lazy-expire"), key]);
   } else if (expire !== undefined) {
     ref = setExpireKeepingEncoding(db, ref, when);
     call.keyModified(db, key);
     call.notify("g", "expire", key, db.id);
     call.dirty();
+    // Propagated as PEXPIREAT with the absolute time.
+    if (call.propagating) call.propagateAs([PEXPIREAT_WORD, key, word(when)]);
   } else if ((flags & PERSIST) !== 0 && db.getExpire(ref) !== -1) {
     db.removeExpire(ref);
     call.keyModified(db, key);
     call.notify("g", "persist", key, db.id);
     call.dirty();
+    if (call.propagating) call.propagateAs([PERSIST_WORD, key]);
   }
 }
 
@@ -111,6 +123,7 @@ function getdelHandler(call: CommandCall): void {
   call.keyModified(db, key);
   call.notify("g", "del", key, db.id);
   call.dirty();
+  if (call.propagating) call.propagateAs([DEL_WORD, key]);
 }
 
 function getsetHandler(call: CommandCall): void {
@@ -126,6 +139,7 @@ function getsetHandler(call: CommandCall): void {
   call.keyModified(db, key);
   call.notify("$", "set", key, db.id);
   call.dirty();
+  if (call.propagating) call.propagateAs([SET_WORD, key, value]);
 }
 
 export const getSpec: CommandSpec = {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { KEEPTTL_WORD, SET_WORD } from "../../server/propagate.ts";
 import { NO_ENTRY, StrEnc } from "../../keyspace/db.ts";
 import { asciiBytes, INT64_MAX, INT64_MIN, LongDouble, parseI64, parseInt64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
@@ -117,6 +118,8 @@ function incrbyfloatHandler(call: CommandCall): void {
   call.keyModified(db, key);
   call.notify("$", "incrbyfloat", key, db.id);
   call.dirty();
+  // Float formatting may differ between platforms: the result is propagated, as SET key value KEEPTTL.
+  if (call.propagating) call.propagateAs([SET_WORD, key, text, KEEPTTL_WORD]);
   call.reply.bulk(text);
 }
 

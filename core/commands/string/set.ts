@@ -8,14 +8,19 @@
  * when created, `set`, plus `expire` when a TTL was given).
  *
  * IFEQ (Valkey 8.1) is not part of the core: without the module that adds it, `IFEQ` is a syntax error as in
- * Valkey 8.0.
+ * Valkey 8.0. SET offers the extension point `condition` (extensions.ts): a module may add a member of the
+ * `NX | XX` choice, a token with one operand; SET then asks it, with the key's current value, whether the
+ * write proceeds (Valkey 8.1's order for IFEQ: after GET replied the old value, before NX/XX).
  *
  * @module
  */
 
 import { NO_ENTRY } from "../../keyspace/db.ts";
 import type { CommandCall } from "../call.ts";
+import type { CommandExtension, CommandExtensions } from "../extensions.ts";
+import { WRONG_TYPE } from "../../module_api/types.ts";
 import { ERR_SYNTAX, ERR_WRONGTYPE } from "../errors.ts";
+import { deletionWord, PXAT_WORD, SET_WORD, word } from "../../server/propagate.ts";
 import { lookupRead, lookupWrite } from "../lookup.ts";
 import type { CommandSpec } from "../spec.ts";
 import { expireArgument, oneKey, optionIs, writeString } from "./common.ts";
@@ -29,6 +34,14 @@ const KEEPTTL = 1 << 4;
 const GET = 1 << 5;
 const EXAT = 1 << 6;
 const PXAT = 1 << 7;
+/** A module's condition (the `condition` extension point) was given. */
+const EXT_COND = 1 << 8;
+
+/** A module-added condition of one SET call and its operand. */
+export interface SetCondition {
+  ext: CommandExtension;
+  operand: Uint8Array;
+}
 
 /** Replies of SET-like commands when they write or when NX/XX stopped them. */
 const REPLY_OK = 0;
@@ -45,6 +58,7 @@ export function setGeneric(
   flags: number,
   expire: Uint8Array | undefined,
   replies: number,
+  cond?: SetCondition,
 ): void {
   let when = -1;
   if (expire !== undefined) {
@@ -60,6 +74,14 @@ export function setGeneric(
   }
   let ref = lookupWrite(call, key, db);
   const found = ref !== NO_ENTRY;
+  if (cond !== undefined) {
+    // With GET, a non-string key already got its WRONGTYPE above.
+    const current = !found ? null : db.isString(ref) ? db.getString(ref) : WRONG_TYPE;
+    if (!call.server.commands.extensions.check(cond.ext, current, cond.operand)) {
+      if ((flags & GET) === 0) reply.nullBulk();
+      return;
+    }
+  }
   if (((flags & NX) !== 0 && found) || ((flags & XX) !== 0 && !found)) {
     if ((flags & GET) === 0) {
       if (replies === REPLY_INT) reply.int(0);
@@ -75,6 +97,7 @@ export function setGeneric(
       call.dirty();
       call.keyModified(db, key);
       call.notify("x", "expired", key, db.id);
+      if (call.propagating) call.propagateAs([deletionWord(call, "lazyfree-lazy-expire"), key]);
     }
     if ((flags & GET) === 0) reply.ok();
     return;
@@ -89,6 +112,10 @@ export function setGeneric(
   call.dirty();
   call.notify("$", "set", key, db.id);
   if (expire !== undefined) call.notify("g", "expire", key, db.id);
+  // A relative or second-precision TTL is propagated as SET key value PXAT <absolute ms>.
+  if (expire !== undefined && (flags & PXAT) === 0 && call.propagating) {
+    call.propagateAs([SET_WORD, key, value, PXAT_WORD, word(when)]);
+  }
   if ((flags & GET) === 0) {
     if (replies === REPLY_INT) reply.int(1);
     else reply.ok();
@@ -103,15 +130,17 @@ export function setGeneric(
 export function parseSetOptions(
   argv: readonly Uint8Array[],
   start: number,
-): [number, Uint8Array | undefined] | null {
+  extensions?: CommandExtensions,
+): [number, Uint8Array | undefined, SetCondition | undefined] | null {
   let flags = 0;
   let expire: Uint8Array | undefined;
+  let cond: SetCondition | undefined;
   const argc = argv.length;
   for (let j = start; j < argc; j++) {
     const opt = argv[j]!;
     const hasNext = j + 1 < argc;
-    if (optionIs(opt, "nx") && (flags & XX) === 0) flags |= NX;
-    else if (optionIs(opt, "xx") && (flags & NX) === 0) flags |= XX;
+    if (optionIs(opt, "nx") && (flags & (XX | EXT_COND)) === 0) flags |= NX;
+    else if (optionIs(opt, "xx") && (flags & (NX | EXT_COND)) === 0) flags |= XX;
     else if (optionIs(opt, "get")) flags |= GET;
     else if (optionIs(opt, "keepttl") && (flags & (EX | EXAT | PX | PXAT)) === 0) flags |= KEEPTTL;
     else if (optionIs(opt, "ex") && (flags & (KEEPTTL | EXAT | PX | PXAT)) === 0 && hasNext) {
@@ -127,18 +156,22 @@ export function parseSetOptions(
       flags |= PXAT;
       expire = argv[++j];
     } else {
-      return null;
+      // A condition a module added (IFEQ): exclusive with NX, XX and any other condition.
+      const ext = extensions?.find("set", "condition", opt);
+      if (ext === undefined || (flags & (NX | XX | EXT_COND)) !== 0 || !hasNext) return null;
+      flags |= EXT_COND;
+      cond = { ext, operand: argv[++j]! };
     }
   }
-  return [flags, expire];
+  return [flags, expire, cond];
 }
 
 function setHandler(call: CommandCall): void {
   const argv = call.argv;
   if (argv.length === 3) return setGeneric(call, argv[1]!, argv[2]!, 0, undefined, REPLY_OK);
-  const parsed = parseSetOptions(argv, 3);
+  const parsed = parseSetOptions(argv, 3, call.server.commands.extensions);
   if (parsed === null) return call.error(ERR_SYNTAX);
-  setGeneric(call, argv[1]!, argv[2]!, parsed[0], parsed[1], REPLY_OK);
+  setGeneric(call, argv[1]!, argv[2]!, parsed[0], parsed[1], REPLY_OK, parsed[2]);
 }
 
 export const setSpec: CommandSpec = {

@@ -9,6 +9,7 @@
 import { NO_ENTRY } from "../../keyspace/db.ts";
 import { ZSet } from "../../types/zset.ts";
 import type { CommandCall } from "../call.ts";
+import { word, ZPOPMAX_WORD, ZPOPMIN_WORD } from "../../server/propagate.ts";
 import { ERR_SYNTAX } from "../errors.ts";
 import {
   denyBlocking,
@@ -49,8 +50,14 @@ function zpop(
   }
   if (z === null || key === null) return nilWhenEmpty ? w.nullArray() : w.arrayHeader(0);
   if (count === 0) return w.arrayHeader(0);
+  const single = count === -1;
   if (count === -1) count = 1;
   const n = Math.min(count, z.length);
+  // ZMPOP, BZMPOP, BZPOPMIN/MAX are propagated as ZPOPMIN/ZPOPMAX key [count] (count: what was popped).
+  if (emitKey && call.propagating) {
+    const pop = max ? ZPOPMAX_WORD : ZPOPMIN_WORD;
+    call.propagateAs(single ? [pop, key] : [pop, key, word(n)]);
+  }
   if (!nested && !emitKey) w.arrayHeader(n * 2);
   else if (nested && !emitKey) w.arrayHeader(n);
   else if (!nested && emitKey) {

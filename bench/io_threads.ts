@@ -1,0 +1,141 @@
+/**
+ * `deno task bench --io-threads 1,2,4`: Valkyr with each io-threads count, GET and SET at pipeline 1 and
+ * 16 with 50 and 200 clients, and the ratio of each figure to io-threads 1 (issue #7).
+ *
+ * Besides requests per second it reads the server's CPU time from /proc (Linux) around each run and
+ * prints CPU µs per request of the main thread and of the whole process: on a machine without spare cores
+ * (the benchmark client takes one) the throughput cannot grow, but the main thread's share must drop,
+ * which is what lets the main thread scale where cores are spare.
+ *
+ * Usage: deno task bench --io-threads 1,2,4 [--runtimes deno,bun,binary] [--requests N]
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+export interface IoServerDef {
+  name: string;
+  args: (port: number) => string[];
+}
+
+export interface IoBenchOptions<D extends IoServerDef> {
+  servers: D[];
+  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
+  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+  counts: number[];
+  requests: number;
+}
+
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) of one thread, or of the whole process when `tid` is undefined. */
+function cpuSeconds(pid: number, tid?: number): number {
+  try {
+    const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+    const st = readFileSync(file, "utf8");
+    const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+function benchmark(port: number, test: string, pipeline: number, clients: number, requests: number): number {
+  const r = spawnSync("redis-benchmark", [
+    "-p",
+    String(port),
+    "-c",
+    String(clients),
+    "-n",
+    String(requests),
+    "-r",
+    "1000000",
+    "-P",
+    String(pipeline),
+    "-t",
+    test,
+    "--csv",
+  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  for (const line of r.stdout.split(/\r?\n/)) {
+    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
+    if (cols[0]?.toLowerCase() === test && cols[1] !== undefined) return Number(cols[1]);
+  }
+  throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
+}
+
+interface Row {
+  server: string;
+  threads: number;
+  metric: string;
+  rps: number;
+  mainUs: number;
+  totalUs: number;
+}
+
+export async function runIoThreads<D extends IoServerDef>(o: IoBenchOptions<D>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const def of o.servers) {
+    for (const n of o.counts) {
+      console.error(`# ${def.name} io-threads ${n}`);
+      const withThreads = { ...def, args: (p: number) => [...def.args(p), "--io-threads", String(n)] };
+      const r = await o.start(withThreads);
+      const pid = r.child.pid!;
+      try {
+        for (const clients of [50, 200]) {
+          for (const pipeline of [1, 16]) {
+            for (const test of ["set", "get"]) {
+              // Pipeline 1 is ~10x slower: fewer requests keep the run short.
+              const requests = pipeline === 1 ? Math.max(10000, Math.floor(o.requests / 5)) : o.requests;
+              const m0 = cpuSeconds(pid, pid);
+              const t0 = cpuSeconds(pid);
+              const rps = benchmark(r.port, test, pipeline, clients, requests);
+              const mainUs = (cpuSeconds(pid, pid) - m0) * 1e6 / requests;
+              const totalUs = (cpuSeconds(pid) - t0) * 1e6 / requests;
+              const metric = `${test.toUpperCase()} P${pipeline} c${clients}`;
+              rows.push({ server: def.name, threads: n, metric, rps, mainUs, totalUs });
+              console.error(
+                `  ${metric}: ${rps.toFixed(0)} req/s, CPU µs/request main ${mainUs.toFixed(2)} total ${
+                  totalUs.toFixed(2)
+                }`,
+              );
+            }
+          }
+        }
+      } finally {
+        await o.stop(r);
+      }
+    }
+  }
+  const table: string[][] = [[
+    "server",
+    "io-threads",
+    "metric",
+    "req/s",
+    "ratio",
+    "main µs/req",
+    "ratio",
+    "total µs/req",
+  ]];
+  for (const row of rows) {
+    const base = rows.find((b) =>
+      b.server === row.server && b.metric === row.metric && b.threads === o.counts[0]
+    );
+    table.push([
+      row.server,
+      String(row.threads),
+      row.metric,
+      row.rps.toFixed(0),
+      base ? (row.rps / base.rps).toFixed(2) : "-",
+      row.mainUs.toFixed(2),
+      base ? (row.mainUs / base.mainUs).toFixed(2) : "-",
+      row.totalUs.toFixed(2),
+    ]);
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  console.log(`\nratios are to io-threads ${o.counts[0]}; CPU from /proc (Linux), main = the main thread`);
+  return rows;
+}

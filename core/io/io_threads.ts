@@ -1,0 +1,418 @@
+/**
+ * I/O threads (`io-threads N`, N > 1): N−1 Workers own the client sockets; the main thread keeps the
+ * keyspace and executes every command, each client's in arrival order.
+ *
+ * Who does what
+ * -------------
+ * - Each Worker listens on every TCP bind address with SO_REUSEPORT (the kernel spreads connections over
+ *   the Workers; `node:net` on Deno needs no unstable flag for it, `Bun.listen` neither). The unix socket,
+ *   if any, stays on the main thread. Before the Workers bind a fixed port, the main thread checks that it
+ *   is free with a plain (non-reusing) bind, so a second server on a busy port still fails at start.
+ * - A Worker reads, and forwards each read to the main thread as bytes; it writes to the socket the reply
+ *   bytes the main thread sends back, and reports how many of them the kernel took.
+ * - The main thread sees each Worker-owned socket as a `Connection` (RemoteConnection below) like any other,
+ *   so the client (CLIENT LIST/INFO/KILL, output-buffer limits, backpressure, blocking, pub/sub, MONITOR,
+ *   COMMANDLOG, timeouts) behaves exactly as with io-threads 1: the same code runs on the same state.
+ *
+ * What crosses the boundary, and why
+ * ----------------------------------
+ * Two SPSC rings per Worker (ring.ts; SharedArrayBuffer, 1 MiB each way), carrying frames
+ * `[len][type][slot] payload`:
+ *
+ *   up (Worker → main)   OPEN addresses+fd (JSON, once per connection) · DATA bytes read · DRAIN · CLOSED
+ *   down (main → Worker) WRITE reply bytes · CLOSE · DESTROY · PAUSE · RESUME · RELEASE slot
+ *
+ * plus one shared Int32Array per Worker: for each connection slot, the bytes of its replies the kernel has
+ * accepted. `pendingBytes` on the main thread is "bytes written − that counter", read without any message,
+ * which is what the output-buffer limits, CLIENT LIST's omem and the backpressure pause need.
+ *
+ * - Bytes, not objects: structured cloning costs more CPU than the work it moves (see the figures).
+ * - Batches: a Worker handles the sockets the poll found ready, then in one round (setImmediate: the
+ *   event loop's check phase) sends their reads up and writes what came down; the main thread drains the
+ *   up rings of all Workers in one round and its replies go down at the end of it (or in a microtask when
+ *   a timer produced them). Under load one wake-up carries many reads or replies.
+ * - Doorbells (ring.ts Bell/Doorbell): a round ends by ringing the other side (Atomics.add), and
+ *   Atomics.notify is called only when that side sleeps. Waking a waiter costs several µs of CPU on the
+ *   notifying thread; notifying after every round cost the main thread 10% of its time at pipeline 16.
+ *   The main thread has one doorbell for all Workers, so it wakes once for all of them.
+ * - Nobody blocks: the main thread waits with Atomics.waitAsync (a promise), never Atomics.wait. A full
+ *   ring is not waited for either: frames queue in order behind it (RingWriter), the writer sets the
+ *   ring's WANT flag and the reader rings back once it made room. A Worker whose up ring is full stops
+ *   reading the client that filled it until then (TCP backpressure instead of memory).
+ * - Frames stay in order per ring, which gives each client's bytes in order, OPEN before DATA, and DATA
+ *   before CLOSED: a client that disconnects mid-request is seen as with io-threads 1.
+ * - A slot is reused only after the main thread released it, so a late frame never reaches a newer client.
+ * - DATA payloads are views into the ring handed to the client's parser, which copies them (no extra copy
+ *   on the main thread); WRITE payloads are copied once into the ring and once out of it by the Worker (the
+ *   socket keeps its bytes until sent).
+ *
+ * Parsing (and the command lookup and arity check) stays on the main thread for now: the parser's limits
+ * depend on state only the main thread has and that commands change mid-pipeline (AUTH lifts the
+ * unauthenticated limits, CONFIG SET proto-max-bulk-len and client-query-buffer-limit, a blocked, paused
+ * or MULTI client), so a Worker parsing ahead needs a protocol to hand that state over and to undo work.
+ * It is the next step: parsing is ~13% and the lookup ~3% of the main thread's busy time at pipeline 16.
+ *
+ * Figures (2 cores, redis-benchmark on the same machine, under other load: req/s swing by 2x between
+ * runs, CPU per request is steadier; `deno task bench --io-threads 1,2,4` prints both)
+ * -------
+ * - Waking the other thread (20,000 ping-pongs main <-> Worker, process CPU per round trip):
+ *   Deno Atomics.waitAsync+notify 20.7 µs, postMessage 24.9 µs; Bun 9.1 µs and 9.3 µs. A wake costs
+ *   ~10 µs on Deno, so rounds batch and doorbells notify only sleepers (profile of the main thread at
+ *   pipeline 16: Atomics.notify 10.4% of its time when every round notified, 2.4% after).
+ * - The prototype in the notes (runtime_facts.md): postMessage of parsed objects lost 20-40% and cost 2-3x
+ *   the CPU per request; SAB rings broke even at pipeline 16. Hence bytes through SAB rings here.
+ * - Sockets cannot move between isolates on Deno or Bun, so "accept on the main thread, hand the socket
+ *   to a Worker" is not possible; per-Worker SO_REUSEPORT listeners are the only way to spread them.
+ * - Main-thread CPU per request, io-threads 2 vs 1 (same window, GET/SET, 50 clients):
+ *     Deno pipeline 1: 4.3/4.4 µs vs 11.5/11.8 (0.37x); pipeline 16: 1.13/1.35 vs 2.13/2.12 (0.53-0.64x)
+ *     Bun  pipeline 1: 3.2/3.8 µs vs 9.1/9.6 (0.35-0.40x); pipeline 16: 1.06/1.82 vs 2.18/2.88 (0.49-0.63x)
+ *   The whole process: equal per request at pipeline 16 (Deno 2.05-2.4 µs both ways) and ~1.4x at
+ *   pipeline 1 (the Worker spends 12-17 µs per request on node:net and wake-ups).
+ * - Throughput, io-threads 2 / 1 on this machine: pipeline 16 gains (Deno GET 1.3-1.85x, best 505k vs
+ *   357k req/s; 200 clients 0.95-1.5x; SET 1.05-1.4x); pipeline 1 loses (0.6-0.9x with 50 or 200
+ *   clients: main, Worker and benchmark share 2 cores, and the Worker's wake-ups and node:net cost more
+ *   than the main thread saves). io-threads 4 (3 Workers on 2 cores) is below io-threads 2.
+ *
+ * @module
+ */
+
+import * as net from "node:net";
+import { setImmediate } from "node:timers";
+import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions } from "../net/types.ts";
+import { Bell, Doorbell, newRingBuffers, Ring, RingWriter, WANT } from "./ring.ts";
+import {
+  DOWN_CLOSE,
+  DOWN_DESTROY,
+  DOWN_PAUSE,
+  DOWN_RELEASE,
+  DOWN_RESUME,
+  DOWN_WRITE,
+  type FromWorker,
+  MAX_SLOTS,
+  RING_BYTES,
+  type ToWorker,
+  UP_CLOSED,
+  UP_DATA,
+  UP_DRAIN,
+  UP_OPEN,
+} from "./frames.ts";
+
+/** Up frames handled per wake-up before yielding to timers and other I/O. */
+const FRAMES_PER_WAKE = 4096;
+
+const NOOP_HANDLER: ConnectionHandler = { data() {}, drain() {}, closed() {} };
+const decoder = new TextDecoder();
+
+/** A client socket owned by a Worker, as the main thread sees it. */
+class RemoteConnection implements Connection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly unix: boolean;
+  readonly fd: number;
+  handler: ConnectionHandler = NOOP_HANDLER;
+  /** Bytes given to write() (wraps at 2^32 like the Worker's counter). */
+  sent = 0;
+  closing = false;
+  gone = false;
+
+  constructor(readonly w: IoWorker, readonly slot: number, info: unknown[]) {
+    this.remoteAddress = String(info[0]);
+    this.remotePort = Number(info[1]);
+    this.localAddress = String(info[2]);
+    this.localPort = Number(info[3]);
+    this.unix = info[4] === true;
+    this.fd = Number(info[5]);
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.closing || this.gone || bytes.length === 0) return;
+    this.sent = (this.sent + bytes.length) | 0;
+    this.w.io.counters.writes++;
+    this.w.send(DOWN_WRITE, this.slot, bytes);
+  }
+
+  get pendingBytes(): number {
+    if (this.gone) return 0;
+    const p = (this.sent - Atomics.load(this.w.flushed, this.slot)) | 0;
+    return p > 0 ? p : 0;
+  }
+
+  pauseReading(): void {
+    if (!this.gone) this.w.send(DOWN_PAUSE, this.slot, null);
+  }
+
+  resumeReading(): void {
+    if (!this.gone) this.w.send(DOWN_RESUME, this.slot, null);
+  }
+
+  close(): void {
+    if (this.closing || this.gone) return;
+    this.closing = true;
+    this.w.send(DOWN_CLOSE, this.slot, null);
+  }
+
+  destroy(): void {
+    if (this.gone) return;
+    this.closing = true;
+    this.w.send(DOWN_DESTROY, this.slot, null);
+  }
+}
+
+/** The main thread's end of one Worker. */
+class IoWorker {
+  readonly worker: Worker;
+  readonly up: Ring;
+  readonly down: RingWriter;
+  readonly flushed: Int32Array;
+  readonly conns: (RemoteConnection | undefined)[] = [];
+  /** The accept callback of each listener id. */
+  readonly accepts = new Map<number, Accept>();
+  #replies = new Map<string, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
+  stopped = false;
+  readonly ready: Promise<void>;
+
+  constructor(readonly io: IoThreads, readonly index: number) {
+    const upBufs = newRingBuffers(RING_BYTES);
+    const downBufs = newRingBuffers(RING_BYTES);
+    const flushedBuf = new SharedArrayBuffer(MAX_SLOTS * 4);
+    this.up = new Ring(upBufs);
+    const downBell = new Bell();
+    this.down = new RingWriter(new Ring(downBufs), downBell);
+    this.flushed = new Int32Array(flushedBuf);
+    this.worker = new Worker(workerUrl(), { type: "module" });
+    this.ready = this.request("ready", {
+      op: "init",
+      index,
+      up: upBufs,
+      down: downBufs,
+      flushed: flushedBuf,
+      upBell: io.upBell.buffer,
+      downBell: downBell.buffer,
+    }).then(() => {});
+    this.worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      const key = "id" in m ? `${m.op === "listen-error" ? "listening" : m.op}:${m.id}` : m.op;
+      const r = this.#replies.get(key);
+      if (r !== undefined) {
+        this.#replies.delete(key);
+        r.resolve(m);
+      }
+    });
+    this.worker.addEventListener("error", (e: Event) => {
+      // Handled here: unhandled, a Worker's error would end the process.
+      e.preventDefault();
+      this.#fail(new Error(`I/O thread ${index} failed: ${(e as ErrorEvent).message ?? e}`));
+    });
+  }
+
+  /** The Worker died: its requests fail and its clients are gone (as if their sockets had closed). */
+  #fail(err: Error): void {
+    this.io.logWarning(err.message);
+    this.stopped = true;
+    for (const r of this.#replies.values()) r.reject(err);
+    this.#replies.clear();
+    this.worker.terminate();
+    for (const [slot, conn] of this.conns.entries()) {
+      if (conn === undefined) continue;
+      this.conns[slot] = undefined;
+      conn.gone = true;
+      conn.handler.closed();
+    }
+  }
+
+  /** Posts a control message and resolves with the Worker's answer (`key` = op[:id] of the answer). */
+  request(key: string, m: ToWorker): Promise<FromWorker> {
+    if (this.stopped) return Promise.reject(new Error(`I/O thread ${this.index} is not running`));
+    return new Promise((resolve, reject) => {
+      this.#replies.set(key, { resolve, reject });
+      this.worker.postMessage(m);
+    });
+  }
+
+  send(type: number, slot: number, payload: Uint8Array | null): void {
+    this.down.send(type, slot, payload, false);
+    this.io.scheduleFlush();
+  }
+
+  onFrame = (type: number, slot: number, payload: Uint8Array): void => {
+    if (type === UP_OPEN) {
+      const [listenerId, ...info] = JSON.parse(decoder.decode(payload)) as unknown[];
+      const conn = new RemoteConnection(this, slot, info);
+      this.conns[slot] = conn;
+      this.io.counters.accepts++;
+      const accept = this.accepts.get(Number(listenerId));
+      if (accept !== undefined) conn.handler = accept(conn);
+      else conn.destroy();
+      return;
+    }
+    const conn = this.conns[slot];
+    if (conn === undefined) return;
+    switch (type) {
+      case UP_DATA:
+        this.io.counters.reads++;
+        conn.handler.data(payload);
+        return;
+      case UP_DRAIN:
+        conn.handler.drain();
+        return;
+      case UP_CLOSED:
+        conn.gone = true;
+        this.conns[slot] = undefined;
+        this.down.send(DOWN_RELEASE, slot, null, false);
+        this.io.scheduleFlush();
+        conn.handler.closed();
+        return;
+    }
+  };
+
+  async stop(): Promise<void> {
+    // Whatever still waits for ring space must reach the Worker before it closes its sockets.
+    const deadline = Date.now() + 1000;
+    while (this.down.queued > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    this.io.flushAll();
+    if (this.stopped) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.request("stopped", { op: "stop" }).catch(() => {}),
+      new Promise((r) => (timer = setTimeout(r, 3000))),
+    ]);
+    clearTimeout(timer);
+    this.stopped = true;
+    this.worker.terminate();
+  }
+}
+
+export class IoThreads {
+  readonly workers: IoWorker[] = [];
+  /** INFO's io_threaded_reads_processed / _writes_processed / _accept_processed (CONFIG RESETSTAT zeroes). */
+  readonly counters = { reads: 0, writes: 0, accepts: 0 };
+  /** One doorbell for the up rings of all Workers: the main thread wakes once for all of them. */
+  readonly upBell = new Bell();
+  readonly doorbell = new Doorbell(this.upBell, () => this.#pending(), () => this.#wake(), setImmediate);
+  #flushScheduled = false;
+  #nextListener = 1;
+
+  private constructor(readonly logWarning: (msg: string) => void) {}
+
+  /** Starts `count` Workers (io-threads − 1). */
+  static async start(count: number, logWarning: (msg: string) => void): Promise<IoThreads> {
+    const io = new IoThreads(logWarning);
+    for (let i = 0; i < count; i++) io.workers.push(new IoWorker(io, i));
+    try {
+      await Promise.all(io.workers.map((w) => w.ready));
+      io.#wake();
+    } catch (e) {
+      await io.stop();
+      throw e;
+    }
+    return io;
+  }
+
+  #pending(): boolean {
+    for (const w of this.workers) {
+      if (!w.stopped && (w.up.pending || Atomics.load(w.up.ctl, WANT) === 1)) return true;
+    }
+    return false;
+  }
+
+  /** One round on the main thread: every Worker's reads, then every reply written meanwhile goes down. */
+  #wake(): void {
+    if (this.#stopping) return;
+    this.doorbell.awake();
+    let more = false;
+    for (const w of this.workers) {
+      if (w.stopped) continue;
+      // A Worker rang because it made room in its down ring: send what waited for it.
+      w.down.pump();
+      if (w.up.drain(w.onFrame, FRAMES_PER_WAKE) >= FRAMES_PER_WAKE) more = true;
+      if (Atomics.load(w.up.ctl, WANT) === 1) {
+        Atomics.store(w.up.ctl, WANT, 0);
+        w.down.bell.ring();
+      }
+    }
+    this.flushAll();
+    // More is waiting: let timers and other sockets run first, then come back without sleeping.
+    if (more) setImmediate(() => this.#wake());
+    else this.doorbell.sleep();
+  }
+
+  #stopping = false;
+
+  scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.flushAll());
+  }
+
+  /** Rings the doorbell of every Worker that has new down frames. */
+  flushAll(): void {
+    this.#flushScheduled = false;
+    for (const w of this.workers) w.down.flush();
+  }
+
+  /** Listens on a TCP address in every Worker; the Listener closes all of them. */
+  async listen(options: ListenOptions, accept: Accept): Promise<Listener> {
+    const host = options.host ?? "0.0.0.0";
+    let port = options.port ?? 0;
+    if (port !== 0) await probeFree(host, port);
+    const id = this.#nextListener++;
+    const bound: IoWorker[] = [];
+    try {
+      for (const w of this.workers) {
+        w.accepts.set(id, accept);
+        const m = await w.request(`listening:${id}`, {
+          op: "listen",
+          id,
+          host,
+          port,
+          backlog: options.backlog ?? 511,
+          keepAlive: options.keepAlive ?? 0,
+        });
+        if (m.op === "listen-error") throw new Error(m.message);
+        bound.push(w);
+        if (m.op === "listening") port = m.port;
+      }
+    } catch (e) {
+      await Promise.all(bound.map((w) => w.request(`unlistened:${id}`, { op: "unlisten", id })));
+      throw e;
+    }
+    return {
+      host,
+      port,
+      close: async () => {
+        await Promise.all(this.workers.map((w) => w.request(`unlistened:${id}`, { op: "unlisten", id })));
+      },
+    };
+  }
+
+  /** Closes every Worker's sockets (after what is queued for them) and terminates the Workers. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    this.#stopping = true;
+    // Wakes the pending waitAsync so it does not keep the event loop alive.
+    this.doorbell.release();
+  }
+}
+
+/**
+ * The Worker file. In an executable built by `bun build --compile` (cli/compile.ts lists the Worker as an
+ * extra entry point) modules live under `/$bunfs/root/` by their path from the build's root folder, while
+ * this module is bundled into the main entry at that root, so the path is spelled out; elsewhere (Deno,
+ * Bun, `deno compile --include core/`) it is next to this file.
+ */
+function workerUrl(): string {
+  const bunfs = import.meta.url.match(/^(.*\$bunfs\/root\/)/);
+  if (bunfs !== null) return `${bunfs[1]}core/io/io_worker.js`;
+  return new URL("./io_worker.ts", import.meta.url).href;
+}
+
+/** Fails as a plain bind would when host:port is taken (SO_REUSEPORT listeners would share it). */
+function probeFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve()));
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * The command context a module handler receives: a thin view over the core's {@link CommandCall} (the same
+ * object core handlers get), so module commands go through the same lookups, accounting and effects as core
+ * commands. One context object is reused per server; it is only valid during the handler call.
+ *
+ * @module
+ */
+
+import { NO_ENTRY } from "../keyspace/db.ts";
+import type { CommandCall, EventClass } from "../commands/call.ts";
+import { ERR_WRONGTYPE, errWrongArity } from "../commands/errors.ts";
+import { keyCreated, lookupRead, lookupWrite, typeName } from "../commands/lookup.ts";
+import { usedMemory } from "../commands/server/memory_stats.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import {
+  type CommandContext,
+  type DataTypeHandle,
+  type LogLevel,
+  type ModuleReply,
+  WRONG_TYPE,
+  type WrongType,
+} from "./types.ts";
+import { ModuleValue, type RegisteredType } from "./value.ts";
+
+/** What the context needs from the module host. */
+export interface ContextOwner {
+  readonly name: string;
+  /** The registered type behind a handle of this server. */
+  typeOf(handle: DataTypeHandle<unknown>): RegisteredType;
+  config(name: string): number | string | boolean;
+}
+
+/** The reply writer modules see: the client's writer, with errors counted as the dispatcher counts them. */
+class Reply implements ModuleReply {
+  call!: CommandCall;
+
+  get #w(): ReplyWriter {
+    return this.call.reply;
+  }
+  simple(s: string): void {
+    this.#w.simple(s);
+  }
+  error(msg: string): void {
+    // Verbatim: the module's text goes after '-' (newlines would break the protocol).
+    this.call.error(msg.replace(/[\r\n]/g, " "));
+  }
+  ok(): void {
+    this.#w.ok();
+  }
+  int(n: number | bigint): void {
+    this.#w.int(n);
+  }
+  bulk(b: Uint8Array): void {
+    this.#w.bulk(b);
+  }
+  bulkStr(s: string): void {
+    this.#w.bulkStr(s);
+  }
+  nullBulk(): void {
+    this.#w.nullBulk();
+  }
+  nullArray(): void {
+    this.#w.nullArray();
+  }
+  null(): void {
+    this.#w.nullBulk();
+  }
+  arrayHeader(n: number): void {
+    this.#w.arrayHeader(n);
+  }
+  mapHeader(pairs: number): void {
+    this.#w.mapHeader(pairs);
+  }
+  setHeader(n: number): void {
+    this.#w.setHeader(n);
+  }
+  double(d: number): void {
+    this.#w.double(d);
+  }
+  bool(b: boolean): void {
+    this.#w.bool(b);
+  }
+  verbatim(s: string, format: string): void {
+    this.#w.verbatim(s, format);
+  }
+  bigNumber(s: string): void {
+    this.#w.bigNumber(s);
+  }
+}
+
+/** Valkey's event class letters a module may use. */
+const EVENT_CLASSES = new Set(["g", "$", "l", "s", "h", "z", "x", "e", "t", "m", "d", "n"]);
+
+export class ModuleCommandContext implements CommandContext {
+  call!: CommandCall;
+  readonly reply: Reply = new Reply();
+
+  constructor(readonly owner: ContextOwner) {}
+
+  /** Points the context at a new call (the dispatcher reuses one context per module). */
+  bind(call: CommandCall): this {
+    this.call = call;
+    this.reply.call = call;
+    return this;
+  }
+
+  get argv(): Uint8Array[] {
+    return this.call.argv;
+  }
+  get resp(): 2 | 3 {
+    return this.call.client.resp;
+  }
+  get dbId(): number {
+    return this.call.client.db;
+  }
+  get clientId(): number {
+    return this.call.client.id;
+  }
+  get now(): number {
+    return this.call.now;
+  }
+
+  wrongArity(): void {
+    this.call.error(errWrongArity(this.call.fullName));
+  }
+
+  replyWrongType(): void {
+    this.call.error(ERR_WRONGTYPE);
+  }
+
+  keyType(key: Uint8Array): string {
+    const db = this.call.db;
+    const ref = lookupWrite(this.call, key, db);
+    return ref === NO_ENTRY ? "none" : typeName(db, ref);
+  }
+
+  exists(key: Uint8Array): boolean {
+    return this.call.db.lookup(key) !== NO_ENTRY;
+  }
+
+  getValue<T>(type: DataTypeHandle<T>, key: Uint8Array, mode: "read" | "write"): T | null | WrongType {
+    const call = this.call;
+    const db = call.db;
+    const ref = mode === "read" ? lookupRead(call, key, db) : lookupWrite(call, key, db);
+    if (ref === NO_ENTRY) return null;
+    if (db.isString(ref)) return WRONG_TYPE;
+    const obj = db.getObject(ref);
+    const rt = this.owner.typeOf(type as DataTypeHandle<unknown>);
+    // By name: a value loaded from an RDB file may carry another server's registration of the same type.
+    if (!(obj instanceof ModuleValue) || obj.dt.spec.name !== rt.spec.name) return WRONG_TYPE;
+    return obj.value as T;
+  }
+
+  setValue<T>(type: DataTypeHandle<T>, key: Uint8Array, value: T): void {
+    const call = this.call;
+    const db = call.db;
+    const rt = this.owner.typeOf(type as DataTypeHandle<unknown>);
+    const existed = db.lookup(key) !== NO_ENTRY;
+    const ref = db.setObject(key, new ModuleValue(rt, value), false);
+    if (!existed) keyCreated(call, db, ref, key);
+  }
+
+  deleteKey(key: Uint8Array): boolean {
+    const db = this.call.db;
+    const ref = db.lookup(key);
+    if (ref === NO_ENTRY) return false;
+    db.deleteRef(ref);
+    return true;
+  }
+
+  getString(key: Uint8Array): Uint8Array | null | WrongType {
+    const db = this.call.db;
+    const ref = lookupRead(this.call, key, db);
+    if (ref === NO_ENTRY) return null;
+    if (!db.isString(ref)) return WRONG_TYPE;
+    return db.getString(ref).slice();
+  }
+
+  ttl(key: Uint8Array): number {
+    const db = this.call.db;
+    const ref = db.lookup(key);
+    if (ref === NO_ENTRY) return -2;
+    const when = db.getExpire(ref);
+    return when === -1 ? -1 : Math.max(0, when - this.call.now);
+  }
+
+  setExpire(key: Uint8Array, unixMs: number): boolean {
+    const db = this.call.db;
+    const ref = db.lookup(key);
+    if (ref === NO_ENTRY) return false;
+    db.setExpire(ref, unixMs);
+    return true;
+  }
+
+  signalModifiedKey(key: Uint8Array): void {
+    this.call.keyModified(this.call.db, key);
+  }
+
+  notifyKeyspaceEvent(cls: string, event: string, key: Uint8Array): void {
+    const c = EVENT_CLASSES.has(cls) ? cls as EventClass : "g";
+    this.call.notify(c, event, key, this.call.client.db);
+  }
+
+  replicateVerbatim(): void {
+    // The command's words as they came go to the AOF (and replicas) after this command, in order.
+    const call = this.call;
+    if (call.propagating) call.alsoPropagate(call.argv.map((a) => a.slice()));
+    call.dirty();
+  }
+
+  replicate(cmd: string, args: (string | Uint8Array)[]): void {
+    const call = this.call;
+    if (call.propagating) {
+      const te = new TextEncoder();
+      call.alsoPropagate([
+        te.encode(cmd),
+        ...args.map((a) => typeof a === "string" ? te.encode(a) : a.slice()),
+      ]);
+    }
+    call.dirty();
+  }
+
+  addDirty(n = 1): void {
+    this.call.dirty(n);
+  }
+
+  isFromPrimaryOrAof(): boolean {
+    // True while the AOF is being loaded (no replication yet).
+    return this.call.server.propagation.replaying;
+  }
+
+  config(name: string): number | string | boolean {
+    return this.owner.config(name);
+  }
+
+  usedMemory(): number {
+    return usedMemory(this.call.server);
+  }
+
+  maxMemory(): number {
+    return this.call.server.config.getInt("maxmemory");
+  }
+
+  log(level: LogLevel, msg: string): void {
+    moduleLog(this.call.server.logger, this.owner.name, level, msg);
+  }
+}
+
+/** A module's log line: `<module> <message>`, as Valkey's RM_Log prefixes `<module name>`. */
+export function moduleLog(
+  logger: {
+    debug(m: string): void;
+    verbose(m: string): void;
+    notice(m: string): void;
+    warning(m: string): void;
+  },
+  module: string,
+  level: LogLevel,
+  msg: string,
+): void {
+  const line = `<${module}> ${msg}`;
+  if (level === "debug") logger.debug(line);
+  else if (level === "verbose") logger.verbose(line);
+  else if (level === "warning") logger.warning(line);
+  else logger.notice(line);
+}

@@ -1,0 +1,319 @@
+/**
+ * The public types of the module API: what a module declares (its manifest) and what its code sees at run
+ * time (command context, reply writer, persistence I/O). Modules import them through `mod.ts`.
+ *
+ * The shapes mirror Valkey's C module API as valkey-bloom and valkey-json use it (RedisModule_Init,
+ * CreateDataType, CreateCommand, Register*Config, AddACLCategory, InfoAddSection, Replicate*...), expressed
+ * as data: a module is a manifest the server registers in one step, so a failed load leaves nothing behind.
+ *
+ * @module
+ */
+
+import type { ArgSpec, CommandFlag, KeySpec } from "../commands/spec.ts";
+
+export type { ArgSpec, CommandFlag, KeySpec, KeySpecFlag } from "../commands/spec.ts";
+
+/** The API version this server implements. A module asking for a higher one fails to load. */
+export const MODULE_API_VERSION = 1;
+
+/** Returned by key accessors when the key holds a value of another type (the caller replies WRONGTYPE). */
+export const WRONG_TYPE: unique symbol = Symbol.for("valkyr.module_api.WRONGTYPE");
+export type WrongType = typeof WRONG_TYPE;
+
+/**
+ * An error a module raises on purpose. In a command handler (or a condition of a command extension) its
+ * message is replied verbatim (`new ModuleError("ERR bad")` → `-ERR bad`); in `onLoad`, `rdbLoad` or a
+ * config validator it aborts the operation with that message in the log / CONFIG SET error.
+ */
+export class ModuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModuleError";
+  }
+}
+
+/** A module: what MODULE LOAD registers, all or nothing. */
+export interface ModuleManifest {
+  /** MODULE LIST name ("bf", "json", "setifeq"...): `[A-Za-z0-9_-]`, unique among loaded modules. */
+  name: string;
+  /** MODULE LIST `ver`, e.g. 10000 for 1.0.0. */
+  version: number;
+  /** The module API version the module was written for; must be ≤ {@link MODULE_API_VERSION}. */
+  apiVersion: number;
+  /** Custom ACL categories (without `@`), e.g. ["bloom"]; commands may list them in `aclCategories`. */
+  aclCategories?: string[];
+  // deno-lint-ignore no-explicit-any
+  dataTypes?: DataTypeSpec<any>[];
+  commands: ModuleCommandSpec[];
+  /** Configs, exposed as `<module name>.<config name>` in CONFIG GET/SET/REWRITE and the config file. */
+  configs?: ModuleConfigSpec[];
+  /** Extensions of core commands (new options such as SET's IFEQ), see {@link CommandExtensionSpec}. */
+  commandExtensions?: CommandExtensionSpec[];
+  /**
+   * INFO sections. Call `info.section(name)` then `info.field(...)`; sections print as
+   * `# <module>_<section>`, fields as `<module>_<field>:<value>`.
+   */
+  info?(info: InfoBuilder, forCrashReport: boolean): void;
+  /**
+   * Runs after everything above is registered and configs are applied, before the load completes. Throw
+   * (preferably a {@link ModuleError}) to abort the load: the server then unregisters everything.
+   */
+  onLoad?(ctx: ModuleLoadContext, args: string[]): void;
+  /** Runs on MODULE UNLOAD (and server stop), after the unload checks passed. */
+  onUnload?(ctx: ModuleLoadContext): void;
+}
+
+/**
+ * A module command. Same field names and meaning as core's CommandSpec (core/commands/spec.ts): `name` is
+ * the full lower-case name ("bf.add"); `group` defaults to "module"; `arity` is Valkey's (N exactly, -N at
+ * least N, counting the name); `flags` are CommandFlag words; `aclCategories` may include the module's own
+ * categories; `keySpecs`/`arguments` feed COMMAND INFO/DOCS/GETKEYS. Only the handler's signature differs.
+ */
+export interface ModuleCommandSpec {
+  name: string;
+  summary?: string;
+  since?: string;
+  group?: string;
+  complexity?: string;
+  arity: number;
+  flags: CommandFlag[];
+  aclCategories?: string[];
+  keySpecs?: KeySpec[];
+  arguments?: ArgSpec[];
+  history?: [version: string, description: string][];
+  docFlags?: ("DEPRECATED" | "SYSCMD")[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  commandTips?: string[];
+  /** Subcommands of a container (`json.debug` with `memory`...): each `name` is the subcommand's own name. */
+  subcommands?: ModuleCommandSpec[];
+  /** Movable keys: the key positions in argv, when key specs cannot express them. */
+  getKeys?: (argv: Uint8Array[]) => number[];
+  /** The handler; `ctx.argv` holds every word including the command (and subcommand) name. */
+  handler?: (ctx: CommandContext) => void;
+}
+
+/** What a module command's handler sees (Valkey's RedisModuleCtx in a command callback). */
+export interface CommandContext {
+  readonly argv: Uint8Array[];
+  /** The client's protocol (HELLO). */
+  readonly resp: 2 | 3;
+  /** The client's selected database. */
+  readonly dbId: number;
+  readonly clientId: number;
+  /** Unix ms, fixed for the whole command. */
+  readonly now: number;
+  /** Writes the reply: exactly one top-level reply per call. */
+  readonly reply: ModuleReply;
+  /** Replies `ERR wrong number of arguments for '<cmd>' command`. */
+  wrongArity(): void;
+  /** Replies `WRONGTYPE Operation against a key holding the wrong kind of value`. */
+  replyWrongType(): void;
+  /** TYPE of a key: "none", "string", "list"..., or a module type's 9-character name. Expiry-aware. */
+  keyType(key: Uint8Array): string;
+  /** Whether the key exists (expiry-aware, no hit/miss accounting). */
+  exists(key: Uint8Array): boolean;
+  /**
+   * The value of a key of the given module type: null when the key does not exist, {@link WRONG_TYPE} when
+   * it holds another type. "read" counts keyspace hits/misses and touches the LRU like core reads.
+   */
+  getValue<T>(type: DataTypeHandle<T>, key: Uint8Array, mode: "read" | "write"): T | null | WrongType;
+  /** Creates or replaces a key with a module value (as RM_ModuleTypeSetValue: an existing TTL is removed). */
+  setValue<T>(type: DataTypeHandle<T>, key: Uint8Array, value: T): void;
+  /** Deletes a key (any type); true when it existed. */
+  deleteKey(key: Uint8Array): boolean;
+  /** A plain string key's bytes (read lookup), null when missing, {@link WRONG_TYPE} for other types. */
+  getString(key: Uint8Array): Uint8Array | null | WrongType;
+  /** A key's remaining TTL in ms, -1 without expiry, -2 when the key does not exist. */
+  ttl(key: Uint8Array): number;
+  /** Sets a key's absolute expiry (unix ms); false when the key does not exist. */
+  setExpire(key: Uint8Array, unixMs: number): boolean;
+  /** After a write: WATCH, client tracking and other listeners learn the key changed. */
+  signalModifiedKey(key: Uint8Array): void;
+  /**
+   * Emits a keyspace event. `cls` is a `notify-keyspace-events` letter: "g" generic, "$" string, "m"
+   * keymiss, "n" new, "d" module... Modules normally use "g".
+   */
+  notifyKeyspaceEvent(cls: string, event: string, key: Uint8Array): void;
+  /** Propagates the command as it came (and counts one dirty write). */
+  replicateVerbatim(): void;
+  /** Propagates another command instead of this one (and counts one dirty write). */
+  replicate(cmd: string, args: (string | Uint8Array)[]): void;
+  /** Counts changes since the last save. */
+  addDirty(n?: number): void;
+  /** True while loading the AOF or applying a primary's replication stream (never, for now). */
+  isFromPrimaryOrAof(): boolean;
+  /** This module's config by short name ("bloom-capacity"). */
+  config(name: string): number | string | boolean;
+  /** The server's used memory in bytes (INFO `used_memory`). */
+  usedMemory(): number;
+  /** The server's `maxmemory` (0 = no limit). */
+  maxMemory(): number;
+  /** Writes a line to the server log, prefixed with the module name. */
+  log(level: LogLevel, msg: string): void;
+}
+
+export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+/**
+ * The reply writer. Errors go out verbatim: `error("ERR x")` sends `-ERR x`; no prefix is added. Arrays,
+ * maps and sets are headers followed by their elements (which may be errors).
+ */
+export interface ModuleReply {
+  simple(s: string): void;
+  error(msg: string): void;
+  ok(): void;
+  int(n: number | bigint): void;
+  bulk(b: Uint8Array): void;
+  bulkStr(s: string): void;
+  /** RESP2 `$-1`, RESP3 `_`. */
+  nullBulk(): void;
+  /** RESP2 `*-1`, RESP3 `_`. */
+  nullArray(): void;
+  /** RESP3 `_`, RESP2 `$-1`. */
+  null(): void;
+  arrayHeader(n: number): void;
+  /** RESP3 map, RESP2 flat array of 2n. */
+  mapHeader(pairs: number): void;
+  /** RESP3 set, RESP2 array. */
+  setHeader(n: number): void;
+  /** RESP3 double, RESP2 bulk string. */
+  double(d: number): void;
+  /** RESP3 boolean, RESP2 integer 1/0. */
+  bool(b: boolean): void;
+  /** RESP3 verbatim string (`format` is 3 letters, "txt"), RESP2 bulk string. */
+  verbatim(s: string, format: string): void;
+  /** RESP3 big number, RESP2 bulk string. */
+  bigNumber(s: string): void;
+}
+
+/** A module data type (RedisModule_CreateDataType). */
+export interface DataTypeSpec<T> {
+  /** Exactly 9 characters of `[A-Za-z0-9_-]`: TYPE's answer and (with encver) the RDB module id. */
+  name: string;
+  /** Encoding version written in RDB (0..1023). */
+  encver: number;
+  rdbSave(io: RdbOutput, value: T): void;
+  /** Throws (ModuleError) on bad or unknown data, e.g. an encver newer than the module knows. */
+  rdbLoad(io: RdbInput, encver: number): T;
+  /** Emits commands that rebuild the value under `key` (AOF rewrite). */
+  aofRewrite(emit: (cmd: string, ...args: (string | Uint8Array)[]) => void, key: Uint8Array, value: T): void;
+  /** Bytes the value costs (MEMORY USAGE). */
+  memUsage(value: T): number;
+  free?(value: T): void;
+  /** Work to free the value (lazy free decides sync/async from it). */
+  freeEffort?(key: Uint8Array, value: T): number;
+  /** COPY: a copy of the value for `toKey`; null = COPY not supported for this value. */
+  copy?(fromKey: Uint8Array, toKey: Uint8Array, value: T): T | null;
+  /** DEBUG DIGEST. */
+  digest?(d: DigestOutput, value: T): void;
+  /** Active defrag; 0 when done, 1 when more work remains. */
+  defrag?(key: Uint8Array, value: T): 0 | 1;
+  /** OBJECT ENCODING's answer; default "raw" (as Valkey for module values). */
+  encoding?(value: T): string;
+  /** Element count (lazy free, INFO); default 1. */
+  length?(value: T): number;
+}
+
+/** A registered data type, as modules refer to it in getValue/setValue. */
+export interface DataTypeHandle<T> {
+  readonly name: string;
+  readonly encver: number;
+  /** Valkey's 64-bit module type id: 9 chars × 6 bits, then 10 bits of encver. */
+  readonly moduleId: bigint;
+  /** Type marker only (never set). */
+  readonly __value?: T;
+}
+
+/** What `onLoad`/`onUnload` see. */
+export interface ModuleLoadContext {
+  /** The handle of one of this module's data types (after registration). */
+  dataType<T>(name: string): DataTypeHandle<T>;
+  /** This module's config by short name. */
+  config(name: string): number | string | boolean;
+  log(level: LogLevel, msg: string): void;
+}
+
+/** RDB writer for module values (RedisModule_Save*); the persistence layer implements it. */
+export interface RdbOutput {
+  saveUnsigned(n: number | bigint): void;
+  saveSigned(n: number | bigint): void;
+  saveDouble(d: number): void;
+  saveFloat(f: number): void;
+  saveString(b: Uint8Array | string): void;
+}
+
+/** RDB reader for module values (RedisModule_Load*). Readers throw on truncated data. */
+export interface RdbInput {
+  loadUnsigned(): bigint;
+  loadSigned(): bigint;
+  loadDouble(): number;
+  loadFloat(): number;
+  loadString(): Uint8Array;
+}
+
+export interface DigestOutput {
+  addString(b: Uint8Array | string): void;
+  addInt(n: number | bigint): void;
+  endSequence(): void;
+}
+
+export type ModuleConfigValue = boolean | number | string;
+
+/** A module config (RedisModule_Register{Bool,Numeric,String,Enum}Config). */
+export interface ModuleConfigSpec {
+  /** Without the module prefix: "bloom-capacity" is `bf.bloom-capacity`. */
+  name: string;
+  type: "bool" | "numeric" | "string" | "enum";
+  default: ModuleConfigValue;
+  /** numeric: inclusive bounds (default the int64 range). */
+  min?: number;
+  max?: number;
+  /** enum: the accepted names (case-insensitive). */
+  enumValues?: string[];
+  flags?: ("immutable" | "sensitive" | "hidden" | "protected" | "memory" | "bitflags")[];
+  /** Extra validation: an error message (without "ERR"), or undefined when the value is accepted. */
+  validate?(value: ModuleConfigValue): string | undefined;
+  /** Called after a value was applied (startup, CONFIG SET). */
+  onChange?(value: ModuleConfigValue): void;
+}
+
+export interface InfoBuilder {
+  /** Starts a section `<module>_<name>` (an empty name is the section `<module>`). */
+  section(name: string): void;
+  /** A field `<module>_<name>:<value>` in the current section. */
+  field(name: string, value: string | number): void;
+}
+
+/**
+ * An extension of a core command: a new option word the core command offers a place for. The core command
+ * declares its extension points; a module adds options to them without copying or patching the command.
+ *
+ * Points offered by the core:
+ * - `set` / `condition`: one more member of SET's `NX | XX` choice, a token followed by one operand
+ *   (`SET key value IFEQ v`). The option is mutually exclusive with NX, XX and other conditions (else
+ *   `ERR syntax error`). Before writing, SET asks {@link CommandExtensionSpec.condition} with the key's
+ *   current value; false aborts the write (reply nil, or the old value with GET). With GET, SET replies
+ *   WRONGTYPE for a non-string key before asking.
+ *
+ * While the module is loaded, COMMAND DOCS of the command shows `argument` inside the point's argument and
+ * `history` appended to the command's history. Without it, the token is a syntax error as before.
+ */
+export interface CommandExtensionSpec {
+  /** The core command, lower-case ("set"). */
+  command: string;
+  /** The command's extension point ("condition"). */
+  point: string;
+  /** The option word (matched case-insensitively), e.g. "IFEQ". */
+  token: string;
+  /** COMMAND DOCS entry for the option (Valkey's argument shape: name, type, token, since, summary). */
+  argument: ArgSpec;
+  /** Lines appended to the command's COMMAND DOCS history. */
+  history?: [version: string, description: string][];
+  /**
+   * Decides whether the write proceeds. `current` is the key's value: bytes for a string, null when the key
+   * does not exist, WRONG_TYPE for another type. `operand` is the word after the token. Throw a ModuleError
+   * to reply an error instead (e.g. WRONGTYPE).
+   */
+  condition(current: Uint8Array | null | WrongType, operand: Uint8Array): boolean;
+}

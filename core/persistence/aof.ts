@@ -1,0 +1,1326 @@
+/**
+ * The append-only file (Valkey 7+'s multi-part AOF, aof.c): every write the propagation layer
+ * (core/server/propagate.ts) hands over is appended, as RESP commands, to the current *incr* file, and
+ * replaying the files at start-up rebuilds the dataset.
+ *
+ * Files, all in `dir`/`appenddirname`:
+ *
+ *   appendonly.aof.1.base.rdb     the base: the dataset at the last rewrite (RDB with `aof-use-rdb-preamble
+ *                                 yes`, else `.base.aof` holding commands)
+ *   appendonly.aof.1.incr.aof     incremental files: every write since; a rewrite starts a new one
+ *   appendonly.aof.manifest       which files make up the AOF, in Valkey's exact format:
+ *                                   file appendonly.aof.1.base.rdb seq 1 type b
+ *                                   file appendonly.aof.1.incr.aof seq 1 type i
+ *
+ * Durability (`appendfsync`): writes are buffered while commands run, and the buffer is written before any
+ * reply leaves the server (Server.beforeReplyWrite, Valkey's beforeSleep → flushAppendOnlyFile). With
+ * `always` the file is also fsync'ed there, synchronously, so a reply is never sent before its write is on
+ * disk; with `everysec` the cron fsyncs once a second (asynchronously); with `no` the kernel decides.
+ *
+ * Rewrite (BGREWRITEAOF, automatic, or enabling AOF at run time) without fork: the pending buffer is
+ * flushed, a new incr file is opened so every later write goes there, and a point-in-time image of the
+ * dataset as of that instant is produced incrementally, copy-on-access per key: an RDB by
+ * core/persistence/snapshot.ts (`aof-use-rdb-preamble yes`), or commands by aof_rewrite.ts's
+ * CommandSnapshot (`no`, module values through their type's aofRewrite). When it is complete it becomes the new base; the old base and the incr files before the new one
+ * become history in the manifest and are deleted. Nothing written during the rewrite is lost: it is in
+ * the new incr file, which follows the new base. While a rewrite runs, BGSAVE waits (one snapshot at a
+ * time, as Valkey runs one child at a time).
+ *
+ * Loading (start-up, when `appendonly yes`: the AOF wins over dump.rdb as in Valkey): manifest, base (RDB
+ * or commands), then each incr file in order. A truncated last command of the last file is dropped and the
+ * file truncated when `aof-load-truncated yes`, with Valkey's log lines; an incomplete MULTI at the end is
+ * reverted; anything else wrong aborts the start (never a half-loaded dataset).
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import process from "node:process";
+import { setImmediate } from "node:timers";
+import type { Server } from "../server/server.ts";
+import type { CommandCall } from "../commands/call.ts";
+import { NO_ARGS, parseArgs } from "../commands/args.ts";
+import { ReplyError } from "../commands/errors.ts";
+import { Client } from "../server/client.ts";
+import type { Connection } from "../net/types.ts";
+import { strerror } from "../config/directives.ts";
+import { CommandBuffer } from "../server/propagate.ts";
+import { persistenceOf } from "./persistence.ts";
+import { serializeAll } from "./rdb_file.ts";
+import { RdbWriter } from "./rdb_io.ts";
+import { Snapshot } from "./snapshot.ts";
+import { CommandSnapshot, rewriteCommands } from "./aof_rewrite.ts";
+
+export const AOF_OFF = 0;
+export const AOF_ON = 1;
+/** Enabled at run time: writes go to a temporary incr file until the first rewrite completes. */
+export const AOF_WAIT_REWRITE = 2;
+
+export interface AofFile {
+  name: string;
+  seq: number;
+  /** b (base), h (history) or i (incr). */
+  type: string;
+}
+
+/** The manifest: which files make up the AOF (Valkey's aofManifest). */
+export class Manifest {
+  base: AofFile | null = null;
+  incrs: AofFile[] = [];
+  history: AofFile[] = [];
+  baseSeq = 0;
+  incrSeq = 0;
+
+  /** The manifest text, as Valkey's getAofManifestAsString: base, then history, then incr files. */
+  format(): string {
+    let s = "";
+    const line = (f: AofFile) => {
+      s += `file ${needsRepr(f.name) ? repr(f.name) : f.name} seq ${f.seq} type ${f.type}\n`;
+    };
+    if (this.base !== null) line(this.base);
+    for (const f of this.history) line(f);
+    for (const f of this.incrs) line(f);
+    return s;
+  }
+
+  /** Parses a manifest; throws Error with Valkey's message on a bad one. */
+  static parse(text: string): Manifest {
+    const m = new Manifest();
+    const lines = text.split("\n");
+    const lastHasNewline = lines[lines.length - 1] === "";
+    if (lastHasNewline) lines.pop();
+    if (lines.length === 0) throw new ManifestError("Found an empty AOF manifest", 0, "");
+    let maxSeq = 0;
+    lines.forEach((raw, i) => {
+      if (raw.startsWith("#")) return;
+      const fail = (msg: string) => {
+        throw new ManifestError(msg, i + 1, raw);
+      };
+      if (raw.length > 1024 || (i === lines.length - 1 && !lastHasNewline)) {
+        fail("The AOF manifest file contains too long line");
+      }
+      const line = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+      if (line === "") fail("Invalid AOF manifest file format");
+      const argv = splitArgs(line);
+      if (argv === null || argv.length < 6 || argv.length % 2 !== 0) fail("Invalid AOF manifest file format");
+      let name: string | null = null;
+      let seq = 0;
+      let type = "";
+      for (let j = 0; j < argv!.length; j += 2) {
+        const k = argv![j]!.toLowerCase();
+        const v = argv![j + 1]!;
+        if (k === "file") {
+          name = v;
+          if (name.includes("/")) fail("File can't be a path, just a filename");
+        } else if (k === "seq") seq = atoll(v);
+        else if (k === "type") type = v.charAt(0);
+      }
+      if (name === null || name === "" || seq === 0 || type === "") fail("Invalid AOF manifest file format");
+      const f: AofFile = { name: name!, seq, type };
+      if (type === "b") {
+        if (m.base !== null) fail("Found duplicate base file information");
+        m.base = f;
+        m.baseSeq = seq;
+      } else if (type === "h") {
+        m.history.push(f);
+      } else if (type === "i") {
+        if (seq <= maxSeq) fail("Found a non-monotonic sequence number");
+        m.incrs.push(f);
+        m.incrSeq = seq;
+        maxSeq = seq;
+      } else fail("Unknown AOF file type");
+    });
+    return m;
+  }
+}
+
+/** A running rewrite: the snapshot writing the new base (or the command-form job). */
+export interface RewriteJob {
+  cancel(): void;
+}
+
+export class ManifestError extends Error {
+  constructor(message: string, readonly line: number, readonly text: string) {
+    super(message);
+  }
+}
+
+function atoll(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s);
+  return m === null ? 0 : Number(m[1]);
+}
+
+function needsRepr(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c || c === 0x22 || c < 0x21 || c > 0x7e) return true;
+  }
+  return false;
+}
+
+/** Valkey's sdscatrepr: a quoted string with C escapes. */
+function repr(s: string): string {
+  let o = '"';
+  for (const b of new TextEncoder().encode(s)) {
+    if (b === 0x5c) o += "\\\\";
+    else if (b === 0x22) o += '\\"';
+    else if (b === 10) o += "\\n";
+    else if (b === 13) o += "\\r";
+    else if (b === 9) o += "\\t";
+    else if (b === 7) o += "\\a";
+    else if (b === 8) o += "\\b";
+    else if (b >= 0x20 && b <= 0x7e) o += String.fromCharCode(b);
+    else o += "\\x" + b.toString(16).padStart(2, "0");
+  }
+  return o + '"';
+}
+
+/** Valkey's sdssplitargs for one manifest line (quotes and escapes); null on unbalanced quotes. */
+function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  while (true) {
+    while (i < line.length && /\s/.test(line[i]!)) i++;
+    if (i >= line.length) return out;
+    let cur = "";
+    let inq = false;
+    let insq = false;
+    while (true) {
+      const c = line[i];
+      if (inq) {
+        if (c === undefined) return null;
+        if (c === "\\" && line[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === "\\" && i + 1 < line.length) {
+          i++;
+          const e = line[i]!;
+          cur += e === "n"
+            ? "\n"
+            : e === "r"
+            ? "\r"
+            : e === "t"
+            ? "\t"
+            : e === "b"
+            ? "\b"
+            : e === "a"
+            ? "\x07"
+            : e;
+        } else if (c === '"') {
+          if (i + 1 < line.length && !/\s/.test(line[i + 1]!)) return null;
+          inq = false;
+          i++;
+          break;
+        } else cur += c;
+      } else if (insq) {
+        if (c === undefined) return null;
+        if (c === "\\" && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < line.length && !/\s/.test(line[i + 1]!)) return null;
+          insq = false;
+          i++;
+          break;
+        } else cur += c;
+      } else {
+        if (c === undefined || /\s/.test(c)) break;
+        if (c === '"') inq = true;
+        else if (c === "'") insq = true;
+        else cur += c;
+      }
+      i++;
+    }
+    out.push(cur);
+  }
+}
+
+/** Outcome of loading one file (Valkey's AOF_OK ... AOF_TRUNCATED). */
+export const LoadStatus = { OK: 0, NOT_EXIST: 1, EMPTY: 2, OPEN_ERR: 3, FAILED: 4, TRUNCATED: 5 } as const;
+export type LoadStatus = (typeof LoadStatus)[keyof typeof LoadStatus];
+
+const enc = new TextEncoder();
+const SELECT = enc.encode("SELECT");
+
+/** A connection that goes nowhere: the fake client AOF loading runs commands as. */
+function nullConnection(): Connection {
+  return {
+    remoteAddress: "",
+    remotePort: 0,
+    localAddress: "",
+    localPort: 0,
+    unix: true,
+    fd: -1,
+    write() {},
+    pendingBytes: 0,
+    pauseReading() {},
+    resumeReading() {},
+    close() {},
+    destroy() {},
+  };
+}
+
+const registry = new WeakMap<Server, Aof>();
+
+/** The AOF state of `server` (created on first use). */
+export function aofOf(server: Server): Aof {
+  let a = registry.get(server);
+  if (a === undefined) {
+    a = new Aof(server);
+    registry.set(server, a);
+  }
+  return a;
+}
+
+export class Aof {
+  readonly server: Server;
+  state = AOF_OFF;
+  manifest = new Manifest();
+  /** The incr file being appended to. */
+  #fd = -1;
+  #fdName = "";
+  /** Bytes waiting to be written (Valkey's aof_buf). */
+  #cb = new CommandBuffer();
+  /** The database the incr file's stream has selected (-1: the next command needs a SELECT). */
+  #selectedDb = -1;
+  /** Written since the last fsync. */
+  #unsynced = false;
+  #lastTs = 0;
+  /** Clients whose replies wait for the buffer to be written (see holdReplies). */
+  #held = new Set<Client>();
+  #drainScheduled = false;
+  #fsyncing = false;
+  #lastFsync = Date.now();
+  lastWriteOk = true;
+  lastWriteError = "";
+  /** Sum of the base and incr files' sizes (aof_current_size). */
+  currentSize = 0;
+  /** aof_current_size right after the last rewrite (aof_base_size). */
+  baseSize = 0;
+  /** Size of the current incr file. */
+  lastIncrSize = 0;
+  // Rewrite state.
+  rewrite: RewriteJob | null = null;
+  rewriteScheduled = false;
+  rewriteStartedAt = 0;
+  lastRewriteTimeSec = -1;
+  lastBgrewriteOk = true;
+  rewrites = 0;
+  consecutiveFailures = 0;
+  /** The temporary incr file used while enabling AOF at run time. */
+  #tempIncr: string | null = null;
+  /** Incr files written before the running rewrite started (they become history when it completes). */
+  #rewriteIncrCount = 0;
+
+  constructor(server: Server) {
+    this.server = server;
+  }
+
+  get config() {
+    return this.server.config;
+  }
+
+  get dirPath(): string {
+    return path.join(this.config.getStr("dir"), this.config.getStr("appenddirname"));
+  }
+
+  get fileName(): string {
+    return this.config.getStr("appendfilename");
+  }
+
+  get manifestName(): string {
+    return `${this.fileName}.manifest`;
+  }
+
+  get rewriteInProgress(): boolean {
+    return this.rewrite !== null;
+  }
+
+  get bufferLength(): number {
+    return this.#cb.len;
+  }
+
+  #file(name: string): string {
+    return path.join(this.dirPath, name);
+  }
+
+  // ---- feeding ---------------------------------------------------------------------------------------------
+
+  /** The propagation feed (feedAppendOnlyFile): SELECT when the db changes, then the command. */
+  feed(db: number, argv: readonly Uint8Array[]): void {
+    if (this.state === AOF_OFF) return;
+    if (this.state === AOF_WAIT_REWRITE && this.rewrite === null) return;
+    if (this.config.getBool("aof-timestamp-enabled")) {
+      // Valkey's `#TS:<unix time>` annotation, once per second with writes (skipped when loading).
+      const sec = Math.floor(this.server.clock.current / 1000);
+      if (sec > this.#lastTs) {
+        this.#lastTs = sec;
+        this.#cb.raw(enc.encode(`#TS:${sec}\r\n`));
+      }
+    }
+    if (db !== -1 && db !== this.#selectedDb) {
+      this.#cb.command([SELECT, enc.encode(String(db))]);
+      this.#selectedDb = db;
+    }
+    this.#cb.command(argv);
+  }
+
+  /**
+   * Writes the buffer to the incr file (flushAppendOnlyFile); with `appendfsync always`, or `force`, also
+   * fsyncs it before returning. Called before replies are written, by the cron, and at shutdown.
+   */
+  flush(force = false): void {
+    if (this.#fd === -1) return;
+    const always = this.config.getEnum("appendfsync") === "always";
+    if (this.#cb.len > 0) {
+      const data = this.#cb.view();
+      let off = 0;
+      try {
+        while (off < data.length) off += fs.writeSync(this.#fd, data, off, data.length - off);
+      } catch (e) {
+        this.#writeFailed(e, off, always);
+        return;
+      }
+      const n = data.length;
+      this.#cb.consume(n);
+      this.currentSize += n;
+      this.lastIncrSize += n;
+      this.#unsynced = true;
+      if (!this.lastWriteOk) {
+        this.server.logger.warning("AOF write error looks solved. The server can write again.");
+        this.lastWriteOk = true;
+      }
+    }
+    if ((always || force) && this.#unsynced && (force || !this.#fsyncPaused())) {
+      try {
+        fs.fsyncSync(this.#fd);
+        this.#unsynced = false;
+        this.#lastFsync = Date.now();
+      } catch (e) {
+        this.#fatalFsync(e);
+      }
+    }
+  }
+
+  /** `no-appendfsync-on-rewrite yes`: no fsync while a rewrite or BGSAVE writes (the user's trade-off). */
+  #fsyncPaused(): boolean {
+    return this.config.getBool("no-appendfsync-on-rewrite") &&
+      (this.rewrite !== null || persistenceOf(this.server).bgsaveInProgress);
+  }
+
+  #writeFailed(e: unknown, written: number, always: boolean): void {
+    const log = this.server.logger;
+    const err = strerror(e);
+    log.warning(`Error writing to the AOF file: ${err}`);
+    if (always) {
+      // As Valkey: acknowledged writes must be durable, so the server cannot go on.
+      log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+      process.exit(1);
+    }
+    // Keep what was not written; writes are refused (MISCONF) until it can be written.
+    this.#cb.consume(written);
+    this.currentSize += written;
+    this.lastIncrSize += written;
+    this.lastWriteOk = false;
+    this.lastWriteError = err;
+  }
+
+  #fatalFsync(e: unknown): void {
+    const log = this.server.logger;
+    log.warning(
+      `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}. Exiting...`,
+    );
+    process.exit(1);
+  }
+
+  /**
+   * Server.holdReplies: while the buffer holds writes, a client's replies wait for the end of this event
+   * loop turn, when one write (and with `always` one fsync) covers every client served in it (group
+   * commit); then their replies are sent.
+   */
+  holdReplies(client: Client): boolean {
+    if (this.#fd === -1 || this.#cb.len === 0) {
+      // Nothing buffered. With `always`, a write still being fsynced by the drain in progress cannot
+      // happen: the drain fsyncs before releasing anyone, synchronously.
+      return false;
+    }
+    this.#held.add(client);
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      setImmediate(() => this.#drain());
+    }
+    return true;
+  }
+
+  #drain(): void {
+    this.#drainScheduled = false;
+    this.flush();
+    if (this.#cb.len > 0) {
+      // The write failed (logged; MISCONF for writes meanwhile): the replies wait for a retry.
+      setTimeout(() => this.#drain(), 100);
+      this.#drainScheduled = true;
+      return;
+    }
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const c of held) this.server.flush(c);
+  }
+
+  /** The cron's part: everysec fsync, scheduled and automatic rewrites, retrying failed writes. */
+  cron(): void {
+    if (this.state !== AOF_OFF || this.#fd !== -1) {
+      this.flush();
+      if (
+        this.config.getEnum("appendfsync") === "everysec" && this.#unsynced && !this.#fsyncing &&
+        Date.now() - this.#lastFsync >= 1000 && !this.#fsyncPaused()
+      ) {
+        const fd = this.#fd;
+        this.#fsyncing = true;
+        this.#unsynced = false;
+        fs.fsync(fd, (err) => {
+          this.#fsyncing = false;
+          this.#lastFsync = Date.now();
+          if (err && this.#fd === fd) {
+            this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
+            this.#unsynced = true;
+          }
+        });
+      }
+    }
+    const p = persistenceOf(this.server);
+    if (this.rewrite !== null || p.bgsaveInProgress) return;
+    if (this.rewriteScheduled) {
+      this.startRewrite();
+      return;
+    }
+    const perc = this.config.getInt("auto-aof-rewrite-percentage");
+    if (
+      this.state === AOF_ON && perc > 0 && this.currentSize > this.config.getInt("auto-aof-rewrite-min-size")
+    ) {
+      const base = this.baseSize > 0 ? this.baseSize : 1;
+      const growth = Math.floor((this.currentSize * 100) / base) - 100;
+      if (growth >= perc && this.consecutiveFailures < 3) {
+        this.server.logger.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
+        this.startRewrite();
+      }
+    }
+  }
+
+  // ---- files and the manifest ------------------------------------------------------------------------------
+
+  #mkdir(): boolean {
+    try {
+      fs.mkdirSync(this.dirPath, { recursive: true });
+      return true;
+    } catch (e) {
+      this.server.logger.warning(
+        `Can't open or create append-only dir ${this.config.getStr("appenddirname")}: ${strerror(e)}`,
+      );
+      return false;
+    }
+  }
+
+  /** persistAofManifest: temp file, fsync, rename, fsync the directory. */
+  persistManifest(): boolean {
+    const log = this.server.logger;
+    const tmpName = `temp-${this.manifestName}`;
+    const tmp = this.#file(tmpName);
+    try {
+      const fd = fs.openSync(tmp, "w");
+      try {
+        const text = enc.encode(this.manifest.format());
+        let off = 0;
+        while (off < text.length) off += fs.writeSync(fd, text, off, text.length - off);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      log.warning(`Error trying to write the temporary AOF manifest file ${tmpName}: ${strerror(e)}`);
+      return false;
+    }
+    try {
+      fs.renameSync(tmp, this.#file(this.manifestName));
+    } catch (e) {
+      log.warning(
+        `Error trying to rename the temporary AOF manifest file ${tmpName} into ${this.manifestName}: ${
+          strerror(e)
+        }`,
+      );
+      return false;
+    }
+    fsyncDir(this.dirPath);
+    return true;
+  }
+
+  #openAppend(name: string): number {
+    return fs.openSync(this.#file(name), "a");
+  }
+
+  #switchFd(fd: number, name: string, size: number): void {
+    if (this.#fd !== -1) {
+      try {
+        if (this.#unsynced) fs.fsyncSync(this.#fd);
+        fs.closeSync(this.#fd);
+      } catch { /* closed */ }
+    }
+    this.#fd = fd;
+    this.#fdName = name;
+    this.#selectedDb = -1;
+    this.#unsynced = false;
+    this.lastIncrSize = size;
+  }
+
+  #closeFd(): void {
+    if (this.#fd === -1) return;
+    try {
+      fs.fsyncSync(this.#fd);
+      fs.closeSync(this.#fd);
+    } catch { /* closed */ }
+    this.#fd = -1;
+    this.#fdName = "";
+  }
+
+  /** Deletes the history files and drops them from the manifest (aofDelHistoryFiles). */
+  #deleteHistory(): void {
+    if (this.manifest.history.length === 0) return;
+    for (const f of this.manifest.history) {
+      this.server.logger.notice(`Removing the history file ${f.name} in the background`);
+      try {
+        fs.unlinkSync(this.#file(f.name));
+      } catch { /* gone */ }
+    }
+    this.manifest.history = [];
+    this.persistManifest();
+  }
+
+  #fileSize(name: string): number {
+    try {
+      return fs.statSync(this.#file(name)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  // ---- start-up ----------------------------------------------------------------------------------------------
+
+  /** Reads the manifest from disk (aofLoadManifestFromDisk); throws on a bad one (logged). */
+  loadManifestFromDisk(): void {
+    const file = this.#file(this.manifestName);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "latin1");
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") {
+        this.manifest = new Manifest();
+        return;
+      }
+      this.server.logger.warning(
+        `Fatal error: can't open the AOF manifest file ${file} for reading: ${strerror(e)}`,
+      );
+      throw new Error("can't open the AOF manifest");
+    }
+    try {
+      this.manifest = Manifest.parse(text);
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      const log = this.server.logger;
+      log.warning("\n*** FATAL AOF MANIFEST FILE ERROR ***\n");
+      if (e.line > 0) {
+        log.warning(`Reading the manifest file, at line ${e.line}\n`);
+        log.warning(`>>> '${e.text}'\n`);
+      }
+      log.warning(`${e.message}\n`);
+      throw new Error(e.message);
+    }
+  }
+
+  /** Loads base and incr files (loadAppendOnlyFiles). */
+  loadFiles(): LoadStatus {
+    const m = this.manifest;
+    const log = this.server.logger;
+    if (m.base === null && m.incrs.length === 0) return LoadStatus.NOT_EXIST;
+    const files = [...(m.base !== null ? [m.base] : []), ...m.incrs];
+    let total = 0;
+    for (const f of files) {
+      try {
+        total += fs.statSync(this.#file(f.name)).size;
+      } catch (e) {
+        if ((e as { code?: string }).code === "ENOENT") {
+          log.warning(`The append log file ${f.name} doesn't exist: ${strerror(e)}`);
+        } else {log.warning(
+            `Fatal error: can't open the append log file ${f.name} for reading: ${strerror(e)}`,
+          );}
+        return LoadStatus.FAILED;
+      }
+    }
+    if (total === 0) return LoadStatus.EMPTY;
+    let baseSize = 0;
+    let ret: LoadStatus = LoadStatus.OK;
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i]!;
+      const last = i === files.length - 1;
+      const t0 = performance.now();
+      ret = this.loadSingleFile(f.name);
+      if (f === m.base) baseSize = this.#fileSize(f.name);
+      if (ret === LoadStatus.OK || (ret === LoadStatus.TRUNCATED && last)) {
+        log.notice(
+          `DB loaded from ${f === m.base ? "base" : "incr"} file ${f.name}: ${
+            ((performance.now() - t0) / 1000).toFixed(3)
+          } seconds`,
+        );
+      }
+      if (ret === LoadStatus.EMPTY && f !== m.base) ret = LoadStatus.OK;
+      if (ret === LoadStatus.TRUNCATED && !last) {
+        log.warning("Fatal error: the truncated file is not the last file");
+        return LoadStatus.FAILED;
+      }
+      if (ret === LoadStatus.OPEN_ERR || ret === LoadStatus.FAILED) return ret;
+    }
+    // Sizes after a possible truncation of the last file.
+    this.currentSize = files.reduce((n, f) => n + this.#fileSize(f.name), 0);
+    this.baseSize = baseSize;
+    return ret;
+  }
+
+  /** Loads one file: an RDB (preamble or base) or RESP commands (loadSingleAppendOnlyFile). */
+  loadSingleFile(name: string): LoadStatus {
+    const log = this.server.logger;
+    const file = this.#file(name);
+    let buf: Uint8Array;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") {
+        log.warning(`The append log file ${name} doesn't exist: ${strerror(e)}`);
+        return LoadStatus.NOT_EXIST;
+      }
+      log.warning(`Fatal error: can't open the append log file ${name} for reading: ${strerror(e)}`);
+      return LoadStatus.OPEN_ERR;
+    }
+    if (buf.length === 0) return LoadStatus.EMPTY;
+    if (buf.length >= 5 && String.fromCharCode(...buf.subarray(0, 5)) === "REDIS") {
+      const isBase = this.manifest.base?.name === name;
+      log.notice(
+        isBase ? "Reading RDB base file on AOF loading..." : "Reading RDB preamble from AOF file...",
+      );
+      // A multi-part AOF's base is a whole RDB file (an old-style single AOF with an RDB preamble followed
+      // by commands is not read: Valkyr writes and loads only the multi-part layout).
+      const p = persistenceOf(this.server);
+      if (!p.loadImage(buf)) {
+        log.warning(
+          isBase
+            ? `Error reading the RDB base file ${name}, AOF loading aborted`
+            : `Error reading the RDB preamble of the AOF file ${name}, AOF loading aborted`,
+        );
+        return LoadStatus.FAILED;
+      }
+      return LoadStatus.OK;
+    }
+    return this.#replay(name, file, buf, 0);
+  }
+
+  /** Replays RESP commands from `pos` through a fake client. */
+  #replay(name: string, file: string, buf: Uint8Array, pos: number): LoadStatus {
+    const log = this.server.logger;
+    const client = new Client(0, nullConnection(), Number.MAX_SAFE_INTEGER, false, Date.now());
+    client.name = "aof-loader";
+    let validUpTo = pos;
+    let validBeforeMulti = pos;
+    let inMulti = false;
+    const queued: Uint8Array[][] = [];
+    const uxeof = (): LoadStatus => {
+      if (this.config.getBool("aof-load-truncated")) {
+        log.warning(`!!! Warning: short read while loading the AOF file ${name}!!!`);
+        log.warning(`!!! Truncating the AOF ${name} at offset ${validUpTo} !!!`);
+        try {
+          fs.truncateSync(file, validUpTo);
+          log.warning(`AOF ${name} loaded anyway because aof-load-truncated is enabled`);
+          return LoadStatus.TRUNCATED;
+        } catch (e) {
+          log.warning(`Error truncating the AOF file ${name}: ${strerror(e)}`);
+        }
+      }
+      log.warning(
+        `Unexpected end of file reading the append only file ${name}. You can: ` +
+          "1) Make a backup of your AOF file, then use ./valkey-check-aof --fix <filename.manifest>. " +
+          "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.",
+      );
+      return LoadStatus.FAILED;
+    };
+    const fmterr = (): LoadStatus => {
+      log.warning(
+        `Bad file format reading the append only file ${name}: ` +
+          "make a backup of your AOF file, then use ./valkey-check-aof --fix <filename.manifest>",
+      );
+      return LoadStatus.FAILED;
+    };
+    while (pos < buf.length) {
+      // Annotations (`#...\r\n`, e.g. timestamps) are skipped.
+      if (buf[pos] === 0x23) {
+        const nl = buf.indexOf(10, pos);
+        if (nl < 0) return uxeof();
+        pos = nl + 1;
+        validUpTo = pos;
+        continue;
+      }
+      if (buf[pos] !== 0x2a) return fmterr();
+      const head = readLine(buf, pos + 1);
+      if (head === null) return uxeof();
+      const argc = parseInt(head.text, 10);
+      if (!(argc >= 1)) return fmterr();
+      pos = head.next;
+      const argv: Uint8Array[] = [];
+      for (let j = 0; j < argc; j++) {
+        if (pos >= buf.length) return uxeof();
+        if (buf[pos] !== 0x24) return fmterr();
+        const lh = readLine(buf, pos + 1);
+        if (lh === null) return uxeof();
+        const len = parseInt(lh.text, 10);
+        if (!(len >= 0)) return fmterr();
+        if (lh.next + len + 2 > buf.length) return uxeof();
+        argv.push(buf.subarray(lh.next, lh.next + len));
+        pos = lh.next + len + 2;
+      }
+      const cmd = new TextDecoder().decode(argv[0]!).toLowerCase();
+      if (cmd === "multi") {
+        validBeforeMulti = validUpTo;
+        inMulti = true;
+      } else if (cmd === "exec" && inMulti) {
+        for (const q of queued) {
+          const err = this.#run(client, q, name);
+          if (err !== null) return err;
+        }
+        queued.length = 0;
+        inMulti = false;
+      } else if (inMulti) {
+        queued.push(argv);
+      } else {
+        const err = this.#run(client, argv, name);
+        if (err !== null) return err;
+      }
+      validUpTo = pos;
+    }
+    if (inMulti) {
+      log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);
+      validUpTo = validBeforeMulti;
+      return uxeof();
+    }
+    return LoadStatus.OK;
+  }
+
+  /** Runs one loaded command as the fake client; FAILED on an unknown command. */
+  #run(client: Client, argv: Uint8Array[], name: string): LoadStatus | null {
+    const server = this.server;
+    const resolved = server.commands.resolve(argv);
+    if ("error" in resolved) {
+      // An unknown command or a wrong arity (Valkey's commandCheckExistence / commandCheckArity).
+      const err = resolved.error.startsWith("ERR ") ? resolved.error.slice(4) : resolved.error;
+      server.logger.warning(`Error reading the append only file ${name}, error: ${err}`);
+      return LoadStatus.FAILED;
+    }
+    const call: CommandCall = client.call;
+    call.server = server;
+    call.client = client;
+    call.argv = argv;
+    call.spec = resolved.spec;
+    call.fullName = resolved.fullName;
+    call.now = server.clock.now();
+    call.failed = false;
+    const spec = resolved.spec;
+    server.propagation.replaying = true;
+    try {
+      const args = spec.arguments !== undefined && spec.parse !== "manual"
+        ? parseArgs(spec.arguments, argv, resolved.argStart)
+        : NO_ARGS;
+      spec.handler?.(call, args);
+    } catch (e) {
+      if (!(e instanceof ReplyError)) throw e;
+    } finally {
+      server.propagation.replaying = false;
+    }
+    client.writer.take();
+    return null;
+  }
+
+  /** At start-up with `appendonly yes`: load, or create the base; open the incr file (Valkey's order). */
+  startupLoad(): void {
+    this.loadManifestFromDisk();
+    const t0 = performance.now();
+    const ret = this.loadFiles();
+    if (ret === LoadStatus.FAILED || ret === LoadStatus.OPEN_ERR) {
+      throw new Error("Fatal error loading the AOF, check server logs. Exiting.");
+    }
+    if (ret !== LoadStatus.NOT_EXIST) {
+      this.server.logger.notice(
+        `DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`,
+      );
+    }
+    this.state = AOF_ON;
+    this.#openOnStart();
+  }
+
+  /** aofOpenIfNeededOnServerStart. */
+  #openOnStart(): void {
+    const log = this.server.logger;
+    if (!this.#mkdir()) throw new Error("Can't open or create append-only dir");
+    const m = this.manifest;
+    const hadIncr = m.incrs.length > 0;
+    if (m.base === null && !hadIncr) {
+      const name = this.#newBaseName();
+      this.#writeBaseSync(this.#file(name));
+      log.notice(`Creating AOF base file ${name} on server start`);
+    }
+    if (!hadIncr) {
+      m.incrs.push({ name: `${this.fileName}.${++m.incrSeq}.incr.aof`, seq: m.incrSeq, type: "i" });
+    }
+    const name = m.incrs[m.incrs.length - 1]!.name;
+    let fd: number;
+    try {
+      fd = this.#openAppend(name);
+    } catch (e) {
+      log.warning(`Can't open the append-only file ${name}: ${strerror(e)}`);
+      throw new Error("Can't open the append-only file");
+    }
+    if (!this.persistManifest()) throw new Error("Can't persist the AOF manifest");
+    // aof_current_size / aof_base_size come from loading (a base created just now is not counted, as in
+    // Valkey): the incr file's writes add to them from here.
+    this.#switchFd(fd, name, this.#fileSize(name));
+    log.notice(`${hadIncr ? "Opening" : "Creating"} AOF incr file ${name} on server start`);
+  }
+
+  /** Next base file name; the current base (if any) becomes history (getNewBaseFileNameAndMarkPreAsHistory). */
+  #newBaseName(): string {
+    const m = this.manifest;
+    if (m.base !== null) {
+      m.base.type = "h";
+      m.history.push(m.base);
+    }
+    const rdb = this.config.getBool("aof-use-rdb-preamble");
+    const name = `${this.fileName}.${++m.baseSeq}.base.${rdb ? "rdb" : "aof"}`;
+    m.base = { name, seq: m.baseSeq, type: "b" };
+    return name;
+  }
+
+  #aux(): [string, string][] {
+    return persistenceOf(this.server).aux().map(([k, v]) => [k, k === "aof-base" ? "1" : v]);
+  }
+
+  /** Writes a complete base file synchronously (start-up with an empty dataset). */
+  #writeBaseSync(file: string): void {
+    const data = this.#baseImage();
+    const tmp = `${file}.tmp-${process.pid}`;
+    const fd = fs.openSync(tmp, "w");
+    try {
+      let off = 0;
+      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  }
+
+  /** The whole dataset as a base file's bytes (RDB or commands), synchronously. */
+  #baseImage(): Uint8Array {
+    const c = this.config;
+    const p = persistenceOf(this.server);
+    if (c.getBool("aof-use-rdb-preamble")) {
+      return serializeAll(
+        new RdbWriter(c.getBool("rdbcompression"), 1 << 20),
+        this.server.dbs,
+        this.#aux(),
+        p.access(),
+        Date.now(),
+        c.getBool("rdbchecksum"),
+      );
+    }
+    return rewriteCommands(this.server, Date.now());
+  }
+
+  // ---- rewrite -----------------------------------------------------------------------------------------------
+
+  /** BGREWRITEAOF: "started", "scheduled", or an error reply. */
+  requestRewrite(inExec: boolean): { ok: boolean; reply: string } {
+    if (this.rewrite !== null) {
+      return { ok: false, reply: "ERR Background append only file rewriting already in progress" };
+    }
+    if (persistenceOf(this.server).bgsaveInProgress || inExec) {
+      this.rewriteScheduled = true;
+      this.consecutiveFailures = 0;
+      this.server.logger.notice("Background append only file rewriting scheduled.");
+      return { ok: true, reply: "Background append only file rewriting scheduled" };
+    }
+    if (this.startRewrite()) return { ok: true, reply: "Background append only file rewriting started" };
+    return {
+      ok: false,
+      reply:
+        "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+    };
+  }
+
+  /** rewriteAppendOnlyFileBackground. */
+  startRewrite(): boolean {
+    if (this.rewrite !== null || persistenceOf(this.server).bgsaveInProgress) return false;
+    const log = this.server.logger;
+    if (!this.#mkdir()) return false;
+    this.rewriteScheduled = false;
+    // Everything so far goes to the current incr file; everything after the snapshot instant to a new one.
+    this.flush(true);
+    if (!this.#openNewIncr()) {
+      this.lastBgrewriteOk = false;
+      return false;
+    }
+    const dir = this.config.getStr("dir");
+    const p = persistenceOf(this.server);
+    const c = this.config;
+    const pid = process.pid;
+    const tmp = path.join(dir, `temp-rewriteaof-${pid}.aof`);
+    const done = path.join(dir, `temp-rewriteaof-bg-${pid}.aof`);
+    this.rewriteStartedAt = Date.now();
+    if (!c.getBool("aof-use-rdb-preamble")) {
+      // Command form: the same point-in-time walk, writing commands (aof_rewrite.ts).
+      const job: CommandSnapshot = new CommandSnapshot(
+        [...this.server.dbs],
+        tmp,
+        done,
+        (err) => this.#rewriteDone(job, err, done),
+        c.getInt("rdb-key-save-delay"),
+      );
+      try {
+        job.start();
+      } catch (e) {
+        log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(e)}`);
+        this.#rewriteFailed();
+        return false;
+      }
+      this.rewrite = job;
+      this.rewrites++;
+      log.notice(`Background append only file rewriting started by pid ${pid}`);
+      return true;
+    }
+    const snap: Snapshot = new Snapshot({
+      dbs: [...this.server.dbs],
+      tempPath: tmp,
+      finalPath: done,
+      compress: c.getBool("rdbcompression"),
+      checksum: c.getBool("rdbchecksum"),
+      access: p.access(),
+      aux: this.#aux(),
+      keyDelayUs: c.getInt("rdb-key-save-delay"),
+      writer: p.writer,
+      onDone: (err) => this.#rewriteDone(snap, err, done),
+    });
+    try {
+      snap.start();
+    } catch (e) {
+      log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(e)}`);
+      this.#rewriteFailed();
+      return false;
+    }
+    this.rewrite = snap;
+    this.rewrites++;
+    log.notice(`Background append only file rewriting started by pid ${pid}`);
+    return true;
+  }
+
+  /** openNewIncrAofForAppend: the writes after the rewrite's instant go to a new incr file. */
+  #openNewIncr(): boolean {
+    const log = this.server.logger;
+    const m = this.manifest;
+    this.#rewriteIncrCount = m.incrs.length;
+    if (this.state === AOF_OFF) return true;
+    let name: string;
+    if (this.state === AOF_WAIT_REWRITE) {
+      name = `temp-${this.fileName}.incr`;
+      try {
+        fs.unlinkSync(this.#file(name));
+      } catch { /* none */ }
+    } else name = `${this.fileName}.${m.incrSeq + 1}.incr.aof`;
+    let fd: number;
+    try {
+      fd = this.#openAppend(name);
+    } catch (e) {
+      log.warning(`Can't open the append-only file ${name}: ${strerror(e)}`);
+      return false;
+    }
+    if (this.state === AOF_ON) {
+      m.incrs.push({ name, seq: ++m.incrSeq, type: "i" });
+      if (!this.persistManifest()) {
+        m.incrs.pop();
+        m.incrSeq--;
+        fs.closeSync(fd);
+        try {
+          fs.unlinkSync(this.#file(name));
+        } catch { /* gone */ }
+        return false;
+      }
+    } else this.#tempIncr = name;
+    this.#switchFd(fd, name, 0);
+    log.notice(`Creating AOF incr file ${name} on background rewrite`);
+    return true;
+  }
+
+  #rewriteFailed(): void {
+    this.lastBgrewriteOk = false;
+    this.consecutiveFailures++;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - this.rewriteStartedAt) / 1000);
+  }
+
+  /** backgroundRewriteDoneHandler. */
+  #rewriteDone(snap: RewriteJob, err: string | null, tmpFile: string): void {
+    if (this.rewrite !== snap) return;
+    this.rewrite = null;
+    const log = this.server.logger;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - this.rewriteStartedAt) / 1000);
+    if (err !== null) {
+      log.warning(err);
+      log.warning("Background AOF rewrite terminated with error");
+      this.#rewriteFailed();
+      try {
+        fs.unlinkSync(tmpFile);
+      } catch { /* gone */ }
+      return;
+    }
+    log.notice("Background AOF rewrite terminated with success");
+    const m = this.manifest;
+    const saved = {
+      base: m.base,
+      incrs: [...m.incrs],
+      history: [...m.history],
+      baseSeq: m.baseSeq,
+      incrSeq: m.incrSeq,
+    };
+    const baseName = this.#newBaseName();
+    const tmpName = path.basename(tmpFile);
+    try {
+      fs.renameSync(tmpFile, this.#file(baseName));
+    } catch (e) {
+      log.warning(
+        `Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(e)}`,
+      );
+      Object.assign(m, saved);
+      this.#rewriteFailed();
+      return;
+    }
+    log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
+    if (this.state === AOF_WAIT_REWRITE && this.#tempIncr !== null) {
+      const newName = `${this.fileName}.${m.incrSeq + 1}.incr.aof`;
+      try {
+        fs.renameSync(this.#file(this.#tempIncr), this.#file(newName));
+      } catch (e) {
+        log.warning(
+          `Error trying to rename the temporary AOF incr file ${this.#tempIncr} into ${newName}: ${
+            strerror(e)
+          }`,
+        );
+        Object.assign(m, saved);
+        this.#rewriteFailed();
+        return;
+      }
+      log.notice(`Successfully renamed the temporary AOF incr file ${this.#tempIncr} into ${newName}`);
+      // Every earlier incr file is history; the renamed one follows the new base.
+      for (const f of m.incrs) (f.type = "h", m.history.push(f));
+      m.incrs = [{ name: newName, seq: ++m.incrSeq, type: "i" }];
+      this.#fdName = newName;
+      this.#tempIncr = null;
+      this.state = AOF_ON;
+    } else {
+      // The incr files from before the rewrite started are in the new base.
+      const old = m.incrs.splice(0, this.#rewriteIncrCount);
+      for (const f of old) (f.type = "h", m.history.push(f));
+    }
+    if (!this.persistManifest()) {
+      Object.assign(m, saved);
+      this.#rewriteFailed();
+      return;
+    }
+    this.#deleteHistory();
+    this.currentSize = this.#fileSize(baseName) + (this.#fd !== -1 ? this.lastIncrSize : 0);
+    this.baseSize = this.currentSize;
+    this.lastBgrewriteOk = true;
+    this.consecutiveFailures = 0;
+    log.notice("Background AOF rewrite finished successfully");
+  }
+
+  /** Stops a running rewrite (killAppendOnlyChild); its temp files are removed. */
+  cancelRewrite(): void {
+    const snap = this.rewrite;
+    if (snap === null) return;
+    this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
+    this.rewrite = null;
+    snap.cancel();
+    const dir = this.config.getStr("dir");
+    try {
+      fs.unlinkSync(path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`));
+    } catch { /* none */ }
+  }
+
+  // ---- turning it on and off ---------------------------------------------------------------------------------
+
+  /** CONFIG SET appendonly yes (startAppendOnly): waits for a first rewrite, which starts now or is scheduled. */
+  enable(): string | null {
+    if (this.state !== AOF_OFF) return null;
+    const log = this.server.logger;
+    this.state = AOF_WAIT_REWRITE;
+    this.manifest = new Manifest();
+    try {
+      this.loadManifestFromDisk();
+    } catch {
+      this.manifest = new Manifest();
+    }
+    if (persistenceOf(this.server).bgsaveInProgress) {
+      this.rewriteScheduled = true;
+      log.notice(
+        "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.",
+      );
+      return null;
+    }
+    if (!this.startRewrite()) {
+      this.state = AOF_OFF;
+      log.warning(
+        "The server needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.",
+      );
+      return "Failed to enable AOF";
+    }
+    return null;
+  }
+
+  /** CONFIG SET appendonly no (stopAppendOnly). */
+  disable(): void {
+    if (this.state === AOF_OFF) return;
+    this.flush(true);
+    this.#closeFd();
+    this.cancelRewrite();
+    if (this.#tempIncr !== null) {
+      try {
+        fs.unlinkSync(this.#file(this.#tempIncr));
+      } catch { /* gone */ }
+      this.#tempIncr = null;
+    }
+    this.rewriteScheduled = false;
+    this.state = AOF_OFF;
+    this.#cb.consume(this.#cb.len);
+  }
+
+  /** Shutdown: the buffer is written and fsynced; a running rewrite is killed. */
+  shutdown(): void {
+    if (this.rewrite !== null) this.cancelRewrite();
+    if (this.#fd !== -1) {
+      this.server.logger.notice("Calling fsync() on the AOF file.");
+      this.flush(true);
+      this.#closeFd();
+    }
+  }
+
+  /** The INFO persistence aof_* fields. */
+  infoFields(): [string, string | number][] {
+    const inRw = this.rewrite !== null;
+    const f: [string, string | number][] = [
+      ["aof_enabled", this.state !== AOF_OFF ? 1 : 0],
+      ["aof_rewrite_in_progress", inRw ? 1 : 0],
+      ["aof_rewrite_scheduled", this.rewriteScheduled ? 1 : 0],
+      ["aof_last_rewrite_time_sec", this.lastRewriteTimeSec],
+      ["aof_current_rewrite_time_sec", inRw ? Math.floor((Date.now() - this.rewriteStartedAt) / 1000) : -1],
+      ["aof_last_bgrewrite_status", this.lastBgrewriteOk ? "ok" : "err"],
+      ["aof_rewrites", this.rewrites],
+      ["aof_rewrites_consecutive_failures", this.consecutiveFailures],
+      ["aof_last_write_status", this.lastWriteOk ? "ok" : "err"],
+      ["aof_last_cow_size", 0],
+    ];
+    return f;
+  }
+
+  /** The fields INFO adds after module_fork_last_cow_size while AOF is enabled. */
+  infoEnabledFields(): [string, string | number][] {
+    if (this.state === AOF_OFF) return [];
+    return [
+      ["aof_current_size", this.currentSize],
+      ["aof_base_size", this.baseSize],
+      ["aof_pending_rewrite", this.rewriteScheduled ? 1 : 0],
+      ["aof_buffer_length", this.#cb.len],
+      ["aof_pending_bio_fsync", this.#fsyncing ? 1 : 0],
+      ["aof_delayed_fsync", 0],
+    ];
+  }
+
+  /** The incr file being written (tests, DEBUG). */
+  get currentIncrName(): string {
+    return this.#fdName;
+  }
+}
+
+function readLine(buf: Uint8Array, pos: number): { text: string; next: number } | null {
+  const nl = buf.indexOf(10, pos);
+  if (nl < 0) return null;
+  const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+  let text = "";
+  for (let i = pos; i < end; i++) text += String.fromCharCode(buf[i]!);
+  return { text, next: nl + 1 };
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch { /* not supported everywhere (e.g. some runtimes refuse to open a directory) */ }
+}
+
+/** Wires the AOF into a server (embed.ts). `rdbLoaders`: the RDB start-up loaders, run only with AOF off. */
+export function installAof(server: Server, rdbLoaders: (() => void)[]): Aof {
+  const aof = aofOf(server);
+  server.propagation.feeds.push((db, argv) => aof.feed(db, argv));
+  server.holdReplies = (client) => aof.holdReplies(client);
+  server.cronHooks.push(() => aof.cron());
+  server.startupLoaders.push(() => {
+    if (server.config.getBool("appendonly")) aof.startupLoad();
+    else for (const fn of rdbLoaders) fn();
+  });
+  server.config.onChange("appendonly", (v) => {
+    if (v === "yes") return aof.enable();
+    aof.disable();
+    return null;
+  });
+  server.shutdownHooks.push(() => aof.shutdown());
+  // One snapshot at a time: BGSAVE (save points, SCHEDULE) waits while a rewrite runs, as Valkey waits
+  // for the active child. Scheduled BGSAVEs stay scheduled and start when the rewrite is over.
+  const p = persistenceOf(server);
+  const startBgsave = p.startBgsave.bind(p);
+  p.startBgsave = () => aof.rewrite === null && startBgsave();
+  server.gates.unshift((call) => {
+    const name = call.spec.name;
+    if (name === "bgsave" && aof.rewrite !== null) {
+      const a1 = call.argv[1];
+      const word = a1 === undefined ? "" : new TextDecoder().decode(a1).toLowerCase();
+      if (call.argv.length === 2 && word === "schedule") {
+        p.bgsaveScheduled = true;
+        server.logger.notice("Background saving scheduled due to user request");
+        call.reply.simple("Background saving scheduled");
+        return true;
+      }
+      if (call.argv.length === 1) {
+        call.error(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+            "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+        );
+        return true;
+      }
+      return false;
+    }
+    // Writes are refused while the AOF cannot be written (writeCommandsDeniedByDiskError).
+    if (!aof.lastWriteOk && aof.state !== AOF_OFF) {
+      const flags = call.spec.flags ?? [];
+      if (flags.includes("WRITE") || name === "ping") {
+        call.error(`MISCONF Errors writing to the AOF file: ${aof.lastWriteError}`);
+        return true;
+      }
+    }
+    return false;
+  });
+  return aof;
+}

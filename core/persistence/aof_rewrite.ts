@@ -1,0 +1,267 @@
+/**
+ * The dataset as commands (Valkey's rewriteAppendOnlyFileRio), for an AOF base file when
+ * `aof-use-rdb-preamble no`: per database a SELECT, then per key the commands that rebuild it (SET, RPUSH,
+ * SADD, ZADD, HMSET in batches of 64 items as AOF_REWRITE_ITEMS_PER_CMD), module values through their data
+ * type's `aofRewrite` callback, and PEXPIREAT for keys with a TTL. Keys already expired are skipped.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import { setImmediate } from "node:timers";
+import type { Server } from "../server/server.ts";
+import type { Db, SnapshotSink } from "../keyspace/db.ts";
+import { ListValue } from "../types/list.ts";
+import { SetValue } from "../types/set.ts";
+import { ZSet } from "../types/zset.ts";
+import { HashValue } from "../types/hash.ts";
+import { isModuleValue } from "../module_api/value.ts";
+import { formatDouble } from "../util/numbers.ts";
+import { CommandBuffer } from "../server/propagate.ts";
+
+/** Items per variadic command (AOF_REWRITE_ITEMS_PER_CMD). */
+export const ITEMS_PER_CMD = 64;
+
+const enc = new TextEncoder();
+const w = (s: string) => enc.encode(s);
+const SET = w("SET");
+const RPUSH = w("RPUSH");
+const SADD = w("SADD");
+const ZADD = w("ZADD");
+const HMSET = w("HMSET");
+const PEXPIREAT = w("PEXPIREAT");
+const SELECT = w("SELECT");
+
+/** Where rewritten commands go. */
+export interface CommandSink {
+  command(argv: readonly Uint8Array[]): void;
+}
+
+/** Emits `head` + items in commands of at most ITEMS_PER_CMD items (`per` words per item). */
+function batched(out: CommandSink, head: Uint8Array[], items: Uint8Array[], per: number): void {
+  const max = ITEMS_PER_CMD * per;
+  for (let i = 0; i < items.length; i += max) out.command([...head, ...items.slice(i, i + max)]);
+}
+
+/** The commands that rebuild one key (without its TTL). Throws for a type that cannot be rewritten. */
+export function rewriteKey(o: CommandSink, key: Uint8Array, value: Uint8Array | object): void {
+  if (value instanceof Uint8Array) return o.command([SET, key, value]);
+  if (value instanceof ListValue) return batched(o, [RPUSH, key], value.ql.toArray(), 1);
+  if (value instanceof SetValue) return batched(o, [SADD, key], value.toArray(), 1);
+  if (value instanceof ZSet) {
+    const items: Uint8Array[] = [];
+    value.forEach((ref) => items.push(w(formatDouble(value.scoreOf(ref))), value.memberOf(ref).slice()));
+    return batched(o, [ZADD, key], items, 2);
+  }
+  if (value instanceof HashValue) {
+    const items: Uint8Array[] = [];
+    value.forEach((f, v) => items.push(f.slice(), v.slice()));
+    return batched(o, [HMSET, key], items, 2);
+  }
+  if (isModuleValue(value)) {
+    const spec = value.dt.spec;
+    spec.aofRewrite.call(
+      spec,
+      (cmd, ...args) => {
+        o.command([w(cmd), ...args.map((a) => typeof a === "string" ? w(a) : a)]);
+      },
+      key,
+      value.value,
+    );
+    return;
+  }
+  throw new Error(
+    `cannot rewrite a value of type ${(value as { type?: string }).type ?? "unknown"} as commands`,
+  );
+}
+
+function rewriteDb(out: CommandSink, db: Db, id: number, nowMs: number): void {
+  if (db.size === 0) return;
+  out.command([SELECT, w(String(id))]);
+  let cursor = 0;
+  do {
+    cursor = db.scan(cursor, (ref) => {
+      const expire = db.getExpire(ref);
+      if (expire !== -1 && expire < nowMs) return;
+      const key = db.getKey(ref).slice();
+      rewriteKey(out, key, db.isString(ref) ? db.getString(ref) : db.getObject(ref));
+      if (expire !== -1) out.command([PEXPIREAT, key, w(String(expire))]);
+    });
+  } while (cursor !== 0);
+}
+
+/** Every database as commands (a command-form AOF base file). */
+export function rewriteCommands(server: Server, nowMs: number): Uint8Array {
+  const out = new CommandBuffer();
+  server.dbs.forEach((db, id) => rewriteDb(out, db, id, nowMs));
+  return out.view().slice();
+}
+
+/**
+ * A command-form base written without blocking: the same point-in-time guarantee as the RDB snapshot
+ * (core/persistence/snapshot.ts: each Db's parity bit marks every key present at the start as owed, and
+ * the Db hands an owed key to {@link CommandSnapshot.preserve} before anything reads or changes it), with
+ * commands as the output. A key preserved ahead of the walk is simply written under its own SELECT, since a
+ * command stream (unlike an RDB file) may switch databases at any point. The walk runs in slices of
+ * `sliceMs` from the event loop; output goes to the temp file with a synchronous write every 1 MiB.
+ */
+export class CommandSnapshot implements SnapshotSink {
+  readonly startedAt = Date.now();
+  #dbs: { db: Db; id: number; cursor: number; done: boolean }[] = [];
+  #ids = new Map<Db, number>();
+  #cur = 0;
+  #selected = -1;
+  #out = new CommandBuffer();
+  #fd = -1;
+  #finished = false;
+  #sliceMs: number;
+
+  constructor(
+    readonly dbs: readonly Db[],
+    readonly tempPath: string,
+    readonly finalPath: string,
+    readonly onDone: (err: string | null) => void,
+    /** `rdb-key-save-delay` (µs per key, for tests): when positive, each step walks one bucket, then waits. */
+    readonly keyDelayUs = 0,
+    sliceMs = 1,
+  ) {
+    this.#sliceMs = sliceMs;
+  }
+
+  /** Freezes the point in time and starts the walk. Throws if the temp file cannot be opened. */
+  start(): void {
+    this.#fd = fs.openSync(this.tempPath, "w");
+    this.dbs.forEach((db, id) => {
+      if (db.size === 0) return;
+      this.#dbs.push({ db, id, cursor: 0, done: false });
+      this.#ids.set(db, id);
+      db.beginSnapshot(this);
+    });
+    setImmediate(() => this.#step());
+  }
+
+  #emit(db: Db, ref: number): void {
+    const id = this.#ids.get(db)!;
+    if (id !== this.#selected) {
+      this.#out.command([SELECT, w(String(id))]);
+      this.#selected = id;
+    }
+    const key = db.getKey(ref).slice();
+    rewriteKey(this.#out, key, db.isString(ref) ? db.getString(ref) : db.getObject(ref));
+    const expire = db.getExpire(ref);
+    if (expire !== -1) this.#out.command([PEXPIREAT, key, w(String(expire))]);
+  }
+
+  preserve(db: Db, ref: number): void {
+    if (this.#finished) return;
+    this.#emit(db, ref);
+  }
+
+  preserveAll(db: Db): void {
+    let cursor = 0;
+    do {
+      cursor = db.scan(cursor, (ref) => {
+        if (!db.snapshotOwed(ref)) return;
+        db.snapshotDone(ref);
+        this.#emit(db, ref);
+      });
+    } while (cursor !== 0);
+  }
+
+  #flushOut(): void {
+    const data = this.#out.view();
+    let off = 0;
+    while (off < data.length) off += fs.writeSync(this.#fd, data, off, data.length - off);
+    this.#out.consume(data.length);
+  }
+
+  #step(): void {
+    if (this.#finished) return;
+    const deadline = performance.now() + this.#sliceMs;
+    const throttled = this.keyDelayUs > 0;
+    let keys = 0;
+    try {
+      while (this.#cur < this.#dbs.length && performance.now() < deadline) {
+        const part = this.#dbs[this.#cur]!;
+        const db = part.db;
+        for (let n = 0; n < 16 && part.cursor !== -1; n++) {
+          part.cursor = db.scan(part.cursor, (ref) => {
+            if (!db.snapshotOwed(ref)) return;
+            db.snapshotDone(ref);
+            keys++;
+            this.#emit(db, ref);
+          });
+          if (part.cursor === 0) part.cursor = -1;
+          if (throttled && keys > 0) break;
+        }
+        if (part.cursor === -1) {
+          part.done = true;
+          db.endSnapshot();
+          this.#cur++;
+        }
+        if (this.#out.len >= 1 << 20) this.#flushOut();
+        if (throttled && keys > 0) break;
+      }
+      if (this.#cur < this.#dbs.length) {
+        if (throttled) {
+          setTimeout(() => this.#step(), Math.max(1, Math.round((keys * this.keyDelayUs) / 1000)));
+        } else setImmediate(() => this.#step());
+        return;
+      }
+      this.#flushOut();
+      fs.fsyncSync(this.#fd);
+      fs.closeSync(this.#fd);
+      this.#fd = -1;
+      fs.renameSync(this.tempPath, this.finalPath);
+    } catch (e) {
+      this.#fail(`Write error writing append only file on disk: ${e instanceof Error ? e.message : e}`);
+      return;
+    }
+    this.#finished = true;
+    this.onDone(null);
+  }
+
+  /** Detaches from the Dbs not walked yet; their owed entries are marked done (see Snapshot#release). */
+  #release(): void {
+    for (const part of this.#dbs) {
+      if (part.done) continue;
+      const db = part.db;
+      db.endSnapshot();
+      let cursor = 0;
+      do {
+        cursor = db.scan(cursor, (ref) => {
+          if (db.snapshotOwed(ref)) db.snapshotDone(ref);
+        });
+      } while (cursor !== 0);
+      part.done = true;
+    }
+  }
+
+  #closeAndUnlink(): void {
+    if (this.#fd !== -1) {
+      try {
+        fs.closeSync(this.#fd);
+      } catch { /* closed */ }
+      this.#fd = -1;
+    }
+    try {
+      fs.unlinkSync(this.tempPath);
+    } catch { /* gone */ }
+  }
+
+  #fail(msg: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#release();
+    this.#closeAndUnlink();
+    this.onDone(msg);
+  }
+
+  /** Stops the rewrite; the temp file is removed and nothing reported. */
+  cancel(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#release();
+    this.#closeAndUnlink();
+  }
+}

@@ -1,0 +1,383 @@
+/**
+ * The RDB side of the server (Valkey's rdb.c glue in server.c): SAVE, BGSAVE (as a {@link Snapshot}),
+ * save points in the cron, loading `dir`/`dbfilename` at start-up, the MISCONF write gate of
+ * `stop-writes-on-bgsave-error`, saving on shutdown, and the state INFO persistence reports.
+ *
+ * One {@link Persistence} per server, found with {@link persistenceOf}; {@link installPersistence} wires
+ * it in (embed.ts).
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import process from "node:process";
+import type { Server } from "../server/server.ts";
+import type { CommandCall } from "../commands/call.ts";
+import { VALKEY_VERSION } from "../server/version.ts";
+import { strerror } from "../config/directives.ts";
+import { lfuDecayed } from "../eviction/lfu.ts";
+import { usedMemory } from "../commands/server/memory_stats.ts";
+import { type AccessInfo, loadRdb, RdbLoadError, serializeAll } from "./rdb_file.ts";
+import { RdbWriter } from "./rdb_io.ts";
+import type { EncodingLimits } from "./rdb_value.ts";
+import { Snapshot, WriterThread } from "./snapshot.ts";
+
+/** Seconds before a failed BGSAVE is retried by the save points (CONFIG_BGSAVE_RETRY_DELAY). */
+const BGSAVE_RETRY_DELAY = 5;
+
+export const ERR_MISCONF =
+  "MISCONF Valkey is configured to save RDB snapshots, but it's currently unable to " +
+  "persist to disk. Commands that may modify the data set are disabled, because this instance is configured " +
+  "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please " +
+  "check the Valkey logs for details about the RDB error.";
+
+const registry = new WeakMap<Server, Persistence>();
+
+/** The persistence state of `server` (created on first use). */
+export function persistenceOf(server: Server): Persistence {
+  let p = registry.get(server);
+  if (p === undefined) {
+    p = new Persistence(server);
+    registry.set(server, p);
+  }
+  return p;
+}
+
+export class Persistence {
+  readonly server: Server;
+  snapshot: Snapshot | null = null;
+  bgsaveScheduled = false;
+  lastBgsaveOk = true;
+  /** Unix seconds of the last BGSAVE attempt. */
+  lastBgsaveTry = 0;
+  lastBgsaveTimeSec = -1;
+  rdbSaves = 0;
+  lastLoadKeysLoaded = 0;
+  lastLoadKeysExpired = 0;
+  #dirtyBeforeBgsave = 0;
+  #bgsaveSeq = 0;
+  /** The BGSAVE file-writing Worker, kept between saves. */
+  readonly writer = new WriterThread();
+
+  constructor(server: Server) {
+    this.server = server;
+  }
+
+  get dir(): string {
+    return this.server.config.getStr("dir");
+  }
+
+  get rdbPath(): string {
+    return path.join(this.dir, this.server.config.getStr("dbfilename"));
+  }
+
+  get tempName(): string {
+    return `temp-${process.pid}.rdb`;
+  }
+
+  get bgsaveInProgress(): boolean {
+    return this.snapshot !== null;
+  }
+
+  /** rdb_current_bgsave_time_sec. */
+  get currentBgsaveSec(): number {
+    return this.snapshot === null ? -1 : Math.floor((Date.now() - this.snapshot.startedAt) / 1000);
+  }
+
+  /** The limits that pick loaded values' encodings. */
+  limits(): EncodingLimits {
+    const c = this.server.config;
+    return {
+      hashMaxListpackEntries: c.getInt("hash-max-listpack-entries"),
+      hashMaxListpackValue: c.getInt("hash-max-listpack-value"),
+      setMaxIntsetEntries: c.getInt("set-max-intset-entries"),
+      setMaxListpackEntries: c.getInt("set-max-listpack-entries"),
+      setMaxListpackValue: c.getInt("set-max-listpack-value"),
+      zsetMaxListpackEntries: c.getInt("zset-max-listpack-entries"),
+      zsetMaxListpackValue: c.getInt("zset-max-listpack-value"),
+      listMaxListpackSize: c.getInt("list-max-listpack-size"),
+      streamNodeMaxEntries: c.getInt("stream-node-max-entries"),
+      streamNodeMaxBytes: c.getInt("stream-node-max-bytes"),
+    };
+  }
+
+  /** Which access information keys carry, from `maxmemory-policy` (LRU idle time or LFU counter). */
+  access(): AccessInfo {
+    const p = this.server.config.getEnum("maxmemory-policy");
+    return p.endsWith("-lfu") ? "lfu" : p.endsWith("-lru") ? "lru" : "none";
+  }
+
+  #lfuCounter(): (field: number) => number {
+    const decay = this.server.config.getInt("lfu-decay-time");
+    return (field) => lfuDecayed(field, Date.now(), decay);
+  }
+
+  /** The aux fields Valkey 8.1 writes (rdbSaveInfoAuxFields, without replication info). */
+  aux(): [string, string][] {
+    return [
+      ["valkey-ver", VALKEY_VERSION],
+      ["redis-bits", "64"],
+      ["ctime", String(Math.floor(Date.now() / 1000))],
+      ["used-mem", String(usedMemory(this.server))],
+      ["aof-base", "0"],
+    ];
+  }
+
+  /** A complete RDB image of the current data (SAVE, DEBUG RELOAD). */
+  serialize(): Uint8Array {
+    const c = this.server.config;
+    return serializeAll(
+      new RdbWriter(c.getBool("rdbcompression"), 1 << 20),
+      this.server.dbs,
+      this.aux(),
+      this.access(),
+      Date.now(),
+      c.getBool("rdbchecksum"),
+      this.#lfuCounter(),
+    );
+  }
+
+  /** rdbSave: writes the file synchronously (temp file, fsync, rename). False on failure (logged). */
+  saveSync(): boolean {
+    const log = this.server.logger;
+    let image: Uint8Array;
+    try {
+      image = this.serialize();
+    } catch (e) {
+      log.warning(
+        `Write error while saving DB to the disk(rdbSaveRio): ${e instanceof Error ? e.message : e}`,
+      );
+      this.lastBgsaveOk = false;
+      return false;
+    }
+    const ok = this.#writeFile(image);
+    if (ok) {
+      log.notice("DB saved on disk");
+      this.server.dirty = 0;
+      this.server.lastSave = Math.floor(Date.now() / 1000);
+      this.lastBgsaveOk = true;
+    } else {
+      this.lastBgsaveOk = false;
+    }
+    return ok;
+  }
+
+  #writeFile(image: Uint8Array): boolean {
+    const log = this.server.logger;
+    const tmp = path.join(this.dir, this.tempName);
+    let fd: number;
+    try {
+      fd = fs.openSync(tmp, "w");
+    } catch (e) {
+      log.warning(
+        `Failed opening the temp RDB file ${this.tempName} (in server root dir ${this.dir}) for saving: ${
+          strerror(e)
+        }`,
+      );
+      return false;
+    }
+    let op = "rdbSaveRio";
+    try {
+      let off = 0;
+      while (off < image.length) off += fs.writeSync(fd, image, off, image.length - off);
+      op = "fsync";
+      fs.fsyncSync(fd);
+      op = "fclose";
+      fs.closeSync(fd);
+    } catch (e) {
+      log.warning(`Write error while saving DB to the disk(${op}): ${strerror(e)}`);
+      try {
+        fs.closeSync(fd);
+      } catch { /* closed */ }
+      try {
+        fs.unlinkSync(tmp);
+      } catch { /* gone */ }
+      return false;
+    }
+    try {
+      fs.renameSync(tmp, this.rdbPath);
+    } catch (e) {
+      log.warning(
+        `Error moving temp DB file ${this.tempName} on the final destination ${
+          this.server.config.getStr("dbfilename")
+        } (in server root dir ${this.dir}): ${strerror(e)}`,
+      );
+      try {
+        fs.unlinkSync(tmp);
+      } catch { /* gone */ }
+      return false;
+    }
+    return true;
+  }
+
+  /** rdbSaveBackground: starts a BGSAVE. False when the temp file cannot be opened (logged). */
+  startBgsave(): boolean {
+    if (this.snapshot !== null) return false;
+    const server = this.server;
+    const c = server.config;
+    this.lastBgsaveTry = Math.floor(Date.now() / 1000);
+    this.#dirtyBeforeBgsave = server.dirty;
+    const started = Date.now();
+    const tempName = `temp-${process.pid}-${++this.#bgsaveSeq}.rdb`;
+    const snap: Snapshot = new Snapshot({
+      dbs: [...server.dbs],
+      // Valkey's child writes temp-<child pid>.rdb; here each BGSAVE gets its own name, so a cancelled one
+      // still closing its file never touches the next one's.
+      tempPath: path.join(this.dir, tempName),
+      finalPath: this.rdbPath,
+      compress: c.getBool("rdbcompression"),
+      checksum: c.getBool("rdbchecksum"),
+      access: this.access(),
+      aux: this.aux(),
+      lfuCounter: this.#lfuCounter(),
+      keyDelayUs: c.getInt("rdb-key-save-delay"),
+      writer: this.writer,
+      onDone: (err) => this.#bgsaveDone(snap, err, started),
+    });
+    try {
+      snap.start();
+    } catch (e) {
+      server.logger.warning(
+        `Failed opening the temp RDB file ${tempName} (in server root dir ${this.dir}) for saving: ${
+          strerror(e)
+        }`,
+      );
+      this.lastBgsaveOk = false;
+      return false;
+    }
+    this.snapshot = snap;
+    this.rdbSaves++;
+    server.logger.notice(`Background saving started by pid ${process.pid}`);
+    return true;
+  }
+
+  #bgsaveDone(snap: Snapshot, err: string | null, started: number): void {
+    if (this.snapshot !== snap) return; // cancelled
+    this.snapshot = null;
+    const log = this.server.logger;
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - started) / 1000);
+    if (err === null) {
+      log.notice("DB saved on disk");
+      log.notice("Background saving terminated with success");
+      this.server.dirty -= this.#dirtyBeforeBgsave;
+      this.server.lastSave = Math.floor(Date.now() / 1000);
+      this.lastBgsaveOk = true;
+    } else {
+      log.warning(err);
+      log.warning("Background saving error");
+      this.lastBgsaveOk = false;
+    }
+  }
+
+  /** Stops a running BGSAVE (BGSAVE CANCEL, shutdown, DEBUG RELOAD); its temp file is removed. */
+  cancelBgsave(): void {
+    const snap = this.snapshot;
+    if (snap === null) return;
+    this.snapshot = null;
+    snap.cancel();
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - snap.startedAt) / 1000);
+  }
+
+  /** serverCron's part: scheduled BGSAVE, then the save points. */
+  cron(): void {
+    if (this.snapshot !== null) return;
+    const server = this.server;
+    if (this.bgsaveScheduled) {
+      if (this.startBgsave()) this.bgsaveScheduled = false;
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    for (const [seconds, changes] of server.config.getSave()) {
+      if (
+        server.dirty >= changes && now - server.lastSave > seconds &&
+        (now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk)
+      ) {
+        server.logger.notice(`${changes} changes in ${seconds} seconds. Saving...`);
+        this.startBgsave();
+        break;
+      }
+    }
+  }
+
+  /** writeCommandsDeniedByDiskError for RDB. */
+  writesDenied(): boolean {
+    const c = this.server.config;
+    return !this.lastBgsaveOk && c.getBool("stop-writes-on-bgsave-error") && c.getSave().length > 0;
+  }
+
+  /**
+   * Loads `dir`/`dbfilename` into the (empty) databases. Returns false when a file exists but cannot be
+   * loaded (the caller must not serve a half-loaded dataset). A missing file is fine.
+   */
+  loadAtStartup(): boolean {
+    const file = this.rdbPath;
+    let buf: Uint8Array;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") return true;
+      this.server.logger.warning(`Fatal error loading the DB: ${strerror(e)}. Exiting.`);
+      return false;
+    }
+    const t0 = performance.now();
+    if (!this.loadImage(buf)) {
+      this.server.logger.warning("Fatal error loading the DB, check server logs. Exiting.");
+      return false;
+    }
+    this.server.logger.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+    return true;
+  }
+
+  /** Loads an RDB image into the current databases (which should be empty). */
+  loadImage(buf: Uint8Array, replaceExisting = false): boolean {
+    const server = this.server;
+    const log = server.logger;
+    try {
+      const res = loadRdb(buf, {
+        dbs: server.dbs,
+        limits: this.limits(),
+        nowMs: Date.now(),
+        checksum: server.config.getBool("rdbchecksum"),
+        access: this.access(),
+        dropExpired: true,
+        replaceExisting,
+        notice: (m) => log.notice(m),
+        warning: (m) => log.warning(m),
+      });
+      this.lastLoadKeysLoaded = res.keysLoaded;
+      this.lastLoadKeysExpired = res.keysExpired;
+      return true;
+    } catch (e) {
+      if (e instanceof RdbLoadError) {
+        log.warning(`Internal error in RDB reading: ${e.message}`);
+        return false;
+      }
+      throw e;
+    }
+  }
+}
+
+/** Wires persistence into a server: cron, MISCONF gate, shutdown save. Call before start(). */
+export function installPersistence(server: Server): Persistence {
+  const p = persistenceOf(server);
+  server.cronHooks.push(() => p.cron());
+  server.startupLoaders.push(() => {
+    if (!p.loadAtStartup()) throw new Error("Fatal error loading the DB, check server logs. Exiting.");
+  });
+  server.shutdownStopSave = () => {
+    if (!p.bgsaveInProgress) return;
+    server.logger.warning("There is a child saving an .rdb. Killing it!");
+    p.cancelBgsave();
+  };
+  server.shutdownSave = () => p.saveSync();
+  // MISCONF comes before MULTI queueing in Valkey's processCommand: first in the gate list.
+  server.gates.unshift((call: CommandCall) => {
+    if (!p.writesDenied()) return false;
+    const flags = call.spec.flags ?? [];
+    if (!flags.includes("WRITE") && call.spec.name !== "ping") return false;
+    call.error(ERR_MISCONF);
+    return true;
+  });
+  return p;
+}

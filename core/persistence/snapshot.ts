@@ -1,0 +1,422 @@
+/**
+ * BGSAVE without fork: a point-in-time RDB image written while commands keep running.
+ *
+ * Valkey forks and lets the kernel's copy-on-write keep the child's view of memory frozen. JavaScript
+ * cannot fork, so Valkyr gets the same guarantee per key instead of per page:
+ *
+ *   1. Start (O(number of databases)): every non-empty Db flips its snapshot parity bit
+ *      (Db.beginSnapshot). Every entry present at that instant is now "owed" to the snapshot (its
+ *      F_SNAP flag differs from the Db's bit); entries written later are born "done".
+ *   2. Incremental walk: a step runs from the event loop for at most `sliceMs` (1 ms), scheduled with
+ *      setImmediate and, at least every 2 ms, with a timer (see #schedule)
+ *      and walks the current Db with its SCAN cursor, serializing each owed entry it meets and
+ *      marking it done. The hash table's scan guarantees that every entry present for the whole walk
+ *      is visited at least once, across rehashing, growth and shrinking; entries seen twice are skipped
+ *      by their done mark.
+ *   3. Copy-on-write: before anything reads or changes an owed entry (Db.lookup / find, overwrites, TTL
+ *      changes, deletes, eviction, FLUSHDB) the Db calls {@link Snapshot.preserve}, which serializes the
+ *      entry's current (= snapshot-time) value first. A key of the Db being walked goes straight into
+ *      the output; a key of a Db not reached yet goes into that Db's side buffer, emitted right after
+ *      its SELECTDB. Any access, not only writes, triggers it: mutations in place always start with a
+ *      lookup, so this is the one robust hook, and the total work is unchanged (each key is serialized
+ *      exactly once, only earlier). Keys that expire before being reached are dropped, as loading the
+ *      file afterwards would drop them.
+ *   4. Output: 256 KB chunks are transferred (not copied) to a Worker (rdb_writer_worker.ts) that keeps
+ *      the CRC64 and writes them to a temp file, so neither the checksum nor the write system calls
+ *      take time from commands; the walk pauses while more than 16 MB are in flight. At the end the
+ *      Worker appends the checksum, fsyncs, and renames the file over `dbfilename`.
+ *
+ * Memory overhead: the 256 KB output chunk, at most 16 MB of writes in flight, plus the serialized form
+ * of the keys touched ahead of the walk in Dbs not reached yet. Worst case (every key of a later Db
+ * touched before the walk gets there): the RDB size of that Db, which is typically 30-60% of its
+ * in-memory size because RDB is compact and LZF-compressed — below fork's worst case of 2x the dataset.
+ * Per key there is no extra memory: the owed/done state is one bit of the entry's existing flags byte.
+ *
+ * Latency: each step costs at most `sliceMs` plus the time of the one entry it is serializing, and a
+ * command that touches an owed key pays that key's serialization once (a few microseconds for small
+ * keys; a key with millions of elements costs what Valkey's child would spend on it).
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setImmediate } from "node:timers";
+import type { Db, SnapshotSink } from "../keyspace/db.ts";
+import { strerror } from "../config/directives.ts";
+import { type AccessInfo, writeDbHeader, writeEntry, writeHeader } from "./rdb_file.ts";
+import { Opcode, RdbWriter } from "./rdb_io.ts";
+import type { FromWriter, ToWriter, WriterError } from "./rdb_writer_worker.ts";
+
+const CHUNK = 256 << 10;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+const MAX_IN_FLIGHT = 16 << 20;
+/** The walk yields through a timer at least this often (ms), so sockets are polled. */
+const HOP_MS = 2;
+
+const WAITING = 0;
+const WALKING = 1;
+const DONE = 2;
+
+interface DbPart {
+  db: Db;
+  id: number;
+  keys: number;
+  volatile: number;
+  state: number;
+  /** Keys preserved before the walk reached this Db. */
+  pending: RdbWriter | null;
+}
+
+export interface SnapshotOptions {
+  /** Databases by number, as they are when the snapshot starts. */
+  dbs: readonly Db[];
+  tempPath: string;
+  finalPath: string;
+  compress: boolean;
+  checksum: boolean;
+  access: AccessInfo;
+  aux: readonly (readonly [string, string])[];
+  lfuCounter?: (field: number) => number;
+  /** Time budget of one step (ms), 1 by default. */
+  sliceMs?: number;
+  /**
+   * `rdb-key-save-delay` (µs, for tests): when positive, each step writes the keys of one bucket and the
+   * next step waits this long per key written (on a timer: the server keeps serving meanwhile).
+   */
+  keyDelayUs?: number;
+  /** The writer Worker to use. */
+  writer: WriterThread;
+  /** Called once: null on success, else the log line of the failure. Not called after cancel(). */
+  onDone(err: string | null): void;
+}
+
+function workerUrl(): string {
+  const bunfs = import.meta.url.match(/^(.*\$bunfs\/root\/)/);
+  if (bunfs !== null) return `${bunfs[1]}core/persistence/rdb_writer_worker.js`;
+  return new URL("./rdb_writer_worker.ts", import.meta.url).href;
+}
+
+/** How long an idle writer Worker is kept for the next BGSAVE. */
+const WRITER_IDLE_MS = 30_000;
+
+/**
+ * The writer Worker of one server, shared by its BGSAVEs one after the other (see rdb_writer_worker.ts):
+ * created on first use, ended after {@link WRITER_IDLE_MS} without a session, or by {@link WriterThread.stop}.
+ */
+export class WriterThread {
+  #worker: Worker | null = null;
+  #sessions = new Map<number, (m: FromWriter) => void>();
+  #next = 0;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+
+  /** Opens a session; `onMessage` gets its messages. Returns the session id. */
+  open(onMessage: (m: FromWriter) => void): number {
+    if (this.#idle !== undefined) clearTimeout(this.#idle);
+    this.#idle = undefined;
+    if (this.#worker === null) {
+      const w = new Worker(workerUrl(), { type: "module" });
+      w.addEventListener("message", (e: MessageEvent<FromWriter>) => this.#sessions.get(e.data.s)?.(e.data));
+      w.addEventListener("error", (e: Event) => {
+        // Handled here: unhandled, a Worker's error would end the process. Every session fails.
+        e.preventDefault();
+        const msg = (e as ErrorEvent).message ?? "Worker error";
+        const sessions = [...this.#sessions.entries()];
+        this.#sessions.clear();
+        this.#worker = null;
+        w.terminate();
+        for (const [s, fn] of sessions) {
+          fn({ s, op: "done", error: { step: "rdbSaveRio", code: undefined, message: msg } });
+        }
+      });
+      this.#worker = w;
+    }
+    const s = ++this.#next;
+    this.#sessions.set(s, onMessage);
+    return s;
+  }
+
+  post(m: ToWriter, transfer: Transferable[] = []): void {
+    this.#worker?.postMessage(m, transfer);
+  }
+
+  /** Ends a session (after its "done"); the Worker stays a while for the next one. */
+  close(s: number): void {
+    this.#sessions.delete(s);
+    if (this.#sessions.size > 0) return;
+    this.#idle = setTimeout(() => this.stop(), WRITER_IDLE_MS);
+    (this.#idle as { unref?: () => void }).unref?.();
+  }
+
+  /** Ends the Worker now (server shutdown). */
+  stop(): void {
+    if (this.#idle !== undefined) clearTimeout(this.#idle);
+    this.#idle = undefined;
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#sessions.clear();
+  }
+}
+
+/** A running BGSAVE; see the head of this file. */
+export class Snapshot implements SnapshotSink {
+  readonly startedAt = Date.now();
+  keysTotal = 0;
+  keysProcessed = 0;
+  #opts: SnapshotOptions;
+  #parts: DbPart[] = [];
+  #byDb = new Map<Db, DbPart>();
+  #cur = 0;
+  #cursor = 0;
+  #out: RdbWriter;
+  #session = 0;
+  #sessionOpen = false;
+  #inFlight = 0;
+  /** The walk is over (finished, failed or cancelled). */
+  #finished = false;
+  #cancelled = false;
+  #failure: string | null = null;
+  #scheduled = false;
+  #sliceMs: number;
+  /** When the walk last went through a timer (see #schedule). */
+  #lastHop = 0;
+  /** Keys the last step wrote (a throttled walk waits `keyDelayUs` per key). */
+  #lastStepKeys = 0;
+
+  constructor(opts: SnapshotOptions) {
+    this.#opts = opts;
+    this.#out = new RdbWriter(opts.compress, CHUNK + 64 * 1024);
+    this.#sliceMs = opts.sliceMs ?? 1;
+  }
+
+  /** Freezes the point in time and starts the walk. Throws if the temp file cannot be created. */
+  start(): void {
+    // Checked here so that BGSAVE can answer an error at once; the Worker reopens (truncating) the file.
+    fs.closeSync(fs.openSync(this.#opts.tempPath, "w"));
+    this.#session = this.#opts.writer.open((m) => this.#onWorker(m));
+    this.#sessionOpen = true;
+    this.#post({ op: "open", path: this.#opts.tempPath });
+    writeHeader(this.#out, this.#opts.aux);
+    this.#opts.dbs.forEach((db, id) => {
+      if (db.size === 0) return;
+      const part: DbPart = {
+        db,
+        id,
+        keys: db.size,
+        volatile: db.volatileCount,
+        state: WAITING,
+        pending: null,
+      };
+      this.#parts.push(part);
+      this.#byDb.set(db, part);
+      this.keysTotal += db.size;
+      db.beginSnapshot(this);
+    });
+    this.#schedule();
+  }
+
+  get inProgress(): boolean {
+    return !this.#finished;
+  }
+
+  // --- SnapshotSink ---
+
+  preserve(db: Db, ref: number): void {
+    const part = this.#byDb.get(db);
+    if (part === undefined || part.state === DONE) return;
+    this.keysProcessed++;
+    if (part.state === WALKING) {
+      this.#write(db, ref, this.#out);
+    } else {
+      part.pending ??= new RdbWriter(this.#opts.compress, 4096);
+      this.#write(db, ref, part.pending);
+    }
+  }
+
+  preserveAll(db: Db): void {
+    let cursor = 0;
+    do {
+      cursor = db.scan(cursor, (ref) => {
+        if (!db.snapshotOwed(ref)) return;
+        db.snapshotDone(ref);
+        this.preserve(db, ref);
+      });
+    } while (cursor !== 0);
+  }
+
+  #write(db: Db, ref: number, w: RdbWriter): void {
+    writeEntry(w, db, ref, this.#opts.access, Date.now(), this.#opts.lfuCounter);
+  }
+
+  // --- the walk ---
+
+  #schedule(): void {
+    if (this.#scheduled || this.#finished) return;
+    this.#scheduled = true;
+    const run = () => {
+      this.#scheduled = false;
+      this.#step();
+    };
+    const delay = (this.#opts.keyDelayUs ?? 0) * Math.max(1, this.#lastStepKeys);
+    if (delay > 0) return void setTimeout(run, Math.max(1, Math.round(delay / 1000)));
+    // Deno runs a chain of setImmediate callbacks without polling sockets in between (a client can wait
+    // hundreds of ms); a timer lets the event loop poll. So: immediates for speed, and a timer at least
+    // every HOP_MS, which bounds what a command waits to about one slice.
+    const now = performance.now();
+    if (now - this.#lastHop >= HOP_MS) {
+      this.#lastHop = now;
+      setTimeout(run, 0);
+    } else setImmediate(run);
+  }
+
+  #step(): void {
+    if (this.#finished) return;
+    if (this.#inFlight > MAX_IN_FLIGHT) return; // resumed when the Worker has written enough
+    const deadline = performance.now() + this.#sliceMs;
+    const out = this.#out;
+    try {
+      while (this.#cur < this.#parts.length) {
+        const part = this.#parts[this.#cur]!;
+        const db = part.db;
+        if (part.state === WAITING) {
+          writeDbHeader(out, part.id, part.keys, part.volatile);
+          if (part.pending !== null) {
+            out.raw(part.pending.view());
+            part.pending = null;
+          }
+          part.state = WALKING;
+          this.#cursor = 0;
+        }
+        let n = 0;
+        const before = this.keysProcessed;
+        const throttled = (this.#opts.keyDelayUs ?? 0) > 0;
+        do {
+          this.#cursor = db.scan(this.#cursor, (ref) => {
+            if (!db.snapshotOwed(ref)) return;
+            db.snapshotDone(ref);
+            this.keysProcessed++;
+            writeEntry(out, db, ref, this.#opts.access, Date.now(), this.#opts.lfuCounter);
+          });
+          if (out.len >= CHUNK) this.#flush();
+        } while (
+          this.#cursor !== 0 && !(throttled && this.keysProcessed !== before) &&
+          (++n & 15 || performance.now() < deadline)
+        );
+        if (this.#cursor === 0) {
+          part.state = DONE;
+          db.endSnapshot();
+          this.#cur++;
+        }
+        this.#lastStepKeys = this.keysProcessed - before;
+        if (performance.now() >= deadline || (throttled && this.keysProcessed !== before)) break;
+      }
+    } catch (e) {
+      return this.#fail(
+        `Write error while saving DB to the disk(rdbSaveRio): ${e instanceof Error ? e.message : e}`,
+      );
+    }
+    if (this.#cur < this.#parts.length) {
+      this.#schedule();
+      return;
+    }
+    this.#finished = true;
+    out.byte(Opcode.EOF);
+    this.#flush();
+    this.#post({ op: "finish", checksum: this.#opts.checksum, finalPath: this.#opts.finalPath });
+  }
+
+  /** Hands the output so far to the Worker (transferred, not copied). */
+  #flush(): void {
+    const out = this.#out;
+    if (out.len === 0) return;
+    const chunk = out.take();
+    this.#inFlight += chunk.length;
+    this.#post({ op: "chunk", buf: chunk.buffer as ArrayBuffer }, [chunk.buffer as ArrayBuffer]);
+  }
+
+  #post(m: DistributiveOmit<ToWriter, "s">, transfer: Transferable[] = []): void {
+    this.#opts.writer.post({ ...m, s: this.#session } as ToWriter, transfer);
+  }
+
+  #onWorker(m: FromWriter): void {
+    if (m.op === "written") {
+      this.#inFlight -= m.bytes;
+      if (this.#inFlight <= MAX_IN_FLIGHT) this.#schedule();
+      return;
+    }
+    this.#workerDone(m.error);
+  }
+
+  #workerDone(err: WriterError | null): void {
+    if (!this.#sessionOpen) return;
+    this.#sessionOpen = false;
+    this.#opts.writer.close(this.#session);
+    if (this.#cancelled) return;
+    if (!this.#finished) {
+      this.#finished = true;
+      this.#release();
+    }
+    if (this.#failure !== null) return this.#opts.onDone(this.#failure);
+    this.#opts.onDone(err === null ? null : this.#describe(err));
+  }
+
+  #describe(err: WriterError): string {
+    const o = this.#opts;
+    const why = strerror(err);
+    if (err.step === "open") {
+      return `Failed opening the temp RDB file ${path.basename(o.tempPath)} (in server root dir ${
+        path.dirname(o.tempPath)
+      }) for saving: ${why}`;
+    }
+    if (err.step === "rename") {
+      return `Error moving temp DB file ${path.basename(o.tempPath)} on the final destination ${
+        path.basename(o.finalPath)
+      } (in server root dir ${path.dirname(o.finalPath)}): ${why}`;
+    }
+    return `Write error while saving DB to the disk(${err.step}): ${why}`;
+  }
+
+  /** Stops the snapshot (BGSAVE CANCEL, shutdown, DEBUG RELOAD); the temp file is removed, nothing reported. */
+  cancel(): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    if (!this.#finished) {
+      this.#finished = true;
+      this.#release();
+    }
+    this.#post({ op: "abort" });
+    // The Worker removes it too; done here as well in case the process ends first (shutdown).
+    try {
+      fs.unlinkSync(this.#opts.tempPath);
+    } catch { /* not created yet, or gone */ }
+  }
+
+  #fail(msg: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#failure = msg;
+    this.#release();
+    this.#post({ op: "abort" });
+  }
+
+  /**
+   * Detaches from the Dbs that are not done. Their entries still owed are marked done now, so the parity
+   * bit means "owed" for every entry again when the next snapshot flips it.
+   */
+  #release(): void {
+    for (const part of this.#parts) {
+      if (part.state === DONE) continue;
+      const db = part.db;
+      db.endSnapshot();
+      let cursor = 0;
+      do {
+        cursor = db.scan(cursor, (ref) => {
+          if (db.snapshotOwed(ref)) db.snapshotDone(ref);
+        });
+      } while (cursor !== 0);
+      part.state = DONE;
+      part.pending = null;
+    }
+  }
+}
