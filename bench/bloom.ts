@@ -19,21 +19,22 @@
  * @module
  */
 
-import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../tests/helpers/server.ts";
+import {
+  benchmark,
+  type BenchServerDef,
+  cli,
+  memoryInfo,
+  pipe,
+  type ServerControl,
+  sleep,
+} from "./_servers.ts";
 
-export interface BloomServerDef {
-  name: string;
-  reference: boolean;
-}
+export type BloomServerDef = BenchServerDef;
 
-export interface BloomOptions<D extends BloomServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface BloomOptions<D extends BloomServerDef> extends ServerControl<D> {
   keys: number;
   requests: number;
   clients: number;
@@ -58,21 +59,6 @@ interface ThroughputRow {
 
 const BATCH = 1000;
 
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
-
-/** used_memory and used_memory_rss. */
-function memoryInfo(port: number): { used: number; rss: number } {
-  const text = cli(port, "INFO", "memory");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(text)?.[1] ?? NaN);
-  return { used: field("used_memory"), rss: field("used_memory_rss") };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 const userId = (i: number) => `user:${String(i).padStart(10, "0")}`;
 
 /** `cmd key id id ...` in batches of BATCH ids, through redis-cli --pipe. */
@@ -86,14 +72,7 @@ function load(port: number, cmd: string, key: string, n: number): void {
       parts.push(`$${id.length}\r\n${id}\r\n`);
     }
   }
-  const r = spawnSync("redis-cli", ["-p", String(port), "--pipe"], {
-    input: parts.join(""),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0 || !/errors: 0,/.test(r.stdout)) {
-    throw new Error(`redis-cli --pipe failed: ${r.stdout}${r.stderr}`);
-  }
+  pipe(port, parts.join(""), true);
 }
 
 /** used_memory growth, MEMORY USAGE and (for the filter) BF.INFO SIZE after loading `n` ids. */
@@ -128,31 +107,6 @@ async function measure(
   return row;
 }
 
-/** redis-benchmark of an arbitrary command: requests per second. */
-function benchmark(port: number, clients: number, requests: number, pipeline: number, cmd: string[]): number {
-  const r = spawnSync("redis-benchmark", [
-    "-p",
-    String(port),
-    "-c",
-    String(clients),
-    "-n",
-    String(requests),
-    "-r",
-    "1000000",
-    "-P",
-    String(pipeline),
-    "--csv",
-    ...cmd,
-  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  for (const line of r.stdout.split(/\r?\n/)) {
-    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cols[0]?.toUpperCase().startsWith(cmd[0]!.toUpperCase()) && cols[1] !== undefined) {
-      return Number(cols[1]);
-    }
-  }
-  throw new Error(`redis-benchmark gave no figure for ${cmd.join(" ")}: ${r.stdout}${r.stderr}`);
-}
-
 export async function runBloom<D extends BloomServerDef>(opts: BloomOptions<D>): Promise<void> {
   const memory: MemoryRow[] = [];
   const throughput: ThroughputRow[] = [];
@@ -183,7 +137,12 @@ export async function runBloom<D extends BloomServerDef>(opts: BloomOptions<D>):
       ];
       for (const pipeline of [1, 16]) {
         for (const cmd of cmds) {
-          const rps = benchmark(r.port, opts.clients, opts.requests, pipeline, cmd);
+          const rps = benchmark(
+            r.port,
+            { clients: opts.clients, requests: opts.requests, pipeline },
+            cmd[0]!,
+            cmd,
+          );
           throughput.push({ server: def.name, command: cmd[0]!, pipeline, rps });
           console.error(`  ${cmd.join(" ")} pipeline ${pipeline}: ${rps.toFixed(0)} req/s`);
         }

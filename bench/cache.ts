@@ -20,22 +20,15 @@
  * @module
  */
 
-import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { ROOT } from "../tests/helpers/server.ts";
+import { type BenchServerDef, cli, type ServerControl } from "./_servers.ts";
 
-export interface CacheServerDef {
-  name: string;
-  reference: boolean;
-}
+export type CacheServerDef = BenchServerDef;
 
-export interface CacheOptions<D extends CacheServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface CacheOptions<D extends CacheServerDef> extends ServerControl<D> {
   keys: number;
   seconds: number;
 }
@@ -56,10 +49,6 @@ const CONNECTIONS = 4;
 const PIPELINE = 32;
 const VALUE = "v".repeat(16);
 const TTL = "3600";
-
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
 
 function infoNum(port: number, field: string): number {
   const m = cli(port, "INFO", "all").match(new RegExp(`^${field}:(\\d+)`, "m"));

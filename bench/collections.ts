@@ -21,21 +21,14 @@
  * @module
  */
 
-import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../tests/helpers/server.ts";
+import { type BenchServerDef, cli, memoryInfo, pipe, type ServerControl, sleep } from "./_servers.ts";
 
-export interface CollectionsServerDef {
-  name: string;
-  reference: boolean;
-}
+export type CollectionsServerDef = BenchServerDef;
 
-export interface CollectionsOptions<D extends CollectionsServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface CollectionsOptions<D extends CollectionsServerDef> extends ServerControl<D> {
   elements: number;
   /** Structures to measure (default all four). */
   kinds?: Kind[];
@@ -55,20 +48,6 @@ interface Row {
 
 const BATCH = 1000;
 const KEY = "bench:coll";
-
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
-
-function memoryInfo(port: number): { used: number; rss: number } {
-  const text = cli(port, "INFO", "memory");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(text)?.[1] ?? NaN);
-  return { used: field("used_memory"), rss: field("used_memory_rss") };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function bulk(s: string): string {
   return `$${s.length}\r\n${s}\r\n`;
@@ -114,12 +93,7 @@ export async function runCollections<D extends CollectionsServerDef>(
         cli(r.port, "MEMORY", "PURGE");
         const before = memoryInfo(r.port);
         const t0 = performance.now();
-        const p = spawnSync("redis-cli", ["-p", String(r.port), "--pipe"], {
-          input: script,
-          encoding: "utf8",
-          maxBuffer: 64 * 1024 * 1024,
-        });
-        if (p.status !== 0) throw new Error(`redis-cli --pipe failed: ${p.stderr}${p.stdout}`);
+        pipe(r.port, script);
         const loadSeconds = (performance.now() - t0) / 1000;
         await sleep(1000);
         cli(r.port, "MEMORY", "PURGE");

@@ -12,19 +12,15 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { benchmark, type ServerControl } from "./_servers.ts";
 
 export interface IoServerDef {
   name: string;
   args: (port: number) => string[];
 }
 
-export interface IoBenchOptions<D extends IoServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface IoBenchOptions<D extends IoServerDef> extends ServerControl<D> {
   counts: number[];
   requests: number;
 }
@@ -41,29 +37,6 @@ function cpuSeconds(pid: number, tid?: number): number {
   } catch {
     return NaN;
   }
-}
-
-function benchmark(port: number, test: string, pipeline: number, clients: number, requests: number): number {
-  const r = spawnSync("redis-benchmark", [
-    "-p",
-    String(port),
-    "-c",
-    String(clients),
-    "-n",
-    String(requests),
-    "-r",
-    "1000000",
-    "-P",
-    String(pipeline),
-    "-t",
-    test,
-    "--csv",
-  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  for (const line of r.stdout.split(/\r?\n/)) {
-    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cols[0]?.toLowerCase() === test && cols[1] !== undefined) return Number(cols[1]);
-  }
-  throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
 }
 
 interface Row {
@@ -91,7 +64,7 @@ export async function runIoThreads<D extends IoServerDef>(o: IoBenchOptions<D>):
               const requests = pipeline === 1 ? Math.max(10000, Math.floor(o.requests / 5)) : o.requests;
               const m0 = cpuSeconds(pid, pid);
               const t0 = cpuSeconds(pid);
-              const rps = benchmark(r.port, test, pipeline, clients, requests);
+              const rps = benchmark(r.port, { clients, requests, pipeline }, test, ["-t", test]);
               const mainUs = (cpuSeconds(pid, pid) - m0) * 1e6 / requests;
               const totalUs = (cpuSeconds(pid) - t0) * 1e6 / requests;
               const metric = `${test.toUpperCase()} P${pipeline} c${clients}`;

@@ -16,21 +16,22 @@
  * @module
  */
 
-import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../tests/helpers/server.ts";
+import {
+  benchmark,
+  type BenchServerDef,
+  cli,
+  memoryInfo,
+  pipe,
+  type ServerControl,
+  sleep,
+} from "./_servers.ts";
 
-export interface JsonServerDef {
-  name: string;
-  reference: boolean;
-}
+export type JsonServerDef = BenchServerDef;
 
-export interface JsonOptions<D extends JsonServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface JsonOptions<D extends JsonServerDef> extends ServerControl<D> {
   keys: number;
   requests: number;
   clients: number;
@@ -90,19 +91,6 @@ export function productDoc(i: number): string {
 
 const keyOf = (prefix: string, i: number) => `${prefix}:${String(i).padStart(12, "0")}`;
 
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
-
-function info(port: number, field: string): number {
-  const m = new RegExp(`${field}:(\\d+)`).exec(cli(port, "INFO", "memory"));
-  return m ? Number(m[1]) : NaN;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 
 function load(port: number, form: "json" | "string", n: number): void {
@@ -116,64 +104,28 @@ function load(port: number, form: "json" | "string", n: number): void {
           : "*3\r\n" + bulk("SET") + bulk(keyOf("s", i)) + bulk(doc),
       );
     }
-    const r = spawnSync("redis-cli", ["-p", String(port), "--pipe"], {
-      input: parts.join(""),
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.status !== 0 || !/errors: 0,/.test(r.stdout)) {
-      throw new Error(`redis-cli --pipe failed: ${r.stdout}${r.stderr}`);
-    }
+    pipe(port, parts.join(""), true);
   }
 }
 
 async function measure(port: number, form: "json" | "string", n: number): Promise<Omit<MemoryRow, "server">> {
   await sleep(300);
   cli(port, "MEMORY", "PURGE");
-  const used0 = info(port, "used_memory"), rss0 = info(port, "used_memory_rss");
+  const before = memoryInfo(port);
   load(port, form, n);
   await sleep(1000);
   cli(port, "MEMORY", "PURGE");
   await sleep(500);
   const docBytes = Array.from({ length: 100 }, (_, i) => productDoc(i).length).reduce((a, b) => a + b) / 100;
+  const docs = Number(cli(port, "DBSIZE"));
+  const after = memoryInfo(port);
   return {
     form,
-    docs: Number(cli(port, "DBSIZE")),
+    docs,
     docBytes,
-    usedPerDoc: (info(port, "used_memory") - used0) / n,
-    rssPerDoc: (info(port, "used_memory_rss") - rss0) / n,
+    usedPerDoc: (after.used - before.used) / n,
+    rssPerDoc: (after.rss - before.rss) / n,
   };
-}
-
-function benchmark(
-  port: number,
-  clients: number,
-  requests: number,
-  range: number,
-  pipeline: number,
-  cmd: string[],
-) {
-  const r = spawnSync("redis-benchmark", [
-    "-p",
-    String(port),
-    "-c",
-    String(clients),
-    "-n",
-    String(requests),
-    "-r",
-    String(range),
-    "-P",
-    String(pipeline),
-    "--csv",
-    ...cmd,
-  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  for (const line of r.stdout.split(/\r?\n/)) {
-    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cols[0]?.toUpperCase().startsWith(cmd[0]!.toUpperCase()) && cols[1] !== undefined) {
-      return Number(cols[1]);
-    }
-  }
-  throw new Error(`redis-benchmark gave no figure for ${cmd.join(" ")}: ${r.stdout}${r.stderr}`);
 }
 
 export async function runJson<D extends JsonServerDef>(opts: JsonOptions<D>): Promise<void> {
@@ -212,7 +164,12 @@ export async function runJson<D extends JsonServerDef>(opts: JsonOptions<D>): Pr
       ];
       for (const pipeline of [1, 16]) {
         for (const cmd of cmds) {
-          const rps = benchmark(r.port, opts.clients, opts.requests, n, pipeline, cmd);
+          const rps = benchmark(
+            r.port,
+            { clients: opts.clients, requests: opts.requests, range: n, pipeline },
+            cmd[0]!,
+            cmd,
+          );
           throughput.push({
             server: def.name,
             command: cmd.slice(0, cmd[0] === "SET" ? 1 : 3).join(" "),

@@ -46,12 +46,12 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { freePort, ROOT, waitReady } from "../tests/helpers/server.ts";
+import { benchmark as runBenchmark, cli, info, pipe, type Running, sleep } from "./_servers.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -129,11 +129,6 @@ function servers(): ServerDef[] {
   return list;
 }
 
-interface Running {
-  port: number;
-  child: ChildProcess;
-}
-
 async function start(def: ServerDef): Promise<Running> {
   const port = await freePort();
   const child = spawn(def.cmd, def.args(port), {
@@ -154,20 +149,6 @@ async function stop(r: Running): Promise<void> {
   clearTimeout(t);
 }
 
-function cli(port: number, ...args: string[]): string {
-  const r = spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" });
-  return r.stdout.trim();
-}
-
-function info(port: number, section: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const line of cli(port, "INFO", section).split(/\r?\n/)) {
-    const i = line.indexOf(":");
-    if (i > 0) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
-}
-
 /**
  * Tests redis-benchmark has no `-t` for, run as custom commands (their CSV label starts with the command
  * name, which is the test name).
@@ -176,27 +157,8 @@ const CUSTOM_TESTS: Record<string, string[]> = { xadd: ["XADD", "bench:stream", 
 
 /** Runs redis-benchmark for one test and returns requests per second. */
 function benchmark(port: number, test: string, pipeline: number): number {
-  const r = spawnSync("redis-benchmark", [
-    "-p",
-    String(port),
-    "-c",
-    String(CLIENTS),
-    "-n",
-    String(REQUESTS),
-    "-r",
-    "1000000",
-    "-P",
-    String(pipeline),
-    "--csv",
-    ...(CUSTOM_TESTS[test] ?? ["-t", test]),
-  ], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  for (const line of r.stdout.split(/\r?\n/)) {
-    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    // "LRANGE_100 (first 100 elements)" is the label of -t lrange_100.
-    const label = cols[0]?.toLowerCase().split(" ")[0];
-    if (label === test && cols[1] !== undefined) return Number(cols[1]);
-  }
-  throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
+  const run = { clients: CLIENTS, requests: REQUESTS, pipeline };
+  return runBenchmark(port, run, test, CUSTOM_TESTS[test] ?? ["-t", test]);
 }
 
 /** Loads `n` 16-byte keys with 16-byte values through redis-cli --pipe. */
@@ -207,16 +169,7 @@ function loadKeys(port: number, n: number): void {
     const key = `key:${String(i).padStart(12, "0")}`;
     chunk.push(`*3\r\n$3\r\nSET\r\n$16\r\n${key}\r\n$16\r\n${value}\r\n`);
   }
-  const r = spawnSync("redis-cli", ["-p", String(port), "--pipe"], {
-    input: chunk.join(""),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`redis-cli --pipe failed: ${r.stderr}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  pipe(port, chunk.join(""));
 }
 
 interface Result {

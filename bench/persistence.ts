@@ -17,6 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { freePort, ROOT, waitReady } from "../tests/helpers/server.ts";
+import { cli, info, pipe, sleep } from "./_servers.ts";
 
 export interface PersistenceServerDef {
   name: string;
@@ -36,13 +37,8 @@ interface Row {
   p99: Record<string, number>;
 }
 
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
-
 function field(port: number, name: string): string {
-  const m = new RegExp(`^${name}:(.*)$`, "m").exec(cli(port, "INFO", "persistence"));
-  return (m?.[1] ?? "").trim();
+  return (info(port, "persistence").get(name) ?? "").trim();
 }
 
 function loadKeys(port: number, n: number): void {
@@ -53,12 +49,7 @@ function loadKeys(port: number, n: number): void {
     for (let i = start; i < Math.min(n, start + batch); i++) {
       parts.push(`*3\r\n$3\r\nSET\r\n$16\r\nkey:${String(i).padStart(12, "0")}\r\n$16\r\n${value}\r\n`);
     }
-    const r = spawnSync("redis-cli", ["-p", String(port), "--pipe"], {
-      input: parts.join(""),
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    if (r.status !== 0) throw new Error(`redis-cli --pipe failed: ${r.stderr}`);
+    pipe(port, parts.join(""));
   }
 }
 
@@ -66,8 +57,6 @@ function rssKb(pid: number): number {
   const r = spawnSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" });
   return Number(r.stdout.trim()) || 0;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** redis-benchmark GET and SET p99 (ms), 10 clients over the loaded key space. */
 function p99(port: number, requests: number, keys: number): Promise<Record<string, number>> {

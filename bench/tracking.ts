@@ -25,26 +25,19 @@
  * @module
  */
 
-import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { LatencyHistogram } from "../core/observability/histogram.ts";
 import { dispatch } from "../core/commands/dispatch.ts";
 import { Client } from "../core/server/client.ts";
 import { startServer } from "../core/server/embed.ts";
-import type { Connection } from "../core/net/types.ts";
+import { nullConnection } from "../core/net/null.ts";
 import { ROOT } from "../tests/helpers/server.ts";
+import { benchmark, type BenchServerDef, cli, type ServerControl } from "./_servers.ts";
 
-export interface TrackingServerDef {
-  name: string;
-  reference: boolean;
-}
+export type TrackingServerDef = BenchServerDef;
 
-export interface TrackingOptions<D extends TrackingServerDef> {
-  servers: D[];
-  start: (def: D) => Promise<{ port: number; child: ChildProcess }>;
-  stop: (r: { port: number; child: ChildProcess }) => Promise<void>;
+export interface TrackingOptions<D extends TrackingServerDef> extends ServerControl<D> {
   requests: number;
   clients: number;
   rounds: number;
@@ -55,33 +48,6 @@ interface Row {
   test: string;
   on: number[];
   off: number[];
-}
-
-function cli(port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
-}
-
-function benchmark(port: number, test: string, pipeline: number, requests: number, clients: number): number {
-  const r = spawnSync("redis-benchmark", [
-    "-p",
-    String(port),
-    "-c",
-    String(clients),
-    "-n",
-    String(requests),
-    "-r",
-    "1000000",
-    "-P",
-    String(pipeline),
-    "--csv",
-    "-t",
-    test,
-  ], { encoding: "utf8" });
-  for (const line of r.stdout.split(/\r?\n/)) {
-    const cols = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cols[0]?.toLowerCase() === test && cols[1] !== undefined) return Number(cols[1]);
-  }
-  throw new Error(`redis-benchmark gave no figure for ${test}: ${r.stdout}${r.stderr}`);
 }
 
 function median(xs: number[]): number {
@@ -138,20 +104,13 @@ export async function dispatchTracking(
   const emb = await startServer({ port: 0, bind: ["127.0.0.1"], config: { save: "" } });
   try {
     const server = emb.server;
-    const conn: Connection = {
+    const conn = nullConnection({
       remoteAddress: "127.0.0.1",
       remotePort: 1,
       localAddress: "127.0.0.1",
       localPort: emb.port,
       unix: false,
-      fd: -1,
-      write() {},
-      pendingBytes: 0,
-      pauseReading() {},
-      resumeReading() {},
-      close() {},
-      destroy() {},
-    };
+    });
     const client = new Client(1_000_000_000, conn, 512 * 1024 * 1024, false, Date.now());
     server.clients.set(client.id, client);
     const enc = new TextEncoder();
@@ -232,7 +191,9 @@ export async function runTracking<D extends TrackingServerDef>(opts: TrackingOpt
       // Warm-up, not counted: the JIT, and the keyspace SET fills (the first runs insert the most keys).
       for (const setting of ["yes", "no"]) {
         cli(r.port, "CONFIG", "SET", "latency-tracking", setting);
-        for (const [t, p] of tests) benchmark(r.port, t, p, opts.requests, opts.clients);
+        for (const [t, p] of tests) {
+          benchmark(r.port, { clients: opts.clients, requests: opts.requests, pipeline: p }, t, ["-t", t]);
+        }
       }
       // Each test runs on and off back to back (the order alternating by round): the two runs of a pair see
       // nearly the same machine load, so the median of the pairs' ratios is steadier than a ratio of medians.
@@ -242,7 +203,12 @@ export async function runTracking<D extends TrackingServerDef>(opts: TrackingOpt
           for (const setting of order) {
             const ok = cli(r.port, "CONFIG", "SET", "latency-tracking", setting);
             if (ok !== "OK") throw new Error(`CONFIG SET latency-tracking ${setting}: ${ok}`);
-            const rps = benchmark(r.port, t, p, opts.requests, opts.clients);
+            const rps = benchmark(
+              r.port,
+              { clients: opts.clients, requests: opts.requests, pipeline: p },
+              t,
+              ["-t", t],
+            );
             (setting === "yes" ? mine[i]!.on : mine[i]!.off).push(rps);
             console.error(
               `  round ${round + 1} tracking ${setting} ${t.toUpperCase()} P${p}: ${rps.toFixed(0)}`,

@@ -142,8 +142,12 @@ export function execute(
   call.propArgv = outerProp;
   const t1 = performance.now();
   const usec = Math.round((t1 - t0) * 1000);
-  stats.calls++;
-  stats.usec += usec;
+  // A run that left the client blocked is not a call yet (Valkey's call() skips CLIENT_BLOCKED): the run
+  // that serves it counts, or, on a timeout / CLIENT UNBLOCK, the observer's blockEnded.
+  if (!client.blocked) {
+    stats.calls++;
+    stats.usec += usec;
+  }
   if (call.failed) stats.failedCalls++;
   server.stats.totalCommands++;
   client.totalCommands++;

@@ -46,6 +46,7 @@ import { ActiveDefrag } from "./defrag.ts";
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import { runtimeName } from "../net/mod.ts";
+import { latencyEnd, latencyStart } from "../observability/latency_events.ts";
 
 /** Result of {@link Evictor.performEvictions} (Valkey's EVICT_OK / EVICT_RUNNING / EVICT_FAIL). */
 export const EvictResult = { OK: 0, RUNNING: 1, FAIL: 2 } as const;
@@ -228,6 +229,8 @@ export class Evictor {
     if ((this.policy & P_NOEVICTION) !== 0) return EvictResult.FAIL;
     const limitUs = evictionTimeLimitUs(this.tenacity);
     const start = performance.now();
+    // The "eviction-cycle" latency event: the whole cycle past the noeviction check, as in Valkey.
+    const cycle = latencyStart(this.server);
     let freed = 0;
     let keys = 0;
     const prev = this.releasing;
@@ -253,6 +256,7 @@ export class Evictor {
       }
     } finally {
       this.releasing = prev;
+      latencyEnd(this.server, "eviction-cycle", cycle);
     }
     if (this.toFree() === 0) this.noteWithinLimit();
     return EvictResult.OK;
@@ -328,9 +332,10 @@ export class Evictor {
 
   private evict(db: Db, ref: number): void {
     const key = db.getKey(ref).slice();
+    // The "eviction-del" latency event times the delete alone, as in Valkey.
+    const t = latencyStart(this.server);
     db.deleteRef(ref);
-    // The AOF (and replicas) learn of it as DEL/UNLINK (Valkey's deleteEvictedKeyAndPropagate).
-    this.server.propagation.deletion(db.id, key, this.server.config.getBool("lazyfree-lazy-eviction"));
+    latencyEnd(this.server, "eviction-del", t);
     this.server.stats.evictedKeys++;
     this.server.keyModified(db, key);
     this.server.notifyKeyspaceEvent("e", "evicted", key, db.id);

@@ -218,6 +218,11 @@ export class Db implements EntryAccess {
   /** Keys removed by expiry so far (lazy and active). */
   expiredKeys = 0;
   /**
+   * The latency monitor's "expire-del" event: while `on()`, the removal of each expired key (not the
+   * onExpire hook) is timed and its whole milliseconds handed to `sample` (core/observability/observer.ts).
+   */
+  expireLatency: { on(): boolean; sample(ms: number): void } | undefined = undefined;
+  /**
    * Called with a value object (and its measured bytes) when the keyspace lets go of it (delete,
    * expiry, overwrite): lazy freeing takes big ones (core/eviction/lazyfree.ts).
    */
@@ -942,16 +947,22 @@ export class Db implements EntryAccess {
 
   /** Removes an expired entry: table, expire row, counter, hook, then its memory. */
   private expireEntry(ref: number): void {
+    const lat = this.expireLatency;
+    let t = lat !== undefined && lat.on() ? performance.now() : -1;
     this.table.deleteRef(ref, this.hashOfRef(ref));
     const flags = this.flagsOf(ref);
     if ((flags & F_EXP) !== 0) this.dropExpireRow(this.expireSlotOf(ref));
     this.expiredKeys++;
+    // The two halves of the removal are timed, the hook between them is not.
+    const first = t >= 0 ? performance.now() - t : 0;
     try {
       // The block is still allocated, so the key view stays valid during the hook.
       if (this.onExpire !== undefined) this.onExpire(this, this.getKey(ref));
     } finally {
+      if (t >= 0) t = performance.now();
       if ((flags & F_OBJ) !== 0) this.releaseObject(ref);
       this.slab.free(ref, this.entryBytes(ref));
+      if (t >= 0) lat!.sample(Math.floor(first + performance.now() - t));
     }
   }
 }

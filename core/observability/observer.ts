@@ -234,7 +234,11 @@ export class Observability {
     const p = this.#pending.get(client);
     if (p === undefined) return;
     this.#pending.delete(client);
-    if (rejected) this.server.commands.stats(p.spec).rejectedCalls++;
+    // The wait ended without a re-execution: the blocked run becomes the call (Valkey's updateStatsOnUnblock).
+    const stats = this.server.commands.stats(p.spec);
+    stats.calls++;
+    stats.usec += p.usec;
+    if (rejected) stats.rejectedCalls++;
     this.#logEnded(client, p, replyBytes);
   }
 
@@ -359,6 +363,14 @@ export function installObservability(server: Server): Observability {
       "latency-tracking",
     ]
   ) server.config.onChange(name, reread);
+  // Valkey's "expire-del" event: every Db times the removal of an expired key while the monitor is on.
+  const expireDel = {
+    on: () => o.latencyThreshold > 0,
+    sample: (ms: number) => {
+      if (ms >= o.latencyThreshold) o.latency.add("expire-del", ms, nowSec());
+    },
+  };
+  for (const db of server.dbs) db.expireLatency = expireDel;
   server.gates.push((call) => o.gate(call));
   server.afterCommandHooks.push((call, usec) => o.afterCommand(call, usec));
   server.cronHooks.push(() => o.cron());

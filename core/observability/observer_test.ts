@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Server } from "../server/server.ts";
 import { Client } from "../server/client.ts";
 import type { Connection } from "../net/types.ts";
+import { nullConnection } from "../net/null.ts";
 import { dispatch } from "../commands/dispatch.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { Db } from "../keyspace/db.ts";
@@ -17,20 +18,14 @@ function busy(ms: number): void {
 }
 
 function fakeConn(port: number, sink: Uint8Array[]): Connection {
-  return {
+  return nullConnection({
     remoteAddress: "127.0.0.1",
     remotePort: port,
     localAddress: "127.0.0.1",
     localPort: 6379,
     unix: false,
-    fd: -1,
     write: (b) => void sink.push(b),
-    pendingBytes: 0,
-    pauseReading() {},
-    resumeReading() {},
-    close() {},
-    destroy() {},
-  };
+  });
 }
 
 const spec = (

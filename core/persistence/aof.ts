@@ -43,10 +43,11 @@ import type { CommandCall } from "../commands/call.ts";
 import { NO_ARGS, parseArgs } from "../commands/args.ts";
 import { ReplyError } from "../commands/errors.ts";
 import { Client } from "../server/client.ts";
-import type { Connection } from "../net/types.ts";
+import { nullConnection } from "../net/null.ts";
 import { strerror } from "../config/directives.ts";
 import { CommandBuffer } from "../server/propagate.ts";
 import { persistenceOf } from "./persistence.ts";
+import { latencyElapsed, latencyEnd, latencySample, latencyStart } from "../observability/latency_events.ts";
 import { serializeAll } from "./rdb_file.ts";
 import { RdbWriter } from "./rdb_io.ts";
 import { Snapshot } from "./snapshot.ts";
@@ -243,24 +244,6 @@ export type LoadStatus = (typeof LoadStatus)[keyof typeof LoadStatus];
 const enc = new TextEncoder();
 const SELECT = enc.encode("SELECT");
 
-/** A connection that goes nowhere: the fake client AOF loading runs commands as. */
-function nullConnection(): Connection {
-  return {
-    remoteAddress: "",
-    remotePort: 0,
-    localAddress: "",
-    localPort: 0,
-    unix: true,
-    fd: -1,
-    write() {},
-    pendingBytes: 0,
-    pauseReading() {},
-    resumeReading() {},
-    close() {},
-    destroy() {},
-  };
-}
-
 const registry = new WeakMap<Server, Aof>();
 
 /** The AOF state of `server` (created on first use). */
@@ -376,12 +359,14 @@ export class Aof {
     if (this.#cb.len > 0) {
       const data = this.#cb.view();
       let off = 0;
+      const t = latencyStart(this.server);
       try {
         while (off < data.length) off += fs.writeSync(this.#fd, data, off, data.length - off);
       } catch (e) {
         this.#writeFailed(e, off, always);
         return;
       }
+      if (t >= 0) this.#writeLatency(latencyElapsed(t));
       const n = data.length;
       this.#cb.consume(n);
       this.currentSize += n;
@@ -393,6 +378,7 @@ export class Aof {
       }
     }
     if ((always || force) && this.#unsynced && (force || !this.#fsyncPaused())) {
+      const t = always ? latencyStart(this.server) : -1;
       try {
         fs.fsyncSync(this.#fd);
         this.#unsynced = false;
@@ -400,7 +386,21 @@ export class Aof {
       } catch (e) {
         this.#fatalFsync(e);
       }
+      latencyEnd(this.server, "aof-fsync-always", t);
     }
+  }
+
+  /**
+   * The latency events of one buffer write, as Valkey names them: "aof-write" always, plus whether it
+   * waited behind the everysec background fsync, ran beside a rewrite / BGSAVE, or alone.
+   */
+  #writeLatency(ms: number): void {
+    const server = this.server;
+    if (this.#fsyncing) latencySample(server, "aof-write-pending-fsync", ms);
+    else if (this.rewrite !== null || persistenceOf(server).bgsaveInProgress) {
+      latencySample(server, "aof-write-active-child", ms);
+    } else latencySample(server, "aof-write-alone", ms);
+    latencySample(server, "aof-write", ms);
   }
 
   /** `no-appendfsync-on-rewrite yes`: no fsync while a rewrite or BGSAVE writes (the user's trade-off). */
@@ -1094,6 +1094,7 @@ export class Aof {
     };
     const baseName = this.#newBaseName();
     const tmpName = path.basename(tmpFile);
+    let t = latencyStart(this.server);
     try {
       fs.renameSync(tmpFile, this.#file(baseName));
     } catch (e) {
@@ -1104,9 +1105,11 @@ export class Aof {
       this.#rewriteFailed();
       return;
     }
+    latencyEnd(this.server, "aof-rename", t);
     log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
     if (this.state === AOF_WAIT_REWRITE && this.#tempIncr !== null) {
       const newName = `${this.fileName}.${m.incrSeq + 1}.incr.aof`;
+      t = latencyStart(this.server);
       try {
         fs.renameSync(this.#file(this.#tempIncr), this.#file(newName));
       } catch (e) {
@@ -1119,6 +1122,7 @@ export class Aof {
         this.#rewriteFailed();
         return;
       }
+      latencyEnd(this.server, "aof-rename", t);
       log.notice(`Successfully renamed the temporary AOF incr file ${this.#tempIncr} into ${newName}`);
       // Every earlier incr file is history; the renamed one follows the new base.
       for (const f of m.incrs) (f.type = "h", m.history.push(f));

@@ -18,6 +18,7 @@ import { HashValue } from "../types/hash.ts";
 import { isModuleValue } from "../module_api/value.ts";
 import { formatDouble } from "../util/numbers.ts";
 import { CommandBuffer } from "../server/propagate.ts";
+import { detachSnapshot } from "./snapshot.ts";
 
 /** Items per variadic command (AOF_REWRITE_ITEMS_PER_CMD). */
 export const ITEMS_PER_CMD = 64;
@@ -225,14 +226,7 @@ export class CommandSnapshot implements SnapshotSink {
   #release(): void {
     for (const part of this.#dbs) {
       if (part.done) continue;
-      const db = part.db;
-      db.endSnapshot();
-      let cursor = 0;
-      do {
-        cursor = db.scan(cursor, (ref) => {
-          if (db.snapshotOwed(ref)) db.snapshotDone(ref);
-        });
-      } while (cursor !== 0);
+      detachSnapshot(part.db);
       part.done = true;
     }
   }

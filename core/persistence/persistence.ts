@@ -22,6 +22,7 @@ import { type AccessInfo, loadRdb, RdbLoadError, serializeAll } from "./rdb_file
 import { RdbWriter } from "./rdb_io.ts";
 import type { EncodingLimits } from "./rdb_value.ts";
 import { Snapshot, WriterThread } from "./snapshot.ts";
+import { latencyMonitorOn, latencySample } from "../observability/latency_events.ts";
 
 /** Seconds before a failed BGSAVE is retried by the save points (CONFIG_BGSAVE_RETRY_DELAY). */
 const BGSAVE_RETRY_DELAY = 5;
@@ -275,7 +276,7 @@ export class Persistence {
     const snap = this.snapshot;
     if (snap === null) return;
     this.snapshot = null;
-    snap.cancel();
+    latencySample(this.server, "rdb-unlink-temp-file", snap.cancel(latencyMonitorOn(this.server)));
     this.lastBgsaveTimeSec = Math.floor((Date.now() - snap.startedAt) / 1000);
   }
 

@@ -50,6 +50,20 @@ import type { FromWriter, ToWriter, WriterError } from "./rdb_writer_worker.ts";
 
 const CHUNK = 256 << 10;
 
+/**
+ * Ends `db`'s snapshot and marks the entries it still owes done, so the parity bit means "owed" for every
+ * entry again when the next snapshot flips it. The AOF rewrite's base (aof_rewrite.ts) detaches the same way.
+ */
+export function detachSnapshot(db: Db): void {
+  db.endSnapshot();
+  let cursor = 0;
+  do {
+    cursor = db.scan(cursor, (ref) => {
+      if (db.snapshotOwed(ref)) db.snapshotDone(ref);
+    });
+  } while (cursor !== 0);
+}
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 const MAX_IN_FLIGHT = 16 << 20;
 /** The walk yields through a timer at least this often (ms), so sockets are polled. */
@@ -377,9 +391,13 @@ export class Snapshot implements SnapshotSink {
     return `Write error while saving DB to the disk(${err.step}): ${why}`;
   }
 
-  /** Stops the snapshot (BGSAVE CANCEL, shutdown, DEBUG RELOAD); the temp file is removed, nothing reported. */
-  cancel(): void {
-    if (this.#cancelled) return;
+  /**
+   * Stops the snapshot (BGSAVE CANCEL, shutdown, DEBUG RELOAD); the temp file is removed, nothing reported.
+   * With `timeUnlink`, returns the whole milliseconds the removal took (Valkey's "rdb-unlink-temp-file"
+   * latency event), else 0.
+   */
+  cancel(timeUnlink = false): number {
+    if (this.#cancelled) return 0;
     this.#cancelled = true;
     if (!this.#finished) {
       this.#finished = true;
@@ -387,9 +405,11 @@ export class Snapshot implements SnapshotSink {
     }
     this.#post({ op: "abort" });
     // The Worker removes it too; done here as well in case the process ends first (shutdown).
+    const t = timeUnlink ? performance.now() : 0;
     try {
       fs.unlinkSync(this.#opts.tempPath);
     } catch { /* not created yet, or gone */ }
+    return timeUnlink ? Math.floor(performance.now() - t) : 0;
   }
 
   #fail(msg: string): void {
@@ -407,14 +427,7 @@ export class Snapshot implements SnapshotSink {
   #release(): void {
     for (const part of this.#parts) {
       if (part.state === DONE) continue;
-      const db = part.db;
-      db.endSnapshot();
-      let cursor = 0;
-      do {
-        cursor = db.scan(cursor, (ref) => {
-          if (db.snapshotOwed(ref)) db.snapshotDone(ref);
-        });
-      } while (cursor !== 0);
+      detachSnapshot(part.db);
       part.state = DONE;
       part.pending = null;
     }

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { Config } from "../config/config.ts";
-import type { Connection } from "../net/types.ts";
+import { nullConnection } from "../net/null.ts";
 import { Client } from "./client.ts";
 import { Server } from "./server.ts";
 import { dispatch } from "../commands/dispatch.ts";
@@ -14,20 +14,13 @@ import { installTransactions } from "../commands/transaction/mod.ts";
 import { encodeCommand, PREVENT, word } from "./propagate.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 
-const conn: Connection = {
+const conn = nullConnection({
   remoteAddress: "127.0.0.1",
   remotePort: 40000,
   localAddress: "127.0.0.1",
   localPort: 6379,
   unix: false,
-  fd: -1,
-  pendingBytes: 0,
-  write() {},
-  pauseReading() {},
-  resumeReading() {},
-  close() {},
-  destroy() {},
-};
+});
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();

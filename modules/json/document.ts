@@ -299,26 +299,23 @@ function bigObjectKeysCost(o: JObj): number {
   return t;
 }
 
+/**
+ * The key table's share of member `key` of `o` (holding it, with `o.keys.length` members): its own entry
+ * once `o` is past the shape limit, the whole table when adding or removing `key` crosses it, else 0.
+ */
+function memberKeyCost(o: JObj, key: string): number {
+  const n = o.keys.length;
+  return n > SHAPE_MAX_KEYS + 1 ? 40 + stringCost(key) : n === SHAPE_MAX_KEYS + 1 ? bigObjectKeysCost(o) : 0;
+}
+
 /** How much {@link sizeOf} of the document grows when member `key` = `value` was just added to `o`. */
 export function addedMemberCost(o: JObj, key: string, value: JValue): number {
-  const n = o.keys.length;
-  const keys = n > SHAPE_MAX_KEYS + 1
-    ? 40 + stringCost(key)
-    : n === SHAPE_MAX_KEYS + 1
-    ? bigObjectKeysCost(o)
-    : 0;
-  return 8 + sizeOf(value) - 8 + keys;
+  return 8 + sizeOf(value) - 8 + memberKeyCost(o, key);
 }
 
 /** How much {@link sizeOf} of the document shrinks when member `key` = `value` is about to leave `o`. */
 export function removedMemberCost(o: JObj, key: string, value: JValue): number {
-  const n = o.keys.length;
-  const keys = n > SHAPE_MAX_KEYS + 1
-    ? 40 + stringCost(key)
-    : n === SHAPE_MAX_KEYS + 1
-    ? bigObjectKeysCost(o)
-    : 0;
-  return sizeOf(value) + keys;
+  return sizeOf(value) + memberKeyCost(o, key);
 }
 
 /** Deep copy (iterative). */

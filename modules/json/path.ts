@@ -339,42 +339,29 @@ function memberOf(v: JValue, members: string[]): JValue | undefined {
   return cur;
 }
 
+/** `x op y` for two numbers or two strings (`op` one of == != < <= > >=). */
+function ordered<T extends number | string>(op: string, x: T, y: T): boolean {
+  switch (op) {
+    case "==":
+      return x === y;
+    case "!=":
+      return x !== y;
+    case "<":
+      return x < y;
+    case "<=":
+      return x <= y;
+    case ">":
+      return x > y;
+    default:
+      return x >= y;
+  }
+}
+
 function compare(op: string, a: JValue, b: JValue): boolean {
   const an = typeof a === "number" || a instanceof JNum;
   const bn = typeof b === "number" || b instanceof JNum;
-  if (an && bn) {
-    const x = numValue(a as number | JNum), y = numValue(b as number | JNum);
-    switch (op) {
-      case "==":
-        return x === y;
-      case "!=":
-        return x !== y;
-      case "<":
-        return x < y;
-      case "<=":
-        return x <= y;
-      case ">":
-        return x > y;
-      default:
-        return x >= y;
-    }
-  }
-  if (typeof a === "string" && typeof b === "string") {
-    switch (op) {
-      case "==":
-        return a === b;
-      case "!=":
-        return a !== b;
-      case "<":
-        return a < b;
-      case "<=":
-        return a <= b;
-      case ">":
-        return a > b;
-      default:
-        return a >= b;
-    }
-  }
+  if (an && bn) return ordered(op, numValue(a as number | JNum), numValue(b as number | JNum));
+  if (typeof a === "string" && typeof b === "string") return ordered(op, a, b);
   const same = (a === null && b === null) || (typeof a === "boolean" && a === b);
   if (op === "==") return same;
   if (op === "!=") return !same;

@@ -9,11 +9,23 @@ import assert from "node:assert/strict";
 import { RawConn, RespError } from "./raw.ts";
 import type { TestServer } from "./server.ts";
 
-/** A `test(name, fn, opts)` whose `fn` gets a new connection after FLUSHALL; the connection is closed after. */
-export function flushedTest(
+/** `test(name, fn, opts)`: a Deno test whose `fn` gets a new raw connection, closed after. */
+export type ConnTest = (name: string, fn: (c: RawConn) => Promise<void>, opts?: { ignore?: boolean }) => void;
+
+/**
+ * A `test(name, fn, opts)` whose `fn` gets a new connection: `before` runs on it first, `after` once `fn`
+ * is done (also when it failed), then the connection is closed. `defaults` are the options of a test that
+ * passes none.
+ */
+export function connTest(
   srv: TestServer,
-): (name: string, fn: (c: RawConn) => Promise<void>, opts?: { ignore?: boolean }) => void {
-  return (name, fn, opts = {}) => {
+  hooks: {
+    before?: (c: RawConn) => Promise<unknown>;
+    after?: (c: RawConn) => Promise<unknown>;
+    defaults?: { ignore?: boolean };
+  } = {},
+): ConnTest {
+  return (name, fn, opts = hooks.defaults ?? {}) => {
     Deno.test({
       name,
       sanitizeOps: false,
@@ -22,14 +34,23 @@ export function flushedTest(
       fn: async () => {
         const c = await RawConn.connect(srv.port);
         try {
-          await c.call("FLUSHALL");
+          await hooks.before?.(c);
           await fn(c);
         } finally {
-          c.close();
+          try {
+            await hooks.after?.(c);
+          } finally {
+            c.close();
+          }
         }
       },
     });
   };
+}
+
+/** A `test(name, fn, opts)` whose `fn` gets a new connection after FLUSHALL; the connection is closed after. */
+export function flushedTest(srv: TestServer): ConnTest {
+  return connTest(srv, { before: (c) => c.call("FLUSHALL") });
 }
 
 /** Asserts that `reply` is an error reply with exactly `message`. */

@@ -11,54 +11,18 @@
 
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import {
-  freePort,
-  isValkeyLike,
-  isValkyr,
-  startServer,
-  target,
-  type TestServer,
-  waitReady,
-} from "../helpers/server.ts";
+import { freePort, isValkeyLike, isValkyr, startServer, target, waitReady } from "../helpers/server.ts";
 import { encodeRequest, RawConn, RespError } from "../helpers/raw.ts";
+import { field, tempDir as persistenceTempDir, withServer } from "../helpers/persistence.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ownTarget = target() !== "external";
 
-const dirs: string[] = [];
-globalThis.addEventListener("unload", () => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-aof-"));
-  dirs.push(d);
-  return d;
-}
+const tempDir = () => persistenceTempDir("valkyr-aof-");
 
 const AOF = ["--appendonly", "yes", "--appendfsync", "always"];
-
-async function withServer<T>(
-  dir: string,
-  extra: string[],
-  fn: (c: RawConn, s: TestServer) => Promise<T>,
-): Promise<T> {
-  const s = await startServer(["--dir", dir, ...extra]);
-  const c = await RawConn.connect(s.port);
-  try {
-    return await fn(c, s);
-  } finally {
-    c.close();
-    await s.stop();
-  }
-}
-
-function field(info: string, name: string): string | undefined {
-  return new RegExp(`^${name}:(.*)$`, "m").exec(info)?.[1]?.trim();
-}
 
 async function persistence(c: RawConn): Promise<string> {
   return String(await c.call("INFO", "persistence"));
@@ -132,6 +96,39 @@ async function pipeline(c: RawConn, cmds: (string | number)[][]): Promise<unknow
   for (let i = 0; i < cmds.length; i++) out.push(await c.read());
   return out;
 }
+
+Deno.test({
+  ...opts,
+  name:
+    "RESTORE with a relative TTL is propagated with the absolute time and ABSTTL; an expired one as a deletion",
+  ignore: !ownTarget,
+  fn: async () => {
+    const dir = tempDir();
+    await withServer(dir, AOF, async (c) => {
+      assert.equal(await c.call("SET", "src", "v"), "OK");
+      const payload = await c.callBytes("DUMP", "src") as Uint8Array;
+      const before = Date.now();
+      assert.equal(await c.call("RESTORE", "r1", "100000", payload), "OK");
+      const after = Date.now();
+      assert.equal(await c.call("RESTORE", "r2", "0", payload), "OK");
+      assert.equal(await c.call("RESTORE", "r2", String(before - 1000), payload, "REPLACE", "ABSTTL"), "OK");
+      const cmds = incrCommands(dir);
+      const r1 = cmds.find((x) => x[0] === "RESTORE" && x[1] === "r1")!;
+      assert.equal(r1.length, 5);
+      assert.equal(r1[4], "ABSTTL");
+      const at = Number(r1[2]);
+      // The server converts its monotonic clock to unix time: allow a little drift against Date.now().
+      assert.ok(
+        at >= before + 100000 - 2000 && at <= after + 100000 + 2000,
+        `${at} not near ${before + 100000}`,
+      );
+      const r2 = cmds.filter((x) => x[1] === "r2").map((x) => x[0]);
+      // DEL or UNLINK as lazyfree-lazy-server-del says (yes by default in Valkey 8.1, no in Redis 7.0).
+      const lazy = (await c.call("CONFIG", "GET", "lazyfree-lazy-server-del") as string[])[1] === "yes";
+      assert.deepEqual(r2, ["RESTORE", lazy ? "UNLINK" : "DEL"]);
+    });
+  },
+});
 
 Deno.test({
   ...opts,

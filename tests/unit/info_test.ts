@@ -631,4 +631,53 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "INFO commandstats counts a blocking command once: when served, timed out or unblocked",
+  ...opts,
+  // Redis 7.0 also counts the run that blocks; Valkey 8.1 does not.
+  ...valkeyOnly(),
+  fn: async () => {
+    const [a, b, c] = [
+      await RawConn.connect(srv.port, srv.host),
+      await RawConn.connect(srv.port, srv.host),
+      await RawConn.connect(srv.port, srv.host),
+    ];
+    try {
+      await a.call("CONFIG", "RESETSTAT");
+      const blpop = async () => {
+        const m = /cmdstat_blpop:calls=(\d+),.*rejected_calls=(\d+)/.exec(
+          await a.call("INFO", "commandstats") as string,
+        );
+        return m === null ? [0, 0] : [Number(m[1]), Number(m[2])];
+      };
+      const clientId = async (conn: RawConn) => Number(await conn.call("CLIENT", "ID"));
+      b.send(new TextEncoder().encode("BLPOP cs:l1 5\r\n"));
+      await waitUntil(async () => String(await a.call("CLIENT", "LIST")).includes("cmd=blpop"));
+      assert.deepEqual(await blpop(), [0, 0], "a run that blocks is not a call yet");
+      await a.call("RPUSH", "cs:l1", "x");
+      assert.deepEqual(await b.read(), ["cs:l1", "x"]);
+      assert.deepEqual(await blpop(), [1, 0]);
+      assert.equal(await b.call("BLPOP", "cs:l2", "0.05"), null);
+      assert.deepEqual(await blpop(), [2, 0]);
+      const id = await clientId(c);
+      c.send(new TextEncoder().encode("BLPOP cs:l3 0\r\n"));
+      await waitUntil(async () => Number(await a.call("CLIENT", "UNBLOCK", String(id), "ERROR")) === 1);
+      assert.ok((await c.read()) instanceof RespError);
+      assert.deepEqual(await blpop(), [3, 1]);
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
+  },
+});
+
+async function waitUntil(cond: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("condition not reached");
+}
+
 Deno.test({ name: "stop server", ...opts, fn: () => srv.stop() });

@@ -8,28 +8,17 @@
 import assert from "node:assert/strict";
 import { startServer } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
+import { connTest } from "../helpers/suite.ts";
 
 const srv = await startServer();
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL", "SYNC");
-        await waitFor(async () => (await info(c, "lazyfree_pending_objects")) === 0);
-        await c.call("CONFIG", "RESETSTAT");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
+const test = connTest(srv, {
+  before: async (c) => {
+    await c.call("FLUSHALL", "SYNC");
+    await waitFor(async () => (await info(c, "lazyfree_pending_objects")) === 0);
+    await c.call("CONFIG", "RESETSTAT");
+  },
+});
 
 async function info(c: RawConn, field: string): Promise<number> {
   const text = String(await c.call("INFO", "all"));

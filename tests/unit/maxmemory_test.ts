@@ -7,42 +7,26 @@
 
 import assert from "node:assert/strict";
 import { isValkyr, startServer } from "../helpers/server.ts";
-import { encodeRequest, RawConn, RespError } from "../helpers/raw.ts";
+import { encodeRequest, RawConn } from "../helpers/raw.ts";
 import { message, sub } from "../helpers/pubsub.ts";
+import { assertError, connTest } from "../helpers/suite.ts";
 
 const srv = await startServer();
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("CONFIG", "SET", "maxmemory", "0");
-        await c.call("FLUSHALL");
-        await c.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
-        await c.call("CONFIG", "SET", "lfu-log-factor", "10");
-        await c.call("CONFIG", "SET", "maxmemory-clients", "0");
-        await c.call("CONFIG", "SET", "notify-keyspace-events", "");
-        await c.call("CONFIG", "RESETSTAT");
-        await fn(c);
-      } finally {
-        await c.call("CONFIG", "SET", "maxmemory", "0");
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${String(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = connTest(srv, {
+  before: async (c) => {
+    await c.call("CONFIG", "SET", "maxmemory", "0");
+    await c.call("FLUSHALL");
+    await c.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    await c.call("CONFIG", "SET", "lfu-log-factor", "10");
+    await c.call("CONFIG", "SET", "maxmemory-clients", "0");
+    await c.call("CONFIG", "SET", "notify-keyspace-events", "");
+    await c.call("CONFIG", "RESETSTAT");
+  },
+  after: (c) => c.call("CONFIG", "SET", "maxmemory", "0"),
+});
 
 async function infoField(c: RawConn, field: string): Promise<string> {
   const text = String(await c.call("INFO", "all"));

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isValkyr, startServer, target } from "../helpers/server.ts";
 import { encodeRequest, RawConn } from "../helpers/raw.ts";
-import { assertError } from "../helpers/suite.ts";
+import { assertError, connTest } from "../helpers/suite.ts";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const HELLOTYPE = path.join(ROOT, "examples/modules/hellotype.ts");
@@ -115,22 +115,7 @@ for (const [name, src] of Object.entries(BROKEN)) broken[name] = moduleFile(name
 const srv = await startServer(["--enable-module-command", "yes"]);
 const valkyrOnly = { ignore: !isValkyr() };
 
-function t(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = valkyrOnly): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
+const t = connTest(srv, { defaults: valkyrOnly });
 
 /** Names in MODULE LIST. */
 async function moduleNames(c: RawConn): Promise<string[]> {

@@ -8,7 +8,8 @@
 
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../helpers/server.ts";
-import { RawConn, RespError } from "../helpers/raw.ts";
+import { RawConn } from "../helpers/raw.ts";
+import { assertError, flushedTest } from "../helpers/suite.ts";
 import { Valkey } from "iovalkey";
 
 const srv = await startServer();
@@ -18,28 +19,7 @@ const NOT_INT = "ERR value is not an integer or out of range";
 const SYNTAX = "ERR syntax error";
 const BAD_SCORES = "ERR One or more scores can't be converted into double";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = flushedTest(srv);
 
 /** A list, a set and a sorted set with the same members, weights w_N and hashes h_N (sort.tcl's setup). */
 async function setup(c: RawConn, n = 16): Promise<{ ids: number[] }> {

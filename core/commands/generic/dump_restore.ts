@@ -112,6 +112,9 @@ function restore(call: CommandCall): void {
   if (ttl !== 0n && !absttl) ttl += BigInt(call.now);
   if (ttl !== 0n && ttl <= BigInt(call.now)) {
     if (deleted) {
+      // Propagated as the deletion it is (Valkey's restoreCommand).
+      const lazy = call.server.config.getBool("lazyfree-lazy-server-del");
+      call.propagateAs([ENC.encode(lazy ? "UNLINK" : "DEL"), key]);
       call.keyModified(db, key);
       call.notify("g", "del", key, db.id);
       call.dirty();
@@ -131,11 +134,20 @@ function restore(call: CommandCall): void {
   } else if (idle !== -1n) {
     db.setLru(ref, accessField(access, Number(idle > 0xffffffn ? 0xffffffn : idle), -1, call.now));
   }
+  // A relative TTL is propagated as the absolute time it became (argument 2 rewritten, ABSTTL appended).
+  if (expire !== -1 && !absttl) {
+    const words = argv.slice();
+    words[2] = ENC.encode(String(expire));
+    words.push(ENC.encode("ABSTTL"));
+    call.propagateAs(words);
+  }
   call.keyModified(db, key);
   call.notify("g", "restore", key, db.id);
   call.reply.ok();
   call.dirty();
 }
+
+const ENC = new TextEncoder();
 
 export const dumpCommand: CommandSpec = {
   name: "dump",

@@ -138,7 +138,10 @@ function lookupByFullName(server: Server, name: string): CommandSpec | undefined
   return server.commands.subcommand(top, parts[1]!);
 }
 
-/** LATENCY DOCTOR's report (events Valkyr measures: command, fast-command, expire-cycle). */
+/**
+ * LATENCY DOCTOR's report (events Valkyr measures: command, fast-command, expire-cycle, eviction-del,
+ * eviction-cycle, aof-write and its three variants, aof-fsync-always, aof-rename, rdb-unlink-temp-file).
+ */
 export function latencyDoctor(server: Server): string {
   const o = observability(server);
   const events = o.latency.events;
@@ -157,6 +160,14 @@ export function latencyDoctor(server: Server): string {
   let scheduler = false;
   let hz = false;
   let largeObjects = false;
+  let localDisk = false;
+  let ssd = false;
+  let dataWriteback = false;
+  let diskContention = false;
+  let noAppendfsync = false;
+  let relaxFsync = false;
+  let writeLoadInfo = false;
+  let massEviction = false;
   const now = nowSec();
   for (const [event, ts] of events) {
     eventnum++;
@@ -186,6 +197,43 @@ export function latencyDoctor(server: Server): string {
       hz = true;
       largeObjects = true;
       advices += 2;
+    }
+    // Disk: the AOF write variants, fsync, rename, and removing a cancelled BGSAVE's temp file.
+    if (e === "aof-write-pending-fsync") {
+      localDisk = true;
+      diskContention = true;
+      ssd = true;
+      dataWriteback = true;
+      advices += 4;
+    } else if (e === "aof-write-active-child") {
+      noAppendfsync = true;
+      dataWriteback = true;
+      ssd = true;
+      advices += 3;
+    } else if (e === "aof-write-alone") {
+      localDisk = true;
+      dataWriteback = true;
+      ssd = true;
+      advices += 3;
+    } else if (e === "aof-fsync-always") {
+      relaxFsync = true;
+      advices++;
+    } else if (e === "aof-fstat" || e === "rdb-unlink-temp-file") {
+      diskContention = true;
+      localDisk = true;
+      advices += 2;
+    } else if (e === "aof-rewrite-diff-write" || e === "aof-rename") {
+      writeLoadInfo = true;
+      dataWriteback = true;
+      ssd = true;
+      localDisk = true;
+      advices += 4;
+    } else if (e === "eviction-del") {
+      largeObjects = true;
+      advices++;
+    } else if (e === "eviction-cycle") {
+      massEviction = true;
+      advices++;
     }
     report += "\n";
   }
@@ -227,6 +275,48 @@ export function latencyDoctor(server: Server): string {
       "  5) Check if the problem is allocator-related by recompiling Valkey with MALLOC=libc, if you are using " +
       "Jemalloc. However this may create fragmentation problems.\n";
   }
+  if (localDisk) {
+    report +=
+      "- It is strongly advised to use local disks for persistence, especially if you are using AOF. " +
+      "Remote disks provided by platform-as-a-service providers are known to be slow.\n";
+  }
+  if (ssd) {
+    report +=
+      "- SSD disks are able to reduce fsync latency, and total time needed for snapshotting and AOF log " +
+      "rewriting (resulting in smaller memory usage). With extremely high write load SSD disks can be a good " +
+      "option. However Valkey should perform reasonably with high load using normal disks. Use this advice as a " +
+      "last resort.\n";
+  }
+  if (dataWriteback) {
+    report +=
+      "- Mounting ext3/4 filesystems with data=writeback can provide a performance boost compared to " +
+      "data=ordered, however this mode of operation provides less guarantees, and sometimes it can happen that " +
+      "after a hard crash the AOF file will have a half-written command at the end and will require to be " +
+      "repaired before Valkey restarts.\n";
+  }
+  if (diskContention) {
+    report += "- Try to lower the disk contention. This is often caused by other disk intensive processes " +
+      "running in the same computer (including other Valkey instances).\n";
+  }
+  if (noAppendfsync) {
+    report +=
+      "- Assuming from the point of view of data safety this is viable in your environment, you could " +
+      "try to enable the 'no-appendfsync-on-rewrite' option, so that fsync will not be performed while there is " +
+      "a child rewriting the AOF file or producing an RDB file (the moment where there is high disk " +
+      "contention).\n";
+  }
+  if (relaxFsync && server.config.getEnum("appendfsync") === "always") {
+    report +=
+      "- Your fsync policy is set to 'always'. It is very hard to get good performances with such a " +
+      "setup, if possible try to relax the fsync policy to 'onesec'.\n";
+  }
+  if (writeLoadInfo) {
+    report +=
+      "- Latency during the AOF atomic rename operation or when the final difference is flushed to the " +
+      "AOF file at the end of the rewrite, sometimes is caused by very high write load, causing the AOF buffer " +
+      "to get very large. If possible try to send less commands to accomplish the same work, or use Lua " +
+      "scripts to group multiple operations into a single EVALSHA call.\n";
+  }
   if (hz && server.config.getInt("hz") < 100) {
     report += "- In order to make the Valkey keys expiring process more incremental, try to set the 'hz' " +
       "configuration parameter to 100 using 'CONFIG SET hz 100'.\n";
@@ -235,6 +325,12 @@ export function latencyDoctor(server: Server): string {
     report += "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking " +
       "operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment " +
       "those objects into multiple smaller objects.\n";
+  }
+  if (massEviction) {
+    report +=
+      "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via " +
+      "sets or sorted sets intersections, STORE option of SORT, Valkey Cluster large keys migrations (RESTORE " +
+      "command), may create sudden memory pressure forcing the server to block trying to evict keys. \n";
   }
   return report;
 }

@@ -32,7 +32,7 @@ import process from "node:process";
 import { runtimeName } from "../../net/mod.ts";
 import type { Server } from "../../server/server.ts";
 import { f32, floatDiv } from "./format.ts";
-import { evictorOf } from "../../eviction/evict.ts";
+import { clientMemory, evictorOf } from "../../eviction/evict.ts";
 
 const IS_BUN = runtimeName() === "bun";
 const PEAK_SLOTS = 8;
@@ -139,10 +139,13 @@ export function recentClientBufferMax(server: Server, nowMs: number): { input: n
   return { input: Math.max(...t.inPeak), output: Math.max(...t.outPeak) };
 }
 
-/** Bytes of memory the connected clients' buffers use (Valkey's mem_clients_normal). */
+/**
+ * Bytes of memory the connected clients use (Valkey's mem_clients_normal): per client, the same figure
+ * the evictor's used memory and `maxmemory-clients` count (a fixed overhead plus its buffers).
+ */
 export function clientsMemory(server: Server): number {
   let n = 0;
-  for (const c of server.clients.values()) n += c.parser.bufferCapacity + c.outputBytes;
+  for (const c of server.clients.values()) n += clientMemory(c);
   return n;
 }
 
@@ -189,10 +192,15 @@ export interface MemoryOverview {
 export function memoryOverview(server: Server): MemoryOverview {
   const t = tracking(server);
   const m = processMemory();
-  const used = usedFrom(server, m);
+  const clientsNormal = clientsMemory(server);
+  // The evictor's used memory holds the client buffers as its cron last sampled them; here they are
+  // measured now with the same formula, so the overhead's clients term is exactly the one inside used
+  // and dataset = used - overhead is the keyspace's values (otherwise a client connected since the
+  // last sample makes overhead exceed used and the dataset read 0).
+  const ev = evictorOf(server);
+  const used = ev !== undefined ? ev.usedMemory() - ev.clientsBytes + clientsNormal : usedFrom(server, m);
   if (used > t.peak) t.peak = used;
   const rss = m.rss;
-  const clientsNormal = clientsMemory(server);
   const dbs: DbOverhead[] = [];
   let totalKeys = 0;
   let lut = 0;

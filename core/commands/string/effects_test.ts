@@ -6,27 +6,20 @@
 
 import assert from "node:assert/strict";
 import { Config } from "../../config/config.ts";
-import type { Connection } from "../../net/types.ts";
+import { nullConnection } from "../../net/null.ts";
 import { Client } from "../../server/client.ts";
 import { Server } from "../../server/server.ts";
 import { bitmapCommands } from "../bitmap/mod.ts";
 import { dispatch } from "../dispatch.ts";
 import { stringCommands } from "./mod.ts";
 
-const conn: Connection = {
+const conn = nullConnection({
   remoteAddress: "127.0.0.1",
   remotePort: 40000,
   localAddress: "127.0.0.1",
   localPort: 6379,
   unix: false,
-  fd: -1,
-  pendingBytes: 0,
-  write() {},
-  pauseReading() {},
-  resumeReading() {},
-  close() {},
-  destroy() {},
-};
+});
 
 interface Harness {
   server: Server;

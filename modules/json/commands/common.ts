@@ -10,6 +10,7 @@ import {
   type DataTypeHandle,
   type KeySpec,
   type ModuleCommandSpec,
+  ModuleError,
   WRONG_TYPE,
 } from "../../../core/module_api/mod.ts";
 import { JNum, JObj, type JValue } from "../document.ts";
@@ -114,15 +115,19 @@ export function parseIntArg(b: Uint8Array, err: JsonErrorMessage): number {
   return n;
 }
 
-/** Runs a handler, sending a {@link JsonError} as its wire error. */
+/**
+ * Runs a handler, sending a {@link JsonError} as its wire error. Errors go out as ModuleErrors, so the server
+ * drops whatever part of a reply the handler had written before it failed (e.g. a RangeError from a very
+ * deep value in the middle of JSON.RESP).
+ */
 export function run(fn: (ctx: CommandContext) => void): (ctx: CommandContext) => void {
   return (ctx) => {
     try {
       fn(ctx);
     } catch (e) {
-      if (e instanceof JsonError) ctx.reply.error(e.wire);
-      else if (e instanceof RangeError) ctx.reply.error("ERR " + e.message);
-      else throw e;
+      if (e instanceof JsonError) throw new ModuleError(e.wire);
+      if (e instanceof RangeError) throw new ModuleError("ERR " + e.message);
+      throw e;
     }
   };
 }

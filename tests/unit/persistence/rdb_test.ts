@@ -9,7 +9,6 @@
 
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import process from "node:process";
@@ -20,37 +19,15 @@ import {
   serverCommand,
   startServer,
   target,
-  type TestServer,
   valkeyOnly,
   waitReady,
 } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
+import { field, tempDir as persistenceTempDir, withServer } from "../../helpers/persistence.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-rdb-"));
-}
-
-async function withServer<T>(
-  dir: string,
-  extra: string[],
-  fn: (c: RawConn, s: TestServer) => Promise<T>,
-): Promise<T> {
-  const s = await startServer(["--dir", dir, ...extra]);
-  const c = await RawConn.connect(s.port);
-  try {
-    return await fn(c, s);
-  } finally {
-    c.close();
-    await s.stop();
-  }
-}
-
-function field(info: string, name: string): string | undefined {
-  const m = new RegExp(`^${name}:(.*)$`, "m").exec(info);
-  return m?.[1]?.trim();
-}
+const tempDir = () => persistenceTempDir("valkyr-rdb-");
 
 async function info(c: RawConn, section = "persistence"): Promise<string> {
   return String(await c.call("INFO", section));

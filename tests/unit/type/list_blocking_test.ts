@@ -8,66 +8,14 @@
 
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
-import { RawConn, RespError } from "../../helpers/raw.ts";
+import { RawConn } from "../../helpers/raw.ts";
+import { blockingSuite, send } from "../../helpers/blocking.ts";
+import { assertError } from "../../helpers/suite.ts";
 
 const srv = await startServer();
+const { conn, test, waitBlocked } = blockingSuite(srv, { attempts: 200 });
 
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
-const conns: RawConn[] = [];
-
-async function conn(): Promise<RawConn> {
-  const c = await RawConn.connect(srv.port);
-  conns.push(c);
-  return c;
-}
-
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await conn();
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        for (const x of conns.splice(0)) x.close();
-        // Let the server notice closed connections before the next test counts blocked clients.
-        await waitBlocked(c, 0).catch(() => {});
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
-  assert.equal(reply.message, message);
-}
-
-/** Waits until INFO reports `n` blocked clients. */
-async function waitBlocked(c: RawConn, n: number): Promise<void> {
-  const probe = c.isClosed ? await RawConn.connect(srv.port) : c;
-  try {
-    for (let i = 0; i < 200; i++) {
-      const info = String(await probe.call("INFO", "clients"));
-      const m = /blocked_clients:(\d+)/.exec(info);
-      if (m !== null && Number(m[1]) === n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`blocked_clients never reached ${n}`);
-  } finally {
-    if (probe !== c) probe.close();
-  }
-}
-
-/** Sends a request without waiting for its reply. */
-function send(c: RawConn, ...args: string[]): void {
-  c.send(
-    `*${args.length}\r\n` + args.map((a) => `$${new TextEncoder().encode(a).length}\r\n${a}\r\n`).join(""),
-  );
-}
 
 test("BLPOP and BRPOP serve at once from the first non-empty list", async (c) => {
   await c.call("RPUSH", "l2", "a", "b", "c");

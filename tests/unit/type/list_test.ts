@@ -7,7 +7,8 @@
 
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
-import { RawConn, RespError } from "../../helpers/raw.ts";
+import { RawConn } from "../../helpers/raw.ts";
+import { assertError, connTest } from "../../helpers/suite.ts";
 
 const srv = await startServer();
 
@@ -16,29 +17,12 @@ const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of v
 const SYNTAX = "ERR syntax error";
 const POSITIVE = "ERR value is out of range, must be positive";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await c.call("CONFIG", "SET", "list-max-listpack-size", "-2");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = connTest(srv, {
+  before: async (c) => {
+    await c.call("FLUSHALL");
+    await c.call("CONFIG", "SET", "list-max-listpack-size", "-2");
+  },
+});
 
 /** Sends a request and returns the raw reply bytes (at least `min`). */
 async function raw(c: RawConn, min: number, ...args: string[]): Promise<string> {

@@ -7,7 +7,8 @@
 
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
-import { RawConn, RespError } from "../../helpers/raw.ts";
+import { RawConn } from "../../helpers/raw.ts";
+import { assertError, connTest } from "../../helpers/suite.ts";
 import { Valkey } from "iovalkey";
 
 const srv = await startServer();
@@ -16,31 +17,14 @@ const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of v
 const NOT_INT = "ERR value is not an integer or out of range";
 const SYNTAX = "ERR syntax error";
 
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await RawConn.connect(srv.port);
-      try {
-        await c.call("FLUSHALL");
-        await c.call("CONFIG", "SET", "set-max-intset-entries", "512");
-        await c.call("CONFIG", "SET", "set-max-listpack-entries", "128");
-        await c.call("CONFIG", "SET", "set-max-listpack-value", "64");
-        await fn(c);
-      } finally {
-        c.close();
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${String(reply)}`);
-  assert.equal(reply.message, message);
-}
+const test = connTest(srv, {
+  before: async (c) => {
+    await c.call("FLUSHALL");
+    await c.call("CONFIG", "SET", "set-max-intset-entries", "512");
+    await c.call("CONFIG", "SET", "set-max-listpack-entries", "128");
+    await c.call("CONFIG", "SET", "set-max-listpack-value", "64");
+  },
+});
 
 const sorted = (v: unknown): string[] => (v as string[]).map(String).sort();
 const enc = (c: RawConn, k: string) => c.call("OBJECT", "ENCODING", k);

@@ -13,66 +13,18 @@ import os from "node:os";
 import path from "node:path";
 import { isValkeyLike, startServer, valkeyOnly } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
+import { blockingSuite, send } from "../../helpers/blocking.ts";
+import { assertError } from "../../helpers/suite.ts";
 import { Valkey } from "iovalkey";
 
 const srv = await startServer();
-const conns: RawConn[] = [];
+const { conn, test, waitBlocked } = blockingSuite(srv);
 
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
-
-async function conn(): Promise<RawConn> {
-  const c = await RawConn.connect(srv.port);
-  conns.push(c);
-  return c;
-}
-
-function test(name: string, fn: (c: RawConn) => Promise<void>, opts: { ignore?: boolean } = {}): void {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    ...opts,
-    fn: async () => {
-      const c = await conn();
-      try {
-        await c.call("FLUSHALL");
-        await fn(c);
-      } finally {
-        for (const x of conns.splice(0)) x.close();
-        await waitBlocked(c, 0).catch(() => {});
-      }
-    },
-  });
-}
-
-function assertError(reply: unknown, message: string): void {
-  assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
-  assert.equal(reply.message, message);
-}
 
 function assertErrorMatch(reply: unknown, re: RegExp): void {
   assert.ok(reply instanceof RespError, `expected error ${re}, got ${JSON.stringify(reply)}`);
   assert.match(reply.message, re);
-}
-
-async function waitBlocked(c: RawConn, n: number): Promise<void> {
-  const probe = c.isClosed ? await RawConn.connect(srv.port) : c;
-  try {
-    for (let i = 0; i < 300; i++) {
-      const m = /blocked_clients:(\d+)/.exec(String(await probe.call("INFO", "clients")));
-      if (m !== null && Number(m[1]) === n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`blocked_clients never reached ${n}`);
-  } finally {
-    if (probe !== c) probe.close();
-  }
-}
-
-function send(c: RawConn, ...args: string[]): void {
-  c.send(
-    `*${args.length}\r\n` + args.map((a) => `$${new TextEncoder().encode(a).length}\r\n${a}\r\n`).join(""),
-  );
 }
 
 /** A flat RESP2 field/value array as a Map. */
