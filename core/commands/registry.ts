@@ -94,10 +94,16 @@ export class CommandTable {
   readonly #fullNames = new Map<CommandSpec, string>();
   readonly #parents = new Map<CommandSpec, CommandSpec>();
 
+  /**
+   * Registers a command under its name as declared: core commands declare lower case, a module may
+   * declare any case (valkey-bloom's `BF.ADD`), which COMMAND, errors and stats print as declared, as
+   * Valkey keeps a module command's name verbatim. Lookups ignore case: the keys are lower-cased.
+   */
   register(spec: CommandSpec): void {
-    if (this.#byName.has(spec.name)) throw new Error(`command '${spec.name}' is already registered`);
-    this.#byName.set(spec.name, spec);
-    const word = asciiEncoder.encode(spec.name);
+    const key = spec.name.toLowerCase();
+    if (this.#byName.has(key)) throw new Error(`command '${spec.name}' is already registered`);
+    this.#byName.set(key, spec);
+    const word = asciiEncoder.encode(key);
     const h = wordHash(word);
     const bucket = this.#byHash.get(h);
     if (bucket === undefined) this.#byHash.set(h, [{ word, spec }]);
@@ -125,10 +131,11 @@ export class CommandTable {
   }
 
   unregister(name: string): boolean {
-    const spec = this.#byName.get(name);
+    const key = name.toLowerCase();
+    const spec = this.#byName.get(key);
     if (spec === undefined) return false;
-    this.#byName.delete(name);
-    const h = wordHash(asciiEncoder.encode(name));
+    this.#byName.delete(key);
+    const h = wordHash(asciiEncoder.encode(key));
     const bucket = this.#byHash.get(h)?.filter((e) => e.spec !== spec) ?? [];
     if (bucket.length === 0) this.#byHash.delete(h);
     else this.#byHash.set(h, bucket);
@@ -145,8 +152,9 @@ export class CommandTable {
     return undefined;
   }
 
+  /** A top-level command by name, in any case. */
   get(name: string): CommandSpec | undefined {
-    return this.#byName.get(name);
+    return this.#byName.get(name) ?? this.#byName.get(name.toLowerCase());
   }
 
   /** Top-level commands in registration order. */
@@ -166,9 +174,11 @@ export class CommandTable {
     return this.#parents.get(spec);
   }
 
-  /** Finds a subcommand spec of a container by name. */
+  /** Finds a subcommand spec of a container by its lower-case name (declared in any case). */
   subcommand(container: CommandSpec, name: string): CommandSpec | undefined {
-    for (const s of container.subcommands ?? []) if (s.name === name) return s;
+    for (const s of container.subcommands ?? []) {
+      if (s.name === name || s.name.toLowerCase() === name) return s;
+    }
     return undefined;
   }
 

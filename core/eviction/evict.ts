@@ -139,6 +139,12 @@ export class Evictor {
   constructor(readonly server: Server) {
     this.startupBytes = processHeapBytes();
     this.defrag = new ActiveDefrag(server);
+    // A closed client's buffers leave the count at once, not at the next cron sample: a client that just
+    // sent a big pipeline and went away must not keep the server over maxmemory (nothing could be evicted
+    // for it: that was an OOM for the next write with an empty keyspace).
+    server.clientClosedHooks.push((c) => {
+      this.clientsBytes = Math.max(0, this.clientsBytes - clientMemory(c));
+    });
     const cfg = server.config;
     const reload = () => {
       this.maxmemory = Number(cfg.getBigInt("maxmemory"));

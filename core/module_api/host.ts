@@ -47,7 +47,7 @@ const CORE_ACL_CATEGORIES: ReadonlySet<string> = new Set(ACL_CATEGORY_ORDER);
 
 const NAME_RE = /^[A-Za-z0-9_-]+$/;
 const TYPE_NAME_RE = /^[A-Za-z0-9_-]{9}$/;
-const COMMAND_NAME_RE = /^[a-z0-9_.:-]+$/;
+const COMMAND_NAME_RE = /^[A-Za-z0-9_.:-]+$/;
 const CONFIG_NAME_RE = /^[a-z0-9_-]+$/;
 
 /** A load failure: the message is the log line's reason. */
@@ -392,11 +392,13 @@ export class ModuleHost {
     const names = new Set<string>();
     const checkCommand = (c: ModuleCommandSpec, sub: boolean): string | null => {
       if (typeof c?.name !== "string" || !COMMAND_NAME_RE.test(c.name)) {
-        return `invalid command name '${c?.name}' (lower-case letters, digits and ._:- only)`;
+        return `invalid command name '${c?.name}' (letters, digits and ._:- only)`;
       }
       if (!sub) {
-        if (names.has(c.name) || table.get(c.name) !== undefined) return `command '${c.name}' already exists`;
-        names.add(c.name);
+        // Names are case-insensitive: `BF.ADD` and `bf.add` are the same command.
+        const key = c.name.toLowerCase();
+        if (names.has(key) || table.get(key) !== undefined) return `command '${c.name}' already exists`;
+        names.add(key);
       }
       if (!Number.isInteger(c.arity) || c.arity === 0) return `command '${c.name}': invalid arity`;
       if (!Array.isArray(c.flags)) return `command '${c.name}': 'flags' must be an array`;

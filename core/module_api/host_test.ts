@@ -77,6 +77,48 @@ Deno.test("registering a module adds its commands, configs, types and categories
   assert.equal(host.unload("sample"), "no such module with that name");
 });
 
+Deno.test("a command keeps the case its module declares; it is found in any case", () => {
+  const { server } = newServer();
+  const host = moduleHost(server);
+  const pong = (ctx: { reply: { simple(s: string): void } }) => ctx.reply.simple("PONG");
+  host.register(
+    sample({
+      dataTypes: [],
+      commands: [{
+        name: "Sample.Ping",
+        arity: 1,
+        flags: [],
+        handler: pong,
+      }, {
+        name: "SAMPLE.CONT",
+        arity: -2,
+        flags: [],
+        subcommands: [{ name: "SUB", arity: 2, flags: [], handler: pong }],
+      }],
+    }),
+    "/m/sample.ts",
+    [],
+  );
+  const table = server.commands;
+  const ping = table.get("sample.ping")!;
+  assert.equal(ping.name, "Sample.Ping");
+  assert.equal(table.get("SAMPLE.PING"), ping);
+  assert.equal(table.lookupWord(new TextEncoder().encode("sAmPlE.pInG")), ping);
+  const cont = table.get("sample.cont")!;
+  const sub = table.subcommand(cont, "sub")!;
+  assert.equal(table.fullName(sub), "SAMPLE.CONT|SUB");
+  const enc = (...w: string[]) => w.map((x) => new TextEncoder().encode(x));
+  const r = table.resolve(enc("sample.cont", "sub"));
+  assert.ok("fullName" in r && r.fullName === "SAMPLE.CONT|SUB");
+  const bad = table.resolve(enc("sample.cont", "Sub", "extra"));
+  assert.ok("error" in bad && bad.error === "ERR wrong number of arguments for 'SAMPLE.CONT|SUB' command");
+  const bad2 = table.resolve(enc("SAMPLE.PING", "extra"));
+  assert.ok("error" in bad2 && bad2.error === "ERR wrong number of arguments for 'Sample.Ping' command");
+  assert.equal(host.unload("sample"), null);
+  assert.equal(table.get("sample.ping"), undefined);
+  assert.equal(table.lookupWord(new TextEncoder().encode("sample.ping")), undefined);
+});
+
 Deno.test("data types are found by name and by module id, whatever the encver", () => {
   const { server } = newServer();
   const host = moduleHost(server);
@@ -105,6 +147,17 @@ Deno.test("a failed load leaves nothing registered", () => {
     [{ apiVersion: 2 }, /requires module API version 2, this server provides 1/],
     [{ apiVersion: undefined as unknown as number }, /no valid 'apiVersion'/],
     [{ commands: [{ name: "get", arity: 2, flags: [], handler() {} }] }, /command 'get' already exists/],
+    [{ commands: [{ name: "GET", arity: 2, flags: [], handler() {} }] }, /command 'GET' already exists/],
+    [{
+      commands: [
+        { name: "sample.x", arity: 1, flags: [], handler() {} },
+        { name: "SAMPLE.X", arity: 1, flags: [], handler() {} },
+      ],
+    }, /command 'SAMPLE.X' already exists/],
+    [
+      { commands: [{ name: "sample x", arity: 1, flags: [], handler() {} }] },
+      /invalid command name 'sample x'/,
+    ],
     [{ aclCategories: ["read"] }, /ACL category 'read' already exists/],
     [{ configs: [{ name: "size", type: "numeric", default: 99, min: 1, max: 8 }] }, /size/],
     [

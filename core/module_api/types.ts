@@ -65,7 +65,9 @@ export interface ModuleManifest {
 
 /**
  * A module command. Same field names and meaning as core's CommandSpec (core/commands/spec.ts): `name` is
- * the full lower-case name ("bf.add"); `group` defaults to "module"; `arity` is Valkey's (N exactly, -N at
+ * the full name in the case the module chooses ("BF.ADD"): COMMAND, error replies and INFO commandstats
+ * print it as declared, as Valkey does, while requests match it in any case; two names differing only in
+ * case are the same command. `group` defaults to "module"; `arity` is Valkey's (N exactly, -N at
  * least N, counting the name); `flags` are CommandFlag words; `aclCategories` may include the module's own
  * categories; `keySpecs`/`arguments` feed COMMAND INFO/DOCS/GETKEYS. Only the handler's signature differs.
  */
@@ -85,7 +87,7 @@ export interface ModuleCommandSpec {
   deprecatedSince?: string;
   replacedBy?: string;
   commandTips?: string[];
-  /** Subcommands of a container (`json.debug` with `memory`...): each `name` is the subcommand's own name. */
+  /** Subcommands of a container (`MOD.CMD` with `SUB`...): each `name` is the subcommand's own name. */
   subcommands?: ModuleCommandSpec[];
   /** Movable keys: the key positions in argv, when key specs cannot express them. */
   getKeys?: (argv: Uint8Array[]) => number[];

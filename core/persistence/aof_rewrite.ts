@@ -15,6 +15,7 @@ import { ListValue } from "../types/list.ts";
 import { SetValue } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import { HashValue } from "../types/hash.ts";
+import { formatId, ID_MAX, lpBytes, StreamValue } from "../types/stream.ts";
 import { isModuleValue } from "../module_api/value.ts";
 import { formatDouble } from "../util/numbers.ts";
 import { CommandBuffer } from "../server/propagate.ts";
@@ -59,6 +60,7 @@ export function rewriteKey(o: CommandSink, key: Uint8Array, value: Uint8Array | 
     value.forEach((f, v) => items.push(f.slice(), v.slice()));
     return batched(o, [HMSET, key], items, 2);
   }
+  if (value instanceof StreamValue) return rewriteStream(o, key, value);
   if (isModuleValue(value)) {
     const spec = value.dt.spec;
     spec.aofRewrite.call(
@@ -74,6 +76,66 @@ export function rewriteKey(o: CommandSink, key: Uint8Array, value: Uint8Array | 
   throw new Error(
     `cannot rewrite a value of type ${(value as { type?: string }).type ?? "unknown"} as commands`,
   );
+}
+
+/**
+ * A stream as Valkey's rewriteStreamObject writes it: one XADD per entry (an empty stream through
+ * `XADD key MAXLEN 0 0-1 x y`), XSETID with the last ID, entries-added and max-deleted ID, then per group
+ * XGROUP CREATE ... ENTRIESREAD, and per consumer (in name order) its pending entries as
+ * `XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n JUSTID FORCE`, or XGROUP CREATECONSUMER when it has none.
+ */
+function rewriteStream(o: CommandSink, key: Uint8Array, s: StreamValue): void {
+  const XADD = w("XADD");
+  if (s.length > 0) {
+    s.range(0n, ID_MAX, false, (id, pairs) => {
+      o.command([XADD, key, w(formatId(id)), ...pairs.map((v) => lpBytes(v).slice())]);
+    });
+  } else {
+    // Valkey adds entry 0-1 and trims it away; the XSETID that follows restores the real last ID.
+    o.command([XADD, key, w("MAXLEN"), w("0"), w("0-1"), w("x"), w("y")]);
+  }
+  o.command([
+    w("XSETID"),
+    key,
+    w(formatId(s.lastId)),
+    w("ENTRIESADDED"),
+    w(String(s.entriesAdded)),
+    w("MAXDELETEDID"),
+    w(formatId(s.maxDeletedId)),
+  ]);
+  for (const g of s.sortedGroups()) {
+    o.command([
+      w("XGROUP"),
+      w("CREATE"),
+      key,
+      g.name,
+      w(formatId(g.lastId)),
+      w("ENTRIESREAD"),
+      w(String(g.entriesRead)),
+    ]);
+    for (const c of g.sortedConsumers()) {
+      if (c.pel.size === 0) {
+        o.command([w("XGROUP"), w("CREATECONSUMER"), key, g.name, c.name]);
+        continue;
+      }
+      c.pel.forEachFrom(0n, (id, nack) => {
+        o.command([
+          w("XCLAIM"),
+          key,
+          g.name,
+          c.name,
+          w("0"),
+          w(formatId(id)),
+          w("TIME"),
+          w(String(nack.deliveryTime)),
+          w("RETRYCOUNT"),
+          w(String(nack.deliveryCount)),
+          w("JUSTID"),
+          w("FORCE"),
+        ]);
+      });
+    }
+  }
 }
 
 function rewriteDb(out: CommandSink, db: Db, id: number, nowMs: number): void {

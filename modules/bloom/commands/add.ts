@@ -60,7 +60,7 @@ export function addToBloom(ctx: CommandContext, req: AddRequest): void {
 }
 
 export const bfAddSpec: ModuleCommandSpec = {
-  name: "bf.add",
+  name: "BF.ADD",
   summary: "Adds an item to a bloom filter, creating the filter with the configured defaults if needed",
   since: "1.0.0",
   complexity: "O(N), where N is the number of hash functions used by the bloom filter.",
@@ -82,7 +82,7 @@ export const bfAddSpec: ModuleCommandSpec = {
 };
 
 export const bfMaddSpec: ModuleCommandSpec = {
-  name: "bf.madd",
+  name: "BF.MADD",
   summary:
     "Adds one or more items to a bloom filter, creating the filter with the configured defaults if needed",
   since: "1.0.0",

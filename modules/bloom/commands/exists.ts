@@ -8,7 +8,7 @@ import type { ModuleCommandSpec } from "../../../core/module_api/mod.ts";
 import { oneKey, openBloom, READ_FLAGS, run } from "./common.ts";
 
 export const bfExistsSpec: ModuleCommandSpec = {
-  name: "bf.exists",
+  name: "BF.EXISTS",
   summary: "Determines if an item has been added to a bloom filter",
   since: "1.0.0",
   complexity: "O(K × F), where K is the number of hash functions and F the number of sub-filters.",
@@ -24,7 +24,7 @@ export const bfExistsSpec: ModuleCommandSpec = {
 };
 
 export const bfMexistsSpec: ModuleCommandSpec = {
-  name: "bf.mexists",
+  name: "BF.MEXISTS",
   summary: "Determines if one or more items have been added to a bloom filter",
   since: "1.0.0",
   complexity: "O(K × F × N), for N items.",
@@ -45,7 +45,7 @@ export const bfMexistsSpec: ModuleCommandSpec = {
 };
 
 export const bfCardSpec: ModuleCommandSpec = {
-  name: "bf.card",
+  name: "BF.CARD",
   summary: "Returns the number of items added to a bloom filter",
   since: "1.0.0",
   complexity: "O(F), for F sub-filters.",

@@ -73,7 +73,7 @@ function info(ctx: CommandContext): void {
 }
 
 export const bfInfoSpec: ModuleCommandSpec = {
-  name: "bf.info",
+  name: "BF.INFO",
   summary: "Returns information about a bloom filter",
   since: "1.0.0",
   complexity: "O(1) (O(F) for MAXSCALEDCAPACITY and the full reply)",

@@ -81,7 +81,7 @@ function insert(ctx: CommandContext): void {
 }
 
 export const bfInsertSpec: ModuleCommandSpec = {
-  name: "bf.insert",
+  name: "BF.INSERT",
   summary: "Creates a bloom filter with the given properties if it does not exist, then adds the items",
   since: "1.0.0",
   complexity: "O(K × N), where K is the number of hash functions and N the number of items.",

@@ -28,7 +28,7 @@ function load(ctx: CommandContext): void {
 }
 
 export const bfLoadSpec: ModuleCommandSpec = {
-  name: "bf.load",
+  name: "BF.LOAD",
   summary: "Restores a bloom filter from its serialized form (as written by AOF rewrite)",
   since: "1.0.0",
   complexity: "O(N), N being the size of the serialized filter.",

@@ -33,7 +33,8 @@ class World {
 
   run(...words: (string | Uint8Array)[]): string {
     const argv = words.map((w) => typeof w === "string" ? enc(w) : w);
-    const spec = bloomCommands.find((c) => c.name === dec.decode(argv[0]!).toLowerCase())!;
+    const word = dec.decode(argv[0]!).toLowerCase();
+    const spec = bloomCommands.find((c) => c.name.toLowerCase() === word)!;
     const out: string[] = [];
     const reply: ModuleReply = {
       simple: (s) => void out.push(`+${s}`),

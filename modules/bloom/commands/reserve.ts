@@ -50,7 +50,7 @@ function reserve(ctx: CommandContext): void {
 }
 
 export const bfReserveSpec: ModuleCommandSpec = {
-  name: "bf.reserve",
+  name: "BF.RESERVE",
   summary: "Creates an empty bloom filter with the given error rate and capacity",
   since: "1.0.0",
   complexity: "O(1)",

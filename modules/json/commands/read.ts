@@ -273,7 +273,7 @@ const keyArg = { name: "key", type: "key" as const, keySpecIndex: 0 };
 const optPath = { name: "path", type: "string" as const, optional: true };
 
 export const readCommands: ModuleCommandSpec[] = [
-  cmd("json.get", -2, READ_FLAGS, READ_ACL, "Gets the JSON value(s) at one or more paths", oneKey(RO), [
+  cmd("JSON.GET", -2, READ_FLAGS, READ_ACL, "Gets the JSON value(s) at one or more paths", oneKey(RO), [
     keyArg,
     { name: "indent", type: "string", token: "INDENT", optional: true },
     { name: "newline", type: "string", token: "NEWLINE", optional: true },
@@ -282,7 +282,7 @@ export const readCommands: ModuleCommandSpec[] = [
     { name: "path", type: "string", optional: true, multiple: true },
   ], jsonGet),
   cmd(
-    "json.mget",
+    "JSON.MGET",
     -3,
     READ_FLAGS,
     READ_ACL,
@@ -295,14 +295,14 @@ export const readCommands: ModuleCommandSpec[] = [
     [{ ...keyArg, multiple: true }, { name: "path", type: "string" }],
     jsonMget,
   ),
-  cmd("json.type", -2, READ_FLAGS, READ_ACL, "Reports the type of the JSON value at a path", oneKey(RO), [
+  cmd("JSON.TYPE", -2, READ_FLAGS, READ_ACL, "Reports the type of the JSON value at a path", oneKey(RO), [
     keyArg,
     optPath,
   ], (ctx) => {
     if (ctx.argv.length > 3) return ctx.wrongArity();
     perMatch(ctx, typeReader);
   }),
-  cmd("json.strlen", -2, READ_FLAGS, READ_ACL, "Gets the length of the JSON string at a path", oneKey(RO), [
+  cmd("JSON.STRLEN", -2, READ_FLAGS, READ_ACL, "Gets the length of the JSON string at a path", oneKey(RO), [
     keyArg,
     optPath,
   ], (ctx) => {
@@ -310,7 +310,7 @@ export const readCommands: ModuleCommandSpec[] = [
     perMatch(ctx, strlenReader);
   }),
   cmd(
-    "json.objlen",
+    "JSON.OBJLEN",
     -2,
     READ_FLAGS,
     READ_ACL,
@@ -326,7 +326,7 @@ export const readCommands: ModuleCommandSpec[] = [
     },
   ),
   cmd(
-    "json.objkeys",
+    "JSON.OBJKEYS",
     -2,
     READ_FLAGS,
     READ_ACL,
@@ -341,14 +341,14 @@ export const readCommands: ModuleCommandSpec[] = [
       perMatch(ctx, objkeysReader);
     },
   ),
-  cmd("json.arrlen", -2, READ_FLAGS, READ_ACL, "Gets the length of the JSON array at a path", oneKey(RO), [
+  cmd("JSON.ARRLEN", -2, READ_FLAGS, READ_ACL, "Gets the length of the JSON array at a path", oneKey(RO), [
     keyArg,
     optPath,
   ], (ctx) => {
     if (ctx.argv.length > 3) return ctx.wrongArity();
     perMatch(ctx, arrlenReader);
   }),
-  cmd("json.resp", -2, READ_FLAGS, READ_ACL, "Returns the JSON value at a path in RESP form", oneKey(RO), [
+  cmd("JSON.RESP", -2, READ_FLAGS, READ_ACL, "Returns the JSON value at a path in RESP form", oneKey(RO), [
     keyArg,
     optPath,
   ], (ctx) => {
@@ -356,7 +356,7 @@ export const readCommands: ModuleCommandSpec[] = [
     perMatch(ctx, respReader);
   }),
   cmd(
-    "json.arrindex",
+    "JSON.ARRINDEX",
     -4,
     READ_FLAGS,
     READ_ACL,
@@ -376,7 +376,7 @@ export const readCommands: ModuleCommandSpec[] = [
     jsonArrindex,
   ),
   {
-    name: "json.debug",
+    name: "JSON.DEBUG",
     summary: "Reports information about JSON documents",
     since: "1.0.0",
     group: "module",
@@ -385,7 +385,7 @@ export const readCommands: ModuleCommandSpec[] = [
     aclCategories: ["json", "read", "slow"],
     subcommands: [
       cmd(
-        "memory",
+        "MEMORY",
         -3,
         ["READONLY"],
         DEBUG_ACL,
@@ -397,12 +397,12 @@ export const readCommands: ModuleCommandSpec[] = [
         ],
         (ctx) => debugMeasure(ctx, true),
       ),
-      cmd("fields", -3, ["READONLY"], DEBUG_ACL, "Reports the number of fields of JSON values", DEBUG_KEY, [
+      cmd("FIELDS", -3, ["READONLY"], DEBUG_ACL, "Reports the number of fields of JSON values", DEBUG_KEY, [
         keyArg,
         optPath,
       ], (ctx) => debugMeasure(ctx, false)),
       cmd(
-        "depth",
+        "DEPTH",
         3,
         ["READONLY"],
         DEBUG_ACL,
@@ -414,7 +414,7 @@ export const readCommands: ModuleCommandSpec[] = [
         debugDepth,
       ),
       cmd(
-        "help",
+        "HELP",
         2,
         ["READONLY"],
         DEBUG_ACL,

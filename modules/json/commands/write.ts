@@ -560,7 +560,7 @@ const jsonArg = { name: "json", type: "string" as const };
 
 export const writeCommands: ModuleCommandSpec[] = [
   cmd(
-    "json.set",
+    "JSON.SET",
     -4,
     ["WRITE", "DENYOOM"],
     SLOW_ACL,
@@ -584,7 +584,7 @@ export const writeCommands: ModuleCommandSpec[] = [
     jsonSet,
   ),
   cmd(
-    "json.mset",
+    "JSON.MSET",
     -4,
     ["WRITE", "DENYOOM"],
     SLOW_ACL,
@@ -597,12 +597,12 @@ export const writeCommands: ModuleCommandSpec[] = [
     [{ name: "data", type: "block", multiple: true, arguments: [keyArg, pathArg, jsonArg] }],
     jsonMset,
   ),
-  cmd("json.del", -2, WRITE_FAST, FAST_ACL, "Deletes the JSON values at a path", oneKey(["RW", "DELETE"]), [
+  cmd("JSON.DEL", -2, WRITE_FAST, FAST_ACL, "Deletes the JSON values at a path", oneKey(["RW", "DELETE"]), [
     keyArg,
     optPath,
   ], jsonDel),
   cmd(
-    "json.forget",
+    "JSON.FORGET",
     -2,
     WRITE_FAST,
     FAST_ACL,
@@ -614,18 +614,18 @@ export const writeCommands: ModuleCommandSpec[] = [
     [keyArg, optPath],
     jsonDel,
   ),
-  cmd("json.numincrby", 4, WRITE_FAST, FAST_ACL, "Increments the numbers at a path", oneKey(RW_UPDATE), [
+  cmd("JSON.NUMINCRBY", 4, WRITE_FAST, FAST_ACL, "Increments the numbers at a path", oneKey(RW_UPDATE), [
     keyArg,
     pathArg,
     { name: "number", type: "double" },
   ], (ctx) => numericOp(ctx, false)),
-  cmd("json.nummultby", 4, WRITE_FAST, FAST_ACL, "Multiplies the numbers at a path", oneKey(RW_UPDATE), [
+  cmd("JSON.NUMMULTBY", 4, WRITE_FAST, FAST_ACL, "Multiplies the numbers at a path", oneKey(RW_UPDATE), [
     keyArg,
     pathArg,
     { name: "number", type: "double" },
   ], (ctx) => numericOp(ctx, true)),
   cmd(
-    "json.strappend",
+    "JSON.STRAPPEND",
     -3,
     WRITE_FAST_DENYOOM,
     FAST_ACL,
@@ -636,12 +636,12 @@ export const writeCommands: ModuleCommandSpec[] = [
     [keyArg, optPath, { name: "json_string", type: "string" }],
     jsonStrappend,
   ),
-  cmd("json.toggle", -2, WRITE_FAST_DENYOOM, FAST_ACL, "Toggles the booleans at a path", oneKey(RW_UPDATE), [
+  cmd("JSON.TOGGLE", -2, WRITE_FAST_DENYOOM, FAST_ACL, "Toggles the booleans at a path", oneKey(RW_UPDATE), [
     keyArg,
     optPath,
   ], jsonToggle),
   cmd(
-    "json.arrappend",
+    "JSON.ARRAPPEND",
     -4,
     WRITE_FAST_DENYOOM,
     FAST_ACL,
@@ -655,7 +655,7 @@ export const writeCommands: ModuleCommandSpec[] = [
     jsonArrappend,
   ),
   cmd(
-    "json.arrpop",
+    "JSON.ARRPOP",
     -2,
     WRITE_FAST,
     FAST_ACL,
@@ -674,7 +674,7 @@ export const writeCommands: ModuleCommandSpec[] = [
     jsonArrpop,
   ),
   cmd(
-    "json.arrinsert",
+    "JSON.ARRINSERT",
     -5,
     WRITE_FAST_DENYOOM,
     FAST_ACL,
@@ -685,14 +685,14 @@ export const writeCommands: ModuleCommandSpec[] = [
     [keyArg, pathArg, { name: "index", type: "integer" }, { ...jsonArg, multiple: true }],
     jsonArrinsert,
   ),
-  cmd("json.arrtrim", 5, WRITE_FAST, FAST_ACL, "Trims the arrays at a path to a range", oneKey(RW_UPDATE), [
+  cmd("JSON.ARRTRIM", 5, WRITE_FAST, FAST_ACL, "Trims the arrays at a path to a range", oneKey(RW_UPDATE), [
     keyArg,
     pathArg,
     { name: "start", type: "integer" },
     { name: "end", type: "integer" },
   ], jsonArrtrim),
   cmd(
-    "json.clear",
+    "JSON.CLEAR",
     -2,
     WRITE_FAST,
     FAST_ACL,

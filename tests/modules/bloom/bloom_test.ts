@@ -369,7 +369,7 @@ test("wrong arity for every command shape", async (c) => {
   ];
   for (const cmd of cases) {
     const r = await c.call(...cmd);
-    assertError(r, arity(cmd[0]!.toLowerCase()));
+    assertError(r, arity(cmd[0]!.toUpperCase()));
   }
 });
 
@@ -604,7 +604,7 @@ test("keyspace events: bloom.add and bloom.reserve (generic class), none for rea
 
 test("COMMAND INFO: arity, flags, key positions and the bloom ACL category", async (c) => {
   const [add] = await c.call("COMMAND", "INFO", "bf.add") as unknown[][];
-  assert.equal(add![0], "bf.add");
+  assert.equal(add![0], "BF.ADD");
   assert.equal(add![1], 3);
   assert.deepEqual(add![2], ["write", "denyoom", "module", "fast"]);
   assert.deepEqual(add!.slice(3, 6), [1, 1, 1]);
@@ -617,16 +617,39 @@ test("COMMAND INFO: arity, flags, key positions and the bloom ACL category", asy
   assert.ok((load![6] as string[]).includes("@bloom"));
   const names = await c.call("COMMAND", "LIST", "FILTERBY", "MODULE", "bf") as string[];
   assert.deepEqual(names.sort(), [
-    "bf.add",
-    "bf.card",
-    "bf.exists",
-    "bf.info",
-    "bf.insert",
-    "bf.load",
-    "bf.madd",
-    "bf.mexists",
-    "bf.reserve",
+    "BF.ADD",
+    "BF.CARD",
+    "BF.EXISTS",
+    "BF.INFO",
+    "BF.INSERT",
+    "BF.LOAD",
+    "BF.MADD",
+    "BF.MEXISTS",
+    "BF.RESERVE",
   ]);
+});
+
+test("names keep the declared upper case in stats and CLIENT LIST; requests match in any case", async (c) => {
+  await c.call("CONFIG", "RESETSTAT");
+  assert.equal(await c.call("bf.add", "case", "a"), 1);
+  assert.equal(await c.call("Bf.Add", "case", "b"), 1);
+  assert.equal(await c.call("BF.EXISTS", "case", "a"), 1);
+  assertError(await c.call("bf.card"), arity("BF.CARD"));
+  const stats = await c.call("INFO", "commandstats") as string;
+  assert.match(stats, /^cmdstat_BF\.ADD:calls=2,/m);
+  assert.match(stats, /^cmdstat_BF\.CARD:calls=0,.*rejected_calls=1,/m);
+  assert.doesNotMatch(stats, /cmdstat_bf\./);
+  const lat = await c.call("INFO", "latencystats") as string;
+  assert.match(lat, /^latency_percentiles_usec_BF\.ADD:/m);
+  const other = await RawConn.connect(srv.port);
+  try {
+    assert.equal(await other.call("bf.card", "case"), 2);
+    assert.match(await c.call("CLIENT", "LIST") as string, / cmd=BF\.CARD /);
+  } finally {
+    other.close();
+  }
+  const docs = await c.call("COMMAND", "DOCS", "bf.reserve");
+  assert.equal(docs instanceof Map ? [...docs.keys()][0] : (docs as unknown[])[0], "BF.RESERVE");
 });
 
 test("INFO bf reports the objects, filters, items, capacity and bytes", async (c) => {

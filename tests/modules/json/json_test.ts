@@ -72,7 +72,7 @@ test("JSON.GET with pretty printing, several paths, and its errors", async (c) =
   await c.call("SET", "str_key", "x");
   assertError(await c.call("JSON.GET", "str_key"), E.notDoc);
   assertError(await c.call("JSON.GET", "wiki", ".foo"), E.noPath);
-  assertError(await c.call("JSON.GET"), arity("json.get"));
+  assertError(await c.call("JSON.GET"), arity("JSON.GET"));
 });
 
 test("JSON.SET rejects bad JSON and options, honours NX/XX and root rules for new keys", async (c) => {
@@ -87,7 +87,7 @@ test("JSON.SET rejects bad JSON and options, honours NX/XX and root rules for ne
   for (const w of ["badword", "NXXX", "XXXX"]) {
     assertError(await c.call("JSON.SET", "k", ".", '"v"', w), E.syntax);
   }
-  assertError(await c.call("JSON.SET", "wiki", ".", '"bar"', "a", "b"), arity("json.set"));
+  assertError(await c.call("JSON.SET", "wiki", ".", '"bar"', "a", "b"), arity("JSON.SET"));
   assertError(await c.call("JSON.SET", "foo", ".bar", '"bar"'), E.root);
   assert.equal(await c.call("JSON.SET", "foo", ".", '"x"', "XX"), null);
   assert.equal(await c.call("JSON.SET", "wiki", ".", '"x"', "NX"), null);
@@ -214,7 +214,7 @@ test("JSON.MSET is all-or-nothing for syntax and best effort afterwards", async 
   assert.deepEqual(await c.call("JSON.MGET", "a", "b", "."), ["1", '{"x":1}']);
   assertError(await c.call("JSON.MSET", "c", ".", "1", "foo", ".bar", '"bar"'), E.root);
   assert.equal(await c.call("EXISTS", "c"), 0);
-  assertError(await c.call("JSON.MSET", "c", ".", "1", "d", "."), arity("json.mset"));
+  assertError(await c.call("JSON.MSET", "c", ".", "1", "d", "."), arity("JSON.MSET"));
   assert.equal(await c.call("JSON.SET", "dk", "$", '{"a":1}'), "OK");
   assert.equal(await c.call("JSON.MSET", "dk", "$", "[1,2,3]", "dk", ".a", "99"), "OK");
   assert.equal(await c.call("JSON.GET", "dk"), "[1,2,3]");
@@ -224,7 +224,7 @@ test("JSON.DEL and JSON.FORGET delete values, elements and whole keys", async (c
   await wiki(c);
   assert.equal(await c.call("JSON.DEL", "wiki", ".foo"), 0);
   assert.equal(await c.call("JSON.DEL", "foo", ".x"), 0);
-  assertError(await c.call("JSON.DEL", "wiki", ".children", "extra"), arity("json.del"));
+  assertError(await c.call("JSON.DEL", "wiki", ".children", "extra"), arity("JSON.DEL"));
   assert.equal(await c.call("JSON.FORGET", "wiki", ".address.city"), 1);
   assert.equal(await c.call("JSON.DEL", "wiki"), 1);
   assert.equal(await c.call("EXISTS", "wiki"), 0);
@@ -264,7 +264,7 @@ test("JSON.NUMINCRBY and JSON.NUMMULTBY format results like valkey-json", async 
     "WRONGTYPE JSON element is not a number",
   );
   assertError(await c.call("JSON.NUMINCRBY", "wiki", ".age", '"x"'), "WRONGTYPE Value is not a number");
-  assertError(await c.call("JSON.NUMINCRBY", "wiki", ".age", "2", "3"), arity("json.numincrby"));
+  assertError(await c.call("JSON.NUMINCRBY", "wiki", ".age", "2", "3"), arity("JSON.NUMINCRBY"));
   assert.equal(await c.call("JSON.SET", "big", ".", "1.7e308"), "OK");
   assertError(await c.call("JSON.NUMINCRBY", "big", ".", "1.7e308"), "OVERFLOW Addition would overflow");
   assertError(await c.call("JSON.NUMMULTBY", "big", ".", "10"), "OVERFLOW Multiplication would overflow");
@@ -424,10 +424,11 @@ test("JSON.DEBUG MEMORY, FIELDS, DEPTH and HELP", async (c) => {
   const usage = await c.call("MEMORY", "USAGE", "wiki") as number;
   assert.ok(usage >= tracked, `MEMORY USAGE ${usage} < tracked ${tracked}`);
   assert.equal(await c.call("JSON.DEBUG", "DEPTH", "wiki"), 3);
+  assert.equal(await c.call("json.debug", "depth", "wiki"), 3, "names match in any case");
   assert.equal(await c.call("JSON.DEBUG", "DEPTH", "nokey"), null);
   assert.equal(await c.call("JSON.DEBUG", "MEMORY", "nokey"), null);
   assertError(await c.call("JSON.DEBUG", "MEMORY", "wiki", "nopath"), E.noPath);
-  assertError(await c.call("JSON.DEBUG", "MEMORY", "wiki", ".", "extra"), arity("json.debug|memory"));
+  assertError(await c.call("JSON.DEBUG", "MEMORY", "wiki", ".", "extra"), arity("JSON.DEBUG|MEMORY"));
   assert.ok(Array.isArray(await c.call("JSON.DEBUG", "HELP")));
 });
 
@@ -574,6 +575,7 @@ test("INFO json_core_metrics counts documents and their memory; COPY deep-copies
 
 test("COMMAND INFO shows arity, flags and the json ACL category", async (c) => {
   const info = await c.call("COMMAND", "INFO", "json.set", "json.get", "json.arrtrim") as unknown[][];
+  assert.deepEqual(info.map((i) => i[0]), ["JSON.SET", "JSON.GET", "JSON.ARRTRIM"]);
   assert.equal(info[0]![1], -4);
   assert.ok((info[0]![2] as string[]).includes("denyoom"));
   assert.deepEqual((info[0]![6] as string[]).slice().sort(), ["@json", "@slow", "@write"]);
@@ -584,8 +586,8 @@ test("COMMAND INFO shows arity, flags and the json ACL category", async (c) => {
   assert.equal(info[2]![1], 5);
   const debug = await c.call("COMMAND", "INFO", "json.debug") as unknown[][];
   const subs = (debug[0]![9] as unknown[][]).map((s) => [s[0], s[1]]);
-  assert.deepEqual(subs, [["json.debug|memory", -3], ["json.debug|fields", -3], ["json.debug|depth", 3], [
-    "json.debug|help",
+  assert.deepEqual(subs, [["JSON.DEBUG|MEMORY", -3], ["JSON.DEBUG|FIELDS", -3], ["JSON.DEBUG|DEPTH", 3], [
+    "JSON.DEBUG|HELP",
     2,
   ]]);
 });
