@@ -412,6 +412,25 @@ function jsonArrappend(ctx: CommandContext): void {
   const doc = needDoc(ctx, key);
   const t = targetsOf(doc, path, Array.isArray, new JsonError(E.NOT_ARRAY));
   const values = argv.slice(3).map((b) => parseJson(b));
+  addToArrays(ctx, key, doc, t, values, "json.arrappend", (a, vs) => {
+    for (const v of vs) a.push(v);
+  });
+}
+
+/**
+ * ARRAPPEND / ARRINSERT: checks the path and size limits for adding `values` to every matched array, then
+ * `add`s them (the first array gets the parsed values, the others deep copies), grows the tracked size,
+ * announces `event` and replies each array's new length.
+ */
+function addToArrays(
+  ctx: CommandContext,
+  key: Uint8Array,
+  doc: JsonDoc,
+  t: Targets,
+  values: JValue[],
+  event: string,
+  add: (a: JValue[], vs: JValue[]) => void,
+): void {
   const vsize = values.reduce<number>((n, v) => n + sizeOf(v), 0);
   const arrays = t.targets.filter((m) => Array.isArray(m.value)).length;
   checkPathLimit(ctx, t.sel.maxDepth + Math.max(...values.map(depthOf)));
@@ -419,12 +438,12 @@ function jsonArrappend(ctx: CommandContext): void {
   let first = true;
   const r = updateEach(t, (m) => {
     if (!Array.isArray(m.value)) return null;
-    for (const v of values) m.value.push(first ? v : deepCopy(v));
+    add(m.value, first ? values : values.map(deepCopy));
     first = false;
     return m.value.length;
   });
   doc.grow(arrays * vsize);
-  written(ctx, "json.arrappend", key);
+  written(ctx, event, key);
   replyInts(ctx, r);
 }
 
@@ -473,21 +492,7 @@ function jsonArrinsert(ctx: CommandContext): void {
     const i = position(m.value.length);
     if (i < 0 || i > m.value.length) throw new JsonError(E.OUT_OF_BOUNDS);
   }
-  const vsize = values.reduce<number>((n, v) => n + sizeOf(v), 0);
-  const arrays = t.targets.filter((m) => Array.isArray(m.value)).length;
-  checkPathLimit(ctx, t.sel.maxDepth + Math.max(...values.map(depthOf)));
-  checkSizeLimit(ctx, doc.size + arrays * vsize);
-  let first = true;
-  const r = updateEach(t, (m) => {
-    if (!Array.isArray(m.value)) return null;
-    const i = position(m.value.length);
-    m.value.splice(i, 0, ...(first ? values : values.map(deepCopy)));
-    first = false;
-    return m.value.length;
-  });
-  doc.grow(arrays * vsize);
-  written(ctx, "json.arrinsert", key);
-  replyInts(ctx, r);
+  addToArrays(ctx, key, doc, t, values, "json.arrinsert", (a, vs) => a.splice(position(a.length), 0, ...vs));
 }
 
 function jsonArrtrim(ctx: CommandContext): void {
