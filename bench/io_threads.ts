@@ -12,7 +12,7 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { benchmark, type ServerControl } from "./_servers.ts";
 
 export interface IoServerDef {
@@ -27,8 +27,21 @@ export interface IoBenchOptions<D extends IoServerDef> extends ServerControl<D> 
 
 const CLK_TCK = 100;
 
-/** CPU seconds (user + system) of one thread, or of the whole process when `tid` is undefined. */
+/**
+ * CPU seconds of one thread, or of the whole process when `tid` is undefined: from schedstat (ns, the
+ * time on a CPU) where the kernel has it, else from stat (user + system, in clock ticks of 10 ms).
+ */
 function cpuSeconds(pid: number, tid?: number): number {
+  try {
+    const tids = tid !== undefined ? [tid] : readdirSync(`/proc/${pid}/task`).map(Number);
+    let ns = 0;
+    for (const t of tids) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, "utf8").split(" ")[0]);
+    }
+    if (Number.isFinite(ns)) return ns / 1e9;
+  } catch {
+    // No schedstat: stat below.
+  }
   try {
     const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
     const st = readFileSync(file, "utf8");

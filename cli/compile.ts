@@ -27,7 +27,11 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Entry points besides cli/main.ts (Worker files must be listed for `bun build --compile`). */
-export const EXTRA_ENTRIES: string[] = ["core/io/io_worker.ts", "core/persistence/rdb_writer_worker.ts"];
+export const EXTRA_ENTRIES: string[] = [
+  "core/io/io_worker.ts",
+  "core/persistence/rdb_writer_worker.ts",
+  "core/commands/generic/migrate_worker.ts",
+];
 
 const out = path.join(ROOT, "dist", "valkyr");
 mkdirSync(path.dirname(out), { recursive: true });

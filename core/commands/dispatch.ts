@@ -123,6 +123,8 @@ export function execute(
   const outerProp = call.propArgv;
   call.propArgv = undefined;
   prop.enter();
+  // In import mode an import source's commands see expired keys as live (Db.lookup).
+  if (server.expiry.importMode) server.expiry.visible = client.flags.has("I");
   try {
     if (handler === undefined) throw new ReplyError(`ERR command '${call.fullName}' has no handler`);
     const args = spec.arguments !== undefined && spec.parse !== "manual"
@@ -139,18 +141,20 @@ export function execute(
     }
   }
   prop.leave(call, argv0, db0, spec, dirty0);
+  if (server.expiry.importMode) server.expiry.visible = false;
   call.propArgv = outerProp;
   const t1 = performance.now();
   const usec = Math.round((t1 - t0) * 1000);
   // A run that left the client blocked is not a call yet (Valkey's call() skips CLIENT_BLOCKED): the run
-  // that serves it counts, or, on a timeout / CLIENT UNBLOCK, the observer's blockEnded.
+  // that serves it counts, or, on a timeout / CLIENT UNBLOCK, the observer's blockEnded (and the blocking
+  // layer for the processed-command counters).
   if (!client.blocked) {
     stats.calls++;
     stats.usec += usec;
+    server.stats.totalCommands++;
+    client.totalCommands++;
   }
   if (call.failed) stats.failedCalls++;
-  server.stats.totalCommands++;
-  client.totalCommands++;
   server.afterCommand(call, usec);
   return t1;
 }

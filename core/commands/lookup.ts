@@ -44,7 +44,7 @@ export function lookupRead(call: CommandCall, key: Uint8Array, db: Db = call.db)
 
 /** A write lookup: expiry-aware, no hit/miss accounting. */
 export function lookupWrite(call: CommandCall, key: Uint8Array, db: Db = call.db): number {
-  const ref = db.lookup(key);
+  const ref = db.lookup(key, true);
   if (ref !== NO_ENTRY) touch(call, db, ref);
   return ref;
 }

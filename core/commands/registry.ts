@@ -9,6 +9,7 @@
 import type { AclCategory, CommandSpec } from "./spec.ts";
 import { errUnknownCommand, errUnknownSubcommand, errWrongArity } from "./errors.ts";
 import { CommandExtensions } from "./extensions.ts";
+import { wordHash, wordIs } from "../util/words.ts";
 
 /**
  * A command as the dispatcher needs it, built once at registration so a lookup allocates nothing: the
@@ -59,28 +60,6 @@ export function commandName(word: Uint8Array): string {
   return latin1.decode(word).toLowerCase();
 }
 
-/** FNV-1a over the lower-cased bytes of a command word (the lookup key of the fast path). */
-function wordHash(word: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) {
-    let c = word[i]!;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** `word` equals the lower-case ASCII `lower`, ignoring case. */
-function wordIs(word: Uint8Array, lower: Uint8Array): boolean {
-  if (word.length !== lower.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    let c = word[i]!;
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== lower[i]) return false;
-  }
-  return true;
-}
-
 const asciiEncoder = new TextEncoder();
 
 export class CommandTable {
@@ -93,6 +72,10 @@ export class CommandTable {
   readonly #stats = new Map<CommandSpec, CommandStats>();
   readonly #fullNames = new Map<CommandSpec, string>();
   readonly #parents = new Map<CommandSpec, CommandSpec>();
+  /** Bumped by register/unregister: the I/O Workers' copy of the table (core/io) is valid for one version. */
+  version = 0;
+  #hintArgv: readonly Uint8Array[] | null = null;
+  #hint: ResolvedCommand | null = null;
 
   /**
    * Registers a command under its name as declared: core commands declare lower case, a module may
@@ -103,6 +86,7 @@ export class CommandTable {
     const key = spec.name.toLowerCase();
     if (this.#byName.has(key)) throw new Error(`command '${spec.name}' is already registered`);
     this.#byName.set(key, spec);
+    this.version++;
     const word = asciiEncoder.encode(key);
     const h = wordHash(word);
     const bucket = this.#byHash.get(h);
@@ -135,6 +119,7 @@ export class CommandTable {
     const spec = this.#byName.get(key);
     if (spec === undefined) return false;
     this.#byName.delete(key);
+    this.version++;
     const h = wordHash(asciiEncoder.encode(key));
     const bucket = this.#byHash.get(h)?.filter((e) => e.spec !== spec) ?? [];
     if (bucket.length === 0) this.#byHash.delete(h);
@@ -187,6 +172,10 @@ export class CommandTable {
    * Returns the error text to reply when that fails.
    */
   resolve(argv: readonly Uint8Array[]): ResolvedCommand | ResolveError {
+    if (argv === this.#hintArgv) {
+      this.#hintArgv = null;
+      return this.#hint!;
+    }
     const spec = this.lookupWord(argv[0]!);
     if (spec === undefined) return { error: unknownCommand(argv), spec: undefined };
     const name = spec.name;
@@ -201,6 +190,20 @@ export class CommandTable {
     }
     if (!arityOk(spec.arity, argv.length)) return { error: errWrongArity(name), spec };
     return this.#resolved.get(spec)!;
+  }
+
+  /**
+   * The resolution of `argv` found ahead of time (io-threads: by the Worker that parsed the request, at
+   * this table's version); the next resolve() of this very array returns it instead of looking again.
+   */
+  hint(argv: readonly Uint8Array[], resolved: ResolvedCommand): void {
+    this.#hintArgv = argv;
+    this.#hint = resolved;
+  }
+
+  /** The resolved form of a registered command or subcommand. */
+  resolvedOf(spec: CommandSpec): ResolvedCommand | undefined {
+    return this.#resolved.get(spec);
   }
 
   stats(spec: CommandSpec): CommandStats {

@@ -160,4 +160,9 @@ export interface CommandSpec {
   parse?: "auto" | "manual";
   /** Returns the key positions when key specs cannot express them (movable keys). */
   getKeys?: (argv: Uint8Array[]) => number[];
+  /**
+   * Runs when the command was queued inside MULTI (after `+QUEUED`): the place to start slow work EXEC
+   * will need done, such as MODULE LOAD reading its file (it may hold the client meanwhile).
+   */
+  onQueued?: (call: CommandCall) => void;
 }

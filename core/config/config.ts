@@ -101,7 +101,10 @@ const FLAG_BITS: Record<DirectiveFlag, number> = {
   MODULE: 256,
 };
 
-const LOADING_ERROR = "LOADING Valkey is loading the dataset in memory";
+/** The -LOADING error; "Redis" instead of "Valkey" under `extended-redis-compatibility`. */
+function loadingError(redisCompat: boolean): string {
+  return `LOADING ${redisCompat ? "Redis" : "Valkey"} is loading the dataset in memory`;
+}
 const ENUM_ERROR_MAX = 255; // Valkey formats the enum error into a 256-byte buffer.
 
 const encoder = new TextEncoder();
@@ -656,7 +659,11 @@ export class Config implements ConfigFileTarget {
       }
       entries[i] = entry;
     }
-    if (denyLoading) return LOADING_ERROR;
+    if (denyLoading) {
+      return loadingError(
+        this.has("extended-redis-compatibility") && this.getBool("extended-redis-compatibility"),
+      );
+    }
     if (unknownName !== undefined) {
       return `ERR Unknown option or number of arguments for CONFIG SET - '${unknownName}'`;
     }

@@ -439,6 +439,20 @@ Deno.test("while loading, DENY_LOADING directives fail with the LOADING error", 
   assert.equal(c.set([["appendonly", "yes"]]), null);
 });
 
+Deno.test("under extended-redis-compatibility the LOADING error names Redis", () => {
+  const c = new Config();
+  assert.equal(c.set([["extended-redis-compatibility", "yes"]]), null);
+  assert.equal(
+    c.set([["appendonly", "yes"]], { loading: true }),
+    "LOADING Redis is loading the dataset in memory",
+  );
+  assert.equal(c.set([["extended-redis-compatibility", "no"]]), null);
+  assert.equal(
+    c.set([["appendonly", "yes"]], { loading: true }),
+    "LOADING Valkey is loading the dataset in memory",
+  );
+});
+
 Deno.test("change hooks run once per CONFIG SET that changed their directive, with the new value", () => {
   const c = new Config();
   const calls: string[] = [];

@@ -32,6 +32,12 @@ export class ActiveDefrag {
   /** The CPU percentage of the running cycle, 0 when idle (INFO active_defrag_running). */
   running = 0;
   private cycleStart = 0;
+  /**
+   * Further passes of each active cycle, after the slab compaction: each gets the time left (a deadline in
+   * `performance.now()` ms, at least 1 ms from now) and reports the hits and misses it made. Module data
+   * types' `defrag` callbacks run here (core/module_api/defrag.ts).
+   */
+  readonly passes: ((deadline: number) => { hits: number; misses: number })[] = [];
 
   constructor(private readonly server: Server) {}
 
@@ -88,6 +94,14 @@ export class ActiveDefrag {
       this.misses += r.scanned - r.moved;
       budgetUs -= (performance.now() - t0) * 1000;
       if (budgetUs <= 0) break;
+    }
+    if (this.passes.length > 0) {
+      const deadline = performance.now() + Math.max(budgetUs, 1000) / 1000;
+      for (const pass of this.passes) {
+        const r = pass(deadline);
+        this.hits += r.hits;
+        this.misses += r.misses;
+      }
     }
   }
 

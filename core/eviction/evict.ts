@@ -226,13 +226,16 @@ export class Evictor {
 
   /** Valkey's performEvictions: see the head of this file. */
   performEvictions(): EvictResult {
+    // CLIENT PAUSE holds eviction: as if within the limit (Valkey's isSafeToPerformEvictions).
+    if (this.server.expiry.evictPaused) return EvictResult.OK;
     let toFree = this.toFree();
     if (toFree === 0) {
       this.noteWithinLimit();
       return EvictResult.OK;
     }
     if (this.exceededSince === 0) this.exceededSince = performance.now();
-    if ((this.policy & P_NOEVICTION) !== 0) return EvictResult.FAIL;
+    // Import mode forbids eviction: over the limit, writes are refused.
+    if ((this.policy & P_NOEVICTION) !== 0 || this.server.expiry.importMode) return EvictResult.FAIL;
     const limitUs = evictionTimeLimitUs(this.tenacity);
     const start = performance.now();
     // The "eviction-cycle" latency event: the whole cycle past the noeviction check, as in Valkey.

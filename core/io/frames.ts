@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { CommandTableCopy } from "./worker_parse.ts";
+
 // Worker -> main ("up" ring). `conn` is the Worker's slot number of the connection.
 /** A connection was accepted; payload: JSON [listener id, remoteAddress, remotePort,
  * localAddress, localPort, unix, fd]. */
@@ -15,6 +17,8 @@ export const UP_DATA = 2;
 export const UP_DRAIN = 3;
 /** The socket is gone. The main thread answers with DOWN_RELEASE; the slot is not reused before. */
 export const UP_CLOSED = 4;
+/** Bytes the client sent (one socket read) with the requests the Worker parsed in them (worker_parse.ts). */
+export const UP_REQS = 5;
 
 // Main -> Worker ("down" ring).
 /** Reply bytes for the connection. */
@@ -46,7 +50,13 @@ export type ToWorker =
     upBell: SharedArrayBuffer;
     /** This Worker's doorbell for its down ring. */
     downBell: SharedArrayBuffer;
+    /** Parse requests in the Worker (UP_REQS); false: forward bytes only (UP_DATA). */
+    parse: boolean;
+    /** Microseconds the Worker keeps looking for frames before it sleeps (see ring.ts Doorbell). */
+    spinUs: number;
   }
+  /** The command table (again after MODULE LOAD/UNLOAD changed it). */
+  | { op: "commands"; table: CommandTableCopy }
   | { op: "listen"; id: number; host: string; port: number; backlog: number; keepAlive: number }
   | { op: "unlisten"; id: number }
   | { op: "stop" };

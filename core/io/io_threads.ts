@@ -8,8 +8,11 @@
  *   the Workers; `node:net` on Deno needs no unstable flag for it, `Bun.listen` neither). The unix socket,
  *   if any, stays on the main thread. Before the Workers bind a fixed port, the main thread checks that it
  *   is free with a plain (non-reusing) bind, so a second server on a busy port still fails at start.
- * - A Worker reads, and forwards each read to the main thread as bytes; it writes to the socket the reply
- *   bytes the main thread sends back, and reports how many of them the kernel took.
+ * - A Worker reads, parses each read into requests (argument offsets and lengths, the command looked up
+ *   in its copy of the command table) and forwards the read with that index; it writes to the socket the
+ *   reply bytes the main thread sends back, and reports how many of them the kernel took.
+ * - The main thread executes from the index without parsing again (batch_parser.ts): only what depends
+ *   on the client's state is decided there (see "Parsing in the Workers" below).
  * - The main thread sees each Worker-owned socket as a `Connection` (RemoteConnection below) like any other,
  *   so the client (CLIENT LIST/INFO/KILL, output-buffer limits, backpressure, blocking, pub/sub, MONITOR,
  *   COMMANDLOG, timeouts) behaves exactly as with io-threads 1: the same code runs on the same state.
@@ -19,7 +22,9 @@
  * Two SPSC rings per Worker (ring.ts; SharedArrayBuffer, 1 MiB each way), carrying frames
  * `[len][type][slot] payload`:
  *
- *   up (Worker → main)   OPEN addresses+fd (JSON, once per connection) · DATA bytes read · DRAIN · CLOSED
+ *   up (Worker → main)   OPEN addresses+fd (JSON, once per connection) · REQS a read + its parsed
+ *                        requests (worker_parse.ts) · DATA bytes read (nothing parsed in them) · DRAIN ·
+ *                        CLOSED
  *   down (main → Worker) WRITE reply bytes · CLOSE · DESTROY · PAUSE · RESUME · RELEASE slot
  *
  * plus one shared Int32Array per Worker: for each connection slot, the bytes of its replies the kernel has
@@ -43,14 +48,39 @@
  *   before CLOSED: a client that disconnects mid-request is seen as with io-threads 1.
  * - A slot is reused only after the main thread released it, so a late frame never reaches a newer client.
  * - DATA payloads are views into the ring handed to the client's parser, which copies them (no extra copy
- *   on the main thread); WRITE payloads are copied once into the ring and once out of it by the Worker (the
- *   socket keeps its bytes until sent).
+ *   on the main thread); REQS arguments are views into the ring, used during the round and copied only
+ *   for what the client did not reach in it; WRITE payloads are copied once into the ring and once out of
+ *   it by the Worker (the socket keeps its bytes until sent).
  *
- * Parsing (and the command lookup and arity check) stays on the main thread for now: the parser's limits
- * depend on state only the main thread has and that commands change mid-pipeline (AUTH lifts the
- * unauthenticated limits, CONFIG SET proto-max-bulk-len and client-query-buffer-limit, a blocked, paused
- * or MULTI client), so a Worker parsing ahead needs a protocol to hand that state over and to undo work.
- * It is the next step: parsing is ~13% and the lookup ~3% of the main thread's busy time at pipeline 16.
+ * Parsing in the Workers
+ * ----------------------
+ * The parser's limits depend on state only the main thread has, and that commands change in the middle
+ * of a pipeline (AUTH lifts the limits for unauthenticated clients, CONFIG SET proto-max-bulk-len and
+ * client-query-buffer-limit, a blocked, paused or MULTI client, CLIENT REPLY, MODULE LOAD/UNLOAD changing
+ * the command table). Nothing of that state crosses; instead:
+ * - The Worker parses with the loosest limits, with the main thread's own RequestParser code (so both
+ *   agree on every request boundary, inline quirk and protocol error), and the same bytes still cross.
+ *   Its parse is a proposal the main thread may always decline by feeding the bytes to its parser.
+ * - The main thread takes a parsed request only when its own parser is at a request boundary (no bytes
+ *   buffered) and the client is authenticated and not our primary; it checks proto-max-bulk-len from the
+ *   lengths in the frame. Otherwise, request by request, it feeds the request's bytes to its parser, so
+ *   the error (and the close after it), texts and order are those of io-threads 1. The server's input
+ *   loop is unchanged: it stops for a blocked, paused, closing client as before, and what the client did
+ *   not reach is fed as bytes at the end of the round (qbuf, the query buffer limit, the client's memory
+ *   count it as with io-threads 1 meanwhile).
+ * - Requests that begin in an earlier read, inline requests with quoted arguments, reads that do not fit
+ *   one frame: bytes, parsed on the main thread. A protocol error stops the Worker parsing that client
+ *   (the main thread finds the same error); a request above 4 MiB in progress does too (the Worker does
+ *   not keep a second copy of big values).
+ * - The command lookup: the main thread sends the Workers the table (name, arity, subcommands → index)
+ *   with its version at start and whenever MODULE LOAD/UNLOAD changed it; a frame carries the version
+ *   its lookups used, and the main thread uses an index only at the same version (CommandTable.hint),
+ *   else it looks the command up itself. Unknown commands and arity errors are always looked up (and
+ *   their errors, commandstats and errorstats made) on the main thread.
+ * - Sizes: COMMANDLOG's request size (bytes on the wire) and CLIENT LIST's tot-net-in, qbuf, argv-mem
+ *   come from the same counts as with io-threads 1 (tests/unit/io_threads_test.ts compares a session,
+ *   MONITOR included, with io-threads 1 and 4; core/io/worker_parse_test.ts fuzzes the two parsers).
+ * - The internal switch VALKYR_IO_PARSE=0 turns it off (the Workers only move bytes), for comparisons.
  *
  * Figures (2 cores, redis-benchmark on the same machine, under other load: req/s swing by 2x between
  * runs, CPU per request is steadier; `deno task bench --io-threads 1,2,4` prints both)
@@ -72,12 +102,33 @@
  *   357k req/s; 200 clients 0.95-1.5x; SET 1.05-1.4x); pipeline 1 loses (0.6-0.9x with 50 or 200
  *   clients: main, Worker and benchmark share 2 cores, and the Worker's wake-ups and node:net cost more
  *   than the main thread saves). io-threads 4 (3 Workers on 2 cores) is below io-threads 2.
+ * - Parsing in the Workers, A/B in the same window (VALKYR_IO_PARSE=0 then 1, io-threads 2, 50 clients,
+ *   redis-benchmark GET/SET, main-thread CPU per request from /proc schedstat, 4 pairs each, load 8-11):
+ *     pipeline 16: Deno 0.69-1.10x (e.g. SET 1.34 -> 1.17 µs, GET 1.08 -> 1.03 µs), Bun 0.58-1.16x (most
+ *     pairs 0.65-0.85x: GET 1.28 -> 0.74 µs, SET 1.39 -> 0.95 µs); pipeline 1 (one request per read,
+ *     so the hand-over per read weighs as much as the parse it saves): Deno 0.85-1.02x, Bun 0.87-1.13x.
+ *   The Worker's CPU grows by about what the main thread saves (whole process +0-15% per request).
+ *   In one thread, parse + lookup of 16 pipelined GETs costs the main thread ~180-370 ns per request
+ *   from bytes and ~70-130 ns from a Worker's frame (the Worker's scan: ~250-400 ns).
+ *   `deno task bench --io-threads 1,2` before/after (single runs; req/s swing 2-3x with the machine's
+ *   load): io-threads 2 / 1 req/s Deno pipeline 1 0.93-1.58x (before 0.95-2.67x), pipeline 16 0.95-1.11x
+ *   (before 0.40-1.59x); Bun pipeline 1 0.64-1.83x (before 0.16-0.56x), pipeline 16 0.39-0.84x (before
+ *   0.27-0.84x); main CPU per request io-threads 2 / 1: pipeline 16 0.72-0.81x Deno, 0.67-0.79x Bun.
+ * - Pipeline 1 ideas measured (io-threads 2, 50 clients): a spin before sleeping (VALKYR_IO_SPIN_US for
+ *   the Workers, VALKYR_IO_MAIN_SPIN_US for the main thread; off by default) of 20-50 µs gave no gain
+ *   that held across runs on 2 shared cores (Worker spin: Bun 0.6-1.1x, Deno 0.7-1.7x req/s; main
+ *   spin: its CPU per request doubled). Bun's Workers already listen with Bun.listen; Deno.listen with
+ *   reusePort (to leave node:net) needs --unstable-net, without which Deno exits at the call.
  *
  * @module
  */
 
 import * as net from "node:net";
+import process from "node:process";
 import { setImmediate } from "node:timers";
+import { type ParserLimits, RequestParser } from "../resp/parser.ts";
+import type { CommandTable } from "../commands/registry.ts";
+import { BatchParser, copyTable, type TableSnapshot } from "./batch_parser.ts";
 import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions } from "../net/types.ts";
 import { Bell, Doorbell, newRingBuffers, Ring, RingWriter, WANT } from "./ring.ts";
 import {
@@ -95,6 +146,7 @@ import {
   UP_DATA,
   UP_DRAIN,
   UP_OPEN,
+  UP_REQS,
 } from "./frames.ts";
 
 /** Up frames handled per wake-up before yielding to timers and other I/O. */
@@ -116,6 +168,8 @@ class RemoteConnection implements Connection {
   sent = 0;
   closing = false;
   gone = false;
+  /** The client's parser, when the server asked for one (Client's constructor, see newParser). */
+  parser: BatchParser | undefined;
 
   constructor(readonly w: IoWorker, readonly slot: number, info: unknown[]) {
     this.remoteAddress = String(info[0]);
@@ -124,6 +178,17 @@ class RemoteConnection implements Connection {
     this.localPort = Number(info[3]);
     this.unix = info[4] === true;
     this.fd = Number(info[5]);
+  }
+
+  /**
+   * The parser of the client on this connection (the server's Client asks for it): one that takes the
+   * requests the Worker parsed (batch_parser.ts), or a plain one when Worker parsing is off.
+   */
+  newParser(limits: ParserLimits): RequestParser {
+    const io = this.w.io;
+    if (io.table === null) return new RequestParser(limits);
+    this.parser = new BatchParser(limits, io.table, io.snapshot);
+    return this.parser;
   }
 
   write(bytes: Uint8Array): void {
@@ -190,6 +255,8 @@ class IoWorker {
       flushed: flushedBuf,
       upBell: io.upBell.buffer,
       downBell: downBell.buffer,
+      parse: io.table !== null,
+      spinUs: envNumber("VALKYR_IO_SPIN_US"),
     }).then(() => {});
     this.worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
       const m = e.data;
@@ -254,6 +321,21 @@ class IoWorker {
         this.io.counters.reads++;
         conn.handler.data(payload);
         return;
+      case UP_REQS: {
+        this.io.counters.reads++;
+        const words = this.up.words;
+        const at = payload.byteOffset >> 2;
+        const raw = payload.subarray(words[at + 4]! * 4);
+        const p = conn.parser;
+        if (p === undefined) {
+          conn.handler.data(raw);
+          return;
+        }
+        p.arm(raw, words, at);
+        conn.handler.data(raw);
+        p.settle();
+        return;
+      }
       case UP_DRAIN:
         conn.handler.drain();
         return;
@@ -293,15 +375,31 @@ export class IoThreads {
   readonly doorbell = new Doorbell(this.upBell, () => this.#pending(), () => this.#wake(), setImmediate);
   #flushScheduled = false;
   #nextListener = 1;
+  /** The command table the Workers parse for (null: Workers only move bytes). */
+  readonly table: CommandTable | null;
+  #snapshot: TableSnapshot | null = null;
+  /** The command table as last sent to the Workers (BatchParser checks its version). */
+  readonly snapshot = (): TableSnapshot | null => this.#snapshot;
 
-  private constructor(readonly logWarning: (msg: string) => void) {}
+  private constructor(readonly logWarning: (msg: string) => void, table: CommandTable | undefined) {
+    this.table = table !== undefined && workerParseEnabled() ? table : null;
+    this.doorbell.spinMs = envNumber("VALKYR_IO_MAIN_SPIN_US") / 1000;
+  }
 
-  /** Starts `count` Workers (io-threads − 1). */
-  static async start(count: number, logWarning: (msg: string) => void): Promise<IoThreads> {
-    const io = new IoThreads(logWarning);
+  /**
+   * Starts `count` Workers (io-threads − 1). With `table`, the Workers parse requests and look commands
+   * up in a copy of it (unless VALKYR_IO_PARSE=0, the internal switch to compare with byte forwarding).
+   */
+  static async start(
+    count: number,
+    logWarning: (msg: string) => void,
+    table?: CommandTable,
+  ): Promise<IoThreads> {
+    const io = new IoThreads(logWarning, table);
     for (let i = 0; i < count; i++) io.workers.push(new IoWorker(io, i));
     try {
       await Promise.all(io.workers.map((w) => w.ready));
+      io.#syncTable();
       io.#wake();
     } catch (e) {
       await io.stop();
@@ -317,10 +415,23 @@ export class IoThreads {
     return false;
   }
 
+  /**
+   * Sends the command table to the Workers when it changed (at start, MODULE LOAD/UNLOAD). Until a
+   * Worker has it, its frames carry the old version and the main thread looks commands up itself.
+   */
+  #syncTable(): void {
+    const table = this.table;
+    if (table === null || this.#snapshot?.version === table.version) return;
+    const { snapshot, copy } = copyTable(table);
+    this.#snapshot = snapshot;
+    for (const w of this.workers) if (!w.stopped) w.worker.postMessage({ op: "commands", table: copy });
+  }
+
   /** One round on the main thread: every Worker's reads, then every reply written meanwhile goes down. */
   #wake(): void {
     if (this.#stopping) return;
     this.doorbell.awake();
+    if (this.table !== null && this.table.version !== this.#snapshot?.version) this.#syncTable();
     let more = false;
     for (const w of this.workers) {
       if (w.stopped) continue;
@@ -406,6 +517,25 @@ function workerUrl(): string {
   const bunfs = import.meta.url.match(/^(.*\$bunfs\/root\/)/);
   if (bunfs !== null) return `${bunfs[1]}core/io/io_worker.js`;
   return new URL("./io_worker.ts", import.meta.url).href;
+}
+
+/** The internal switch: VALKYR_IO_PARSE=0 keeps parsing on the main thread (the Workers move bytes). */
+function workerParseEnabled(): boolean {
+  try {
+    return process.env.VALKYR_IO_PARSE !== "0";
+  } catch {
+    return true;
+  }
+}
+
+/** An internal tuning knob from the environment (0 when unset or unreadable). */
+function envNumber(name: string): number {
+  try {
+    const v = Number(process.env[name] ?? 0);
+    return Number.isFinite(v) && v > 0 ? v : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Fails as a plain bind would when host:port is taken (SO_REUSEPORT listeners would share it). */

@@ -25,7 +25,9 @@ import {
   UP_DATA,
   UP_DRAIN,
   UP_OPEN,
+  UP_REQS,
 } from "./frames.ts";
+import { ConnParser, FrameBuilder, WorkerTable } from "./worker_parse.ts";
 
 interface WorkerScope {
   postMessage(m: FromWorker): void;
@@ -42,6 +44,8 @@ class WConn {
   closed = false;
   /** Touched by the current batch of down frames (its flushed counter must be published). */
   touched = false;
+  /** Parse state (null when the Worker only forwards bytes). */
+  readonly parser: ConnParser | null = parse ? new ConnParser() : null;
   constructor(readonly slot: number, readonly conn: Connection) {}
 }
 
@@ -62,6 +66,10 @@ let stopping = false;
 /** Frames handled since the idle check last looked. */
 let activity = 0;
 let busy = false;
+/** Parse requests here (init's `parse`), with this copy of the command table. */
+let parse = false;
+let table: WorkerTable | null = null;
+const frames = new FrameBuilder();
 
 /**
  * Socket events schedule a round in the same event-loop turn's check phase (after every socket the poll
@@ -133,7 +141,9 @@ function accept(listenerId: number, conn: Connection): ConnectionHandler {
   return {
     data(chunk) {
       if (w.closed) return;
-      up.send(UP_DATA, w.slot, chunk, true);
+      const reqs = w.parser?.scan(chunk, table, frames, up.ring.maxPayload) ?? null;
+      if (reqs !== null) up.send(UP_REQS, w.slot, reqs, true);
+      else up.send(UP_DATA, w.slot, chunk, true);
       if (up.queued > 0 && !w.ringPaused) {
         // The main thread is behind: stop reading this client until it made room.
         w.ringPaused = true;
@@ -268,15 +278,20 @@ scope.addEventListener("message", (e: MessageEvent<ToWorker>) => {
       up = new RingWriter(new Ring(m.up), new Bell(m.upBell));
       down = new Ring(m.down);
       flushed = new Int32Array(m.flushed);
+      parse = m.parse;
       bell = new Doorbell(
         new Bell(m.downBell),
         () => down.pending || Atomics.load(down.ctl, WANT) === 1,
         tick,
         setImmediate,
       );
+      bell.spinMs = m.spinUs / 1000;
       tick();
       (setInterval(idleCheck, 1000) as unknown as { unref?: () => void }).unref?.();
       scope.postMessage({ op: "ready" });
+      return;
+    case "commands":
+      table = WorkerTable.from(m.table);
       return;
     case "listen":
       adapter.listen(

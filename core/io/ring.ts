@@ -261,6 +261,11 @@ export class Doorbell {
   #armed = false;
   #seen = 0;
   readonly ctl: Int32Array;
+  /**
+   * Milliseconds to keep looking before going to sleep (0: sleep at once). A consumer that spins needs
+   * no notify (the producer sees SLEEP = 0) and no wake-up; see io_threads.ts for what it measured.
+   */
+  spinMs = 0;
 
   /** `pending()`: whether any ring of this doorbell has frames, or a producer waits for room. */
   constructor(
@@ -283,6 +288,15 @@ export class Doorbell {
 
   sleep(): void {
     const ctl = this.ctl;
+    if (this.spinMs > 0 && !this.#armed) {
+      const until = performance.now() + this.spinMs;
+      do {
+        if (this.pending() || Atomics.load(ctl, SEQ) !== this.#seen) {
+          this.later(this.wake);
+          return;
+        }
+      } while (performance.now() < until);
+    }
     Atomics.store(ctl, SLEEP, 1);
     if (this.pending() || Atomics.load(ctl, SEQ) !== this.#seen) {
       Atomics.store(ctl, SLEEP, 0);

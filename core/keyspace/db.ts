@@ -197,6 +197,22 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array): void {
 }
 
 /** Result of {@link Db.stats}. */
+/**
+ * When expired keys may be deleted (Valkey's expireIfNeeded cases), one object shared by a server's Dbs;
+ * the server sets it, a bare Db expires normally.
+ * - `deferred`: `import-mode` is on or CLIENT PAUSE holds expiry: no active cycle, and a read lookup
+ *   reports an expired key missing but keeps it.
+ * - `deferredWrites`: CLIENT PAUSE holds expiry: a write lookup keeps it too (in import mode alone a
+ *   write lookup deletes it, as Valkey's EXPIRE_FORCE_DELETE_EXPIRED).
+ * - `visible`: the running command comes from an import source (CLIENT IMPORT-SOURCE ON in import mode),
+ *   which sees expired keys as live.
+ */
+export interface ExpiryControl {
+  deferred: boolean;
+  deferredWrites: boolean;
+  visible: boolean;
+}
+
 export interface DbStats {
   keys: number;
   volatile: number;
@@ -227,6 +243,12 @@ export class Db implements EntryAccess {
    * expiry, overwrite): lazy freeing takes big ones (core/eviction/lazyfree.ts).
    */
   onRelease: ((obj: object, bytes: number) => void) | undefined = undefined;
+
+  /**
+   * Whether expired keys may be deleted now, shared by every Db of a server (see {@link ExpiryControl}).
+   * The default lets lookups delete what is due.
+   */
+  expiry: ExpiryControl = { deferred: false, deferredWrites: false, visible: false };
 
   private readonly clock: () => number;
   private readonly slab = new Slab();
@@ -342,8 +364,12 @@ export class Db implements EntryAccess {
     return ref;
   }
 
-  /** The entry for `key` or NO_ENTRY; a key whose TTL has passed is deleted (as expired) first. */
-  lookup(key: Uint8Array): number {
+  /**
+   * The entry for `key` or NO_ENTRY; a key whose TTL has passed is deleted (as expired) first — unless
+   * expiry is deferred ({@link ExpiryControl}): then it is reported missing and left in place (a `write`
+   * lookup in import mode still deletes it), and an import source sees it as live.
+   */
+  lookup(key: Uint8Array, write = false): number {
     const ref = this.table.find(key, hashOf(key));
     if (ref === NO_ENTRY) return NO_ENTRY;
     if (this.snapshot !== undefined) this.preserve(ref);
@@ -353,6 +379,9 @@ export class Db implements EntryAccess {
     if ((flags & F_EXP) === 0) return ref;
     const when = this.expires.whenAt(i32[w + ((flags & F_LONG) !== 0 ? 3 : 2)]!);
     if (this.clock() > when) {
+      const x = this.expiry;
+      if (x.visible) return ref;
+      if (x.deferred && (!write || x.deferredWrites)) return NO_ENTRY;
       this.expireEntry(ref);
       return NO_ENTRY;
     }

@@ -66,7 +66,10 @@
  *
  * Memory arithmetic: 5.33 bytes per slot; over the fill range 44%..100% that is 5.3..12 bytes per
  * entry, plus child buckets (a few percent of the buckets at typical fill). 1M entries: 2^17
- * buckets = 8.4 MB, 64% full.
+ * buckets = 8.4 MB, 64% full. During a rehash both tables exist (growing at 786 432 entries: 4 MiB
+ * + 8 MiB); when it completes the old buffer is detached (slab.ts's releaseNow), which on Deno
+ * returns it to the OS at once rather than at the next major GC. A new table is zero-filled by
+ * calloc; its pages cost RSS only as the rehash writes into them.
  *
  * SCAN
  * ----
@@ -87,6 +90,8 @@
  * Random sampling works as in Valkey: scan from a random cursor until enough entries have been
  * seen (reservoir sampling when a chain yields more), then pick from the sample.
  */
+
+import { releaseNow } from "./slab.ts";
 
 /** Returned by lookups when there is no matching entry; never a valid ref. */
 export const NO_REF = -1;
@@ -223,7 +228,7 @@ class ChildPool {
   trim(): void {
     let n = this.i32.length;
     while (n > 0 && this.live[n - 1] === 0) {
-      this.u8.pop();
+      releaseNow(this.u8.pop()!);
       this.i32.pop();
       this.freeHead.pop();
       this.bump.pop();
@@ -234,6 +239,7 @@ class ChildPool {
   }
 
   reset(): void {
+    for (const u8 of this.u8) releaseNow(u8);
     this.u8 = [];
     this.i32 = [];
     this.count = 0;
@@ -477,8 +483,14 @@ export class HashTable {
     return this.resize(capacity);
   }
 
-  /** Drops every ref and all bucket memory. */
+  /** Drops every ref and all bucket memory (returned at once, see slab.ts's releaseNow). */
   clear(): void {
+    if (this.paused === 0) {
+      releaseNow(this.u80);
+      releaseNow(this.u81);
+      this.pool0.reset();
+      this.pool1.reset();
+    }
     this.u80 = EMPTY_U8;
     this.i320 = EMPTY_I32;
     this.exp0 = -1;
@@ -768,6 +780,10 @@ export class HashTable {
   }
 
   private rehashDone(): void {
+    // The old table's buffer is garbage from here on; free it now instead of at the next major GC
+    // (4 MiB when a 1M-key table grows from 2^16 to 2^17 buckets). Not while a scan call may hold its
+    // views.
+    if (this.paused === 0) releaseNow(this.u80);
     this.u80 = this.u81;
     this.i320 = this.i321;
     this.exp0 = this.exp1;

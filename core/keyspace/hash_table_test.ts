@@ -547,3 +547,29 @@ Deno.test("table memory per entry stays within Valkey's bucket arithmetic", () =
   assert.equal(t.buckets, 16384);
   assert.ok(t.memoryBytes() / t.size < 12, `${t.memoryBytes() / t.size} bytes per entry`);
 });
+
+Deno.test("a finished rehash and clear detach the old bucket buffers (memory back at once)", () => {
+  const canDetach = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === "function";
+  const keys = new Keys();
+  const t = new HashTable(keys);
+  const all = binaryKeys(3000, 23);
+  // Internal views, read only to check that they are detached.
+  const table0 = () => (t as unknown as { u80: Uint8Array }).u80;
+  let old: Uint8Array | undefined;
+  for (const k of all) {
+    const before = table0();
+    t.insert(keys.add(k), hashOf(k));
+    if (t.rehashing && old === undefined && before.byteLength > 0) old = before;
+  }
+  assert.ok(old !== undefined, "the inserts grew the table at least once");
+  while (t.rehashing) t.rehashMicroseconds(1000);
+  assert.equal(old.byteLength, canDetach ? 0 : old.length);
+  // Every key is still found in the new table.
+  for (let i = 0; i < all.length; i += 97) assert.notEqual(t.find(all[i]!, hashOf(all[i]!)), NO_REF);
+  const current = table0();
+  t.clear();
+  assert.equal(current.byteLength === 0, canDetach);
+  const ref = keys.add(all[5]!);
+  t.insert(ref, hashOf(all[5]!));
+  assert.equal(t.find(all[5]!, hashOf(all[5]!)), ref);
+});

@@ -56,6 +56,17 @@
  * such a page block by block — every byte of a closed page is covered by blocks, and in an empty
  * page each block is a free node that records its size — unlinks the blocks from their lists and
  * drops the page's buffer. Work per released page is bounded by 1 MiB / 16 B = 65 536 nodes.
+ * A dropped page (and every page and large buffer on `reset`, i.e. FLUSHDB/FLUSHALL) is detached
+ * with {@link releaseNow}, so on Deno its memory leaves RSS at once instead of at the next major GC.
+ *
+ * RSS: pages are fixed 1 MiB buffers, never grown by doubling or copied, so nothing is held twice.
+ * The runtime allocates them with calloc; glibc gives a 1 MiB request its own mapping (above the mmap
+ * threshold; with `deno task start`'s MALLOC_MMAP_THRESHOLD_=16384 always), so a page's memory is
+ * untouched zeros until written and is unmapped when freed, not stranded in the middle of the heap.
+ * Measured in one process (no server), 1M entries of 16 + 16 bytes: 40 pages = 41 MB plus an 8.8 MB
+ * table; the anonymous memory grew by 49.9 MB, the same as V8's `external` count (49.7 MB): the
+ * keyspace costs no RSS beyond its buffers. What the server shows on top (V8's young generation,
+ * socket buffers) is described in core/runtime/gc.ts.
  *
  * Accounting: `usedBytes` is the sum of live block sizes (what INFO used_memory reports for the
  * entries), `allocatedBytes` the pages plus large buffers actually held.
@@ -83,6 +94,18 @@ const NONE = -1;
 
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_I32 = new Int32Array(0);
+
+/**
+ * Gives the memory of `a`'s buffer back now rather than at the next major collection: `transfer(0)`
+ * detaches the buffer, and V8 (Deno) frees a detached backing store at once (an 8 MiB table or a 1 MiB page
+ * leaves RSS immediately; an idle server may not run a major GC for minutes). JavaScriptCore (Bun) still
+ * waits for its collector. Only for arrays nothing else may read any more; the shared empty arrays (length
+ * 0) are never detached.
+ */
+export function releaseNow(a: Uint8Array | Int32Array): void {
+  const buf = a.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (buf.byteLength > 0 && typeof buf.transfer === "function") buf.transfer(0);
+}
 
 /** Number of size classes (index 0 and 1 unused: the smallest class index is 2 = 16 bytes). */
 const CLASS_COUNT = 161;
@@ -265,6 +288,7 @@ export class Slab {
         this.unlink((page << OFFSET_BITS) | (off >>> 3), classIndex(bytes));
         off += bytes;
       }
+      releaseNow(this.pageU8[page]!);
       this.pageU8[page] = EMPTY_U8;
       this.pageI32[page] = EMPTY_I32;
       this.held -= PAGE_SIZE;
@@ -275,8 +299,10 @@ export class Slab {
     return released;
   }
 
-  /** Drops every block and page. */
+  /** Drops every block and page (their memory goes back at once: see {@link releaseNow}). */
   reset(): void {
+    for (const u8 of this.pageU8) releaseNow(u8);
+    for (const u8 of this.largeU8) releaseNow(u8);
     this.pageU8 = [];
     this.pageI32 = [];
     this.pageLive = [];

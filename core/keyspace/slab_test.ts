@@ -158,6 +158,33 @@ Deno.test("pages whose blocks are all freed are released and their memory accoun
   assert.ok(stamped(slab, refs[perPage * 2]!, 64, 3));
 });
 
+Deno.test("released pages, reset pages and large buffers are detached so their memory goes back at once", () => {
+  const canDetach = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === "function";
+  const slab = new Slab();
+  const perPage = PAGE_SIZE / 1024;
+  const first: number[] = [];
+  for (let i = 0; i < perPage; i++) first.push(slab.alloc(1024));
+  const kept = slab.alloc(1024); // opens page 1, closing page 0
+  const large = slab.alloc(LARGE_THRESHOLD + 1);
+  const page0 = slab.u8(first[0]!);
+  const page1 = slab.u8(kept);
+  const largeU8 = slab.u8(large);
+  for (const ref of first) slab.free(ref, 1024);
+  assert.equal(slab.releaseEmptyPages(), 1);
+  assert.equal(page0.byteLength, canDetach ? 0 : PAGE_SIZE);
+  // A page still in use is untouched.
+  stamp(slab, kept, 1024, 5);
+  assert.ok(stamped(slab, kept, 1024, 5));
+  slab.reset();
+  assert.equal(page1.byteLength, canDetach ? 0 : PAGE_SIZE);
+  assert.equal(largeU8.byteLength, canDetach ? 0 : reservedBytes(LARGE_THRESHOLD + 1));
+  // The slab works as new afterwards.
+  const ref = slab.alloc(40);
+  stamp(slab, ref, 40, 9);
+  assert.ok(stamped(slab, ref, 40, 9));
+  assert.equal(slab.pageCount, 1);
+});
+
 Deno.test("a released page id is reused when a new page is needed", () => {
   const slab = new Slab();
   const perPage = PAGE_SIZE / 1024;

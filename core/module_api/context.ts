@@ -6,9 +6,10 @@
  * @module
  */
 
-import { NO_ENTRY } from "../keyspace/db.ts";
+import { type Db, NO_ENTRY } from "../keyspace/db.ts";
 import type { CommandCall, EventClass } from "../commands/call.ts";
 import { ERR_WRONGTYPE, errWrongArity } from "../commands/errors.ts";
+import { isExpired } from "../commands/generic/common.ts";
 import { keyCreated, lookupRead, lookupWrite, typeName } from "../commands/lookup.ts";
 import { usedMemory } from "../commands/server/memory_stats.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
@@ -16,7 +17,10 @@ import {
   type CommandContext,
   type DataTypeHandle,
   type LogLevel,
+  ModuleError,
   type ModuleReply,
+  type ScanCursor,
+  type ScanEntry,
   WRONG_TYPE,
   type WrongType,
 } from "./types.ts";
@@ -85,6 +89,36 @@ class Reply implements ModuleReply {
   }
   bigNumber(s: string): void {
     this.#w.bigNumber(s);
+  }
+}
+
+/** A keyspace walk's position: the keyspace table's SCAN cursor (0 = start), and whether it came back. */
+class KeyScanCursor implements ScanCursor {
+  pos = 0;
+  done = false;
+  restart(): void {
+    this.pos = 0;
+    this.done = false;
+  }
+}
+
+/** The entry handed to a scan callback: one object per context, pointed at each key in turn. */
+class Entry implements ScanEntry {
+  db!: Db;
+  ref = 0;
+  constructor(readonly owner: ContextOwner) {}
+  get type(): string {
+    return typeName(this.db, this.ref);
+  }
+  get expireAt(): number {
+    return this.db.getExpire(this.ref);
+  }
+  value<T>(type: DataTypeHandle<T>): T | WrongType {
+    if (this.db.isString(this.ref)) return WRONG_TYPE;
+    const obj = this.db.getObject(this.ref);
+    const rt = this.owner.typeOf(type as DataTypeHandle<unknown>);
+    if (!(obj instanceof ModuleValue) || obj.dt.spec.name !== rt.spec.name) return WRONG_TYPE;
+    return obj.value as T;
   }
 }
 
@@ -174,6 +208,39 @@ export class ModuleCommandContext implements CommandContext {
     if (ref === NO_ENTRY) return null;
     if (!db.isString(ref)) return WRONG_TYPE;
     return db.getString(ref).slice();
+  }
+
+  createScanCursor(): ScanCursor {
+    return new KeyScanCursor();
+  }
+
+  scan(cursor: ScanCursor, fn: (key: Uint8Array, entry: ScanEntry) => void): boolean {
+    if (!(cursor instanceof KeyScanCursor)) throw new ModuleError("ERR not a scan cursor of this server");
+    if (cursor.done) return false;
+    const db = this.call.db;
+    const now = this.call.now;
+    // The step's refs are collected first and `fn` runs after the table walk, so a callback that deletes,
+    // overwrites or adds keys cannot disturb the chain being walked; keys are looked up again in case an
+    // earlier callback of the same step deleted or replaced them.
+    const refs: number[] = [];
+    cursor.pos = db.scan(cursor.pos, (ref) => {
+      if (!isExpired(db, ref, now)) refs.push(ref);
+    });
+    if (cursor.pos === 0) cursor.done = true;
+    if (refs.length > 0) {
+      const keys = refs.map((r) => db.getKey(r).slice());
+      const entry = new Entry(this.owner);
+      entry.db = db;
+      for (let i = 0; i < refs.length; i++) {
+        const key = keys[i]!;
+        // An earlier callback of this step may have deleted or replaced this key: look it up again.
+        const ref = i === 0 ? refs[0]! : db.find(key);
+        if (ref === NO_ENTRY || isExpired(db, ref, now)) continue;
+        entry.ref = ref;
+        fn(key, entry);
+      }
+    }
+    return !cursor.done;
   }
 
   ttl(key: Uint8Array): number {

@@ -36,8 +36,10 @@ import {
   type ModuleLoadContext,
   type ModuleManifest,
 } from "./types.ts";
-import { ModuleValue, type RegisteredType, settleModuleFrees } from "./value.ts";
+import { attachedModuleValues, ModuleValue, type RegisteredType, settleModuleFrees } from "./value.ts";
 import { registerRdbType, unregisterRdbType } from "./rdb.ts";
+import { ModuleDefrag } from "./defrag.ts";
+import { evictorOf } from "../eviction/evict.ts";
 
 /** The error MODULE LOAD / LOADEX reply for every load failure (the reason goes to the log). */
 export const ERR_MODULE_LOAD = "ERR Error loading the extension. Please check the server logs.";
@@ -93,6 +95,22 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A module file's import: its namespace, or why it failed. */
+type ImportResult = { ns: Record<string, unknown> } | { error: string };
+
+interface PreparedImport {
+  result: ImportResult | undefined;
+}
+
+/** Imports a module file (dynamic `import()`, which Deno, Bun and the compiled executable support). */
+async function importModuleFile(file: string): Promise<ImportResult> {
+  try {
+    return { ns: await import(pathToFileURL(path.resolve(file)).href) };
+  } catch (e) {
+    return { error: errText(e) };
+  }
+}
+
 export class ModuleHost {
   readonly #modules = new Map<string, LoadedModule>();
   readonly #typesByName = new Map<string, RegisteredType>();
@@ -100,10 +118,21 @@ export class ModuleHost {
   readonly #typesById = new Map<bigint, RegisteredType>();
   readonly #handles = new WeakMap<object, RegisteredType>();
   readonly #categories: string[] = [];
+  /** Imports started by {@link prepareFile}, by absolute path. */
+  readonly #prepared = new Map<string, PreparedImport>();
+
+  /** The module-value pass of active defrag. */
+  readonly defrag: ModuleDefrag;
 
   constructor(readonly server: Server) {
     server.afterCommandHooks.push(settleModuleFrees);
     server.cronHooks.push(settleModuleFrees);
+    this.defrag = new ModuleDefrag(server, () => {
+      if (attachedModuleValues() === 0) return false;
+      for (const t of this.#typesByName.values()) if (t.spec.defrag !== undefined) return true;
+      return false;
+    });
+    evictorOf(server)?.defrag.passes.push((deadline) => this.defrag.pass(deadline));
   }
 
   /** Loaded modules in load order. */
@@ -149,16 +178,55 @@ export class ModuleHost {
    * Logs the outcome as Valkey does; throws {@link ModuleLoadError} after logging a failure.
    */
   async loadFile(file: string, args: string[], loadexConfigs?: [string, string][]): Promise<LoadedModule> {
+    return this.#registerImported(file, await importModuleFile(file), args, loadexConfigs);
+  }
+
+  /**
+   * Starts importing a module file ahead of a synchronous {@link loadPrepared} (MODULE LOAD queued in
+   * MULTI: EXEC must register it without waiting). Resolves when the import settled, never rejects.
+   */
+  prepareFile(file: string): Promise<void> {
+    const abs = path.resolve(file);
+    const entry: PreparedImport = { result: undefined };
+    this.#prepared.set(abs, entry);
+    return importModuleFile(file).then((r) => {
+      entry.result = r;
+    });
+  }
+
+  /** True when {@link prepareFile} finished for `file` (its result, good or bad, is ready). */
+  isPrepared(file: string): boolean {
+    return this.#prepared.get(path.resolve(file))?.result !== undefined;
+  }
+
+  /**
+   * Registers a module file whose import {@link prepareFile} finished: synchronous, so EXEC stays atomic.
+   * Same logging and errors as {@link loadFile}.
+   */
+  loadPrepared(file: string, args: string[], loadexConfigs?: [string, string][]): LoadedModule {
+    const result = this.#prepared.get(path.resolve(file))?.result;
+    if (result === undefined) {
+      const msg = `Module ${file} failed to load: the file was not read before the transaction ran`;
+      this.server.logger.warning(msg);
+      throw new ModuleLoadError(msg);
+    }
+    return this.#registerImported(file, result, args, loadexConfigs);
+  }
+
+  #registerImported(
+    file: string,
+    imported: ImportResult,
+    args: string[],
+    loadexConfigs: [string, string][] | undefined,
+  ): LoadedModule {
     const log = this.server.logger;
     const abs = path.resolve(file);
-    let mod: Record<string, unknown>;
-    try {
-      mod = await import(pathToFileURL(abs).href);
-    } catch (e) {
-      const msg = `Module ${file} failed to load: ${errText(e)}`.replace(/[\r\n]+/g, " ");
+    if ("error" in imported) {
+      const msg = `Module ${file} failed to load: ${imported.error}`.replace(/[\r\n]+/g, " ");
       log.warning(msg);
       throw new ModuleLoadError(msg);
     }
+    const mod = imported.ns;
     let manifest: unknown = mod.manifest;
     if (manifest === undefined && typeof mod.createModule === "function") {
       try {
@@ -263,10 +331,15 @@ export class ModuleHost {
       undo.push(() => {
         for (const k of loadexKeys) queue.delete(k);
       });
+      const argDefaults = manifest.argsAsConfig === true
+        ? configsFromArgs(manifest.configs ?? [], args)
+        : null;
+      if (typeof argDefaults === "string") throw new ModuleLoadError(argDefaults);
       for (const spec of manifest.configs ?? []) {
         const full = `${name}.${spec.name}`;
+        const fromArgs = argDefaults?.get(spec.name);
         try {
-          config.define(directiveFor(full, spec));
+          config.define(directiveFor(full, fromArgs === undefined ? spec : { ...spec, default: fromArgs }));
         } catch (e) {
           throw new ModuleLoadError(e instanceof ConfigError ? e.message : `config ${full}: ${errText(e)}`);
         }
@@ -426,10 +499,19 @@ export class ModuleHost {
       if (!["bool", "numeric", "string", "enum"].includes(c.type)) {
         return `config ${c.name}: unknown type '${c.type}'`;
       }
-      if (c.type === "enum" && (!Array.isArray(c.enumValues) || c.enumValues.length === 0)) {
-        return `config ${c.name}: an enum needs 'enumValues'`;
+      if (c.type === "enum") {
+        if (!Array.isArray(c.enumValues) || c.enumValues.length === 0) {
+          return `config ${c.name}: an enum needs 'enumValues'`;
+        }
+        for (const m of c.enumValues) {
+          const ok = typeof m === "string"
+            ? m !== ""
+            : Array.isArray(m) && typeof m[0] === "string" && m[0] !== "" && Number.isInteger(m[1]);
+          if (!ok) return `config ${c.name}: invalid enum value ${JSON.stringify(m)}`;
+        }
+      } else if (c.flags?.includes("bitflags")) {
+        return `config ${c.name}: 'bitflags' is for enum configs`;
       }
-      if (c.flags?.includes("bitflags")) return `config ${c.name}: bit-flag enums are not supported`;
       const dflt = c.default;
       if (c.type === "numeric") {
         if (typeof dflt !== "number" || !Number.isInteger(dflt)) {
@@ -442,7 +524,7 @@ export class ModuleHost {
         return `config ${c.name}: the default must be a boolean`;
       } else if (c.type === "string" && typeof dflt !== "string") {
         return `config ${c.name}: the default must be a string`;
-      } else if (c.type === "enum" && !c.enumValues!.includes(String(dflt))) {
+      } else if (c.type === "enum" && enumDefaultText(c) === null) {
         return `config ${c.name}: the default is not one of its values`;
       }
       if (this.server.config.has(`${m.name}.${c.name}`)) return `config ${m.name}.${c.name} already exists`;
@@ -477,7 +559,7 @@ export class ModuleHost {
       case "numeric":
         return c.getInt(full);
       case "enum":
-        return c.getEnum(full);
+        return isBitflags(spec) ? bitflagsValue(spec, c.getEnum(full)) : c.getEnum(full);
       default:
         return c.getStr(full);
     }
@@ -713,14 +795,17 @@ export function directiveFor(full: string, c: ModuleConfigSpec): DirectiveDef {
       };
     }
     case "enum": {
-      const values = c.enumValues!;
+      const members = enumMembers(c);
+      const bitflags = isBitflags(c);
+      if (bitflags) flags.push("MULTI_ARG");
       return {
         name: full,
         type: "enum",
-        values,
-        default: String(c.default),
+        values: members,
+        default: enumDefaultText(c) ?? "",
         flags,
-        validate: (v) => check(values[v] ?? String(v)),
+        // The module sees a bit-flag enum as its number, a plain one as its name.
+        validate: (v) => check(bitflags ? v : members.find((m) => m[1] === v)?.[0] ?? String(v)),
       };
     }
     default:
@@ -728,11 +813,116 @@ export function directiveFor(full: string, c: ModuleConfigSpec): DirectiveDef {
   }
 }
 
+/**
+ * `argsAsConfig`: the defaults module arguments give (valkeymodule-rs's module_args_as_configuration): for
+ * each config, the argument after the first one equal to its short name. Returns the reason when a value
+ * does not fit its config (the load then fails).
+ */
+export function configsFromArgs(
+  configs: readonly ModuleConfigSpec[],
+  args: readonly string[],
+): Map<string, ModuleConfigValue> | string {
+  const out = new Map<string, ModuleConfigValue>();
+  for (const c of configs) {
+    const at = args.indexOf(c.name);
+    if (at < 0 || at + 1 >= args.length) continue;
+    const text = args[at + 1]!;
+    let value: ModuleConfigValue;
+    const bad = (why: string) => `module argument '${c.name} ${text}': ${why}`;
+    if (c.type === "numeric") {
+      if (!/^[+-]?[0-9]+$/.test(text)) return bad("not an integer");
+      const n = Number(text);
+      if (!Number.isSafeInteger(n)) return bad("not an integer");
+      if ((c.min !== undefined && n < c.min) || (c.max !== undefined && n > c.max)) {
+        return bad(`must be between ${c.min ?? "-inf"} and ${c.max ?? "inf"} inclusive`);
+      }
+      value = n;
+    } else if (c.type === "bool") {
+      const l = text.toLowerCase();
+      if (l !== "yes" && l !== "no") return bad("must be 'yes' or 'no'");
+      value = l === "yes";
+    } else if (c.type === "enum") {
+      if (enumDefaultText({ ...c, default: text }) === null) {
+        return bad(`must be one of ${enumMembers(c).map(([n]) => n).join(", ")}`);
+      }
+      value = text;
+    } else {
+      value = text;
+    }
+    let refused: string | undefined;
+    try {
+      refused = c.validate?.(
+        c.type === "enum" && isBitflags(c) ? bitflagsValue(c, text) : value,
+      );
+    } catch (e) {
+      refused = errText(e);
+    }
+    if (refused !== undefined) return bad(refused);
+    out.set(c.name, value);
+  }
+  return out;
+}
+
 /** A config's CONFIG GET text back to the module's value type. */
 function parseConfigText(c: ModuleConfigSpec, text: string): ModuleConfigValue {
   if (c.type === "bool") return text === "yes";
   if (c.type === "numeric") return Number(text);
+  if (c.type === "enum" && isBitflags(c)) return bitflagsValue(c, text);
   return text;
+}
+
+function isBitflags(c: ModuleConfigSpec): boolean {
+  return c.type === "enum" && (c.flags?.includes("bitflags") ?? false);
+}
+
+/** An enum config's members as `[name, value]` (a bare name's value is its index). */
+function enumMembers(c: ModuleConfigSpec): [string, number][] {
+  return (c.enumValues ?? []).map((m, i) => typeof m === "string" ? [m, i] : [m[0], m[1]]);
+}
+
+/**
+ * The names of a bit mask, as CONFIG GET prints them (Valkey's configEnumGetName): the member whose value
+ * is the whole mask, else every member whose bits are all still unmatched, in declaration order; null
+ * when some bit has no name.
+ */
+function bitflagsText(members: [string, number][], mask: number): string | null {
+  const names: string[] = [];
+  let unmatched = mask;
+  for (const [name, v] of members) {
+    if (v === mask) return name;
+    if (v !== 0 && (unmatched & v) === v) {
+      names.push(name);
+      unmatched &= ~v;
+    }
+  }
+  return names.length === 0 || unmatched !== 0 ? null : names.join(" ");
+}
+
+/** The bit mask of a bit-flag enum's CONFIG GET text. */
+function bitflagsValue(c: ModuleConfigSpec, text: string): number {
+  const members = enumMembers(c);
+  let mask = 0;
+  for (const w of text.split(" ")) {
+    const m = members.find(([n]) => n.toLowerCase() === w.toLowerCase());
+    if (m !== undefined) mask |= m[1];
+  }
+  return mask;
+}
+
+/** An enum config's default as a config line would write it; null when it names no member. */
+function enumDefaultText(c: ModuleConfigSpec): string | null {
+  const members = enumMembers(c);
+  const d = c.default;
+  if (isBitflags(c)) {
+    if (typeof d === "number") return Number.isInteger(d) ? bitflagsText(members, d) : null;
+    if (typeof d !== "string") return null;
+    const words = d.split(" ").filter((w) => w !== "");
+    const known = (w: string) => members.some(([n]) => n.toLowerCase() === w.toLowerCase());
+    return words.length > 0 && words.every(known) ? words.join(" ") : null;
+  }
+  if (typeof d === "number") return members.find(([, v]) => v === d)?.[0] ?? null;
+  if (typeof d !== "string") return null;
+  return members.find(([n]) => n.toLowerCase() === d.toLowerCase())?.[0] ?? null;
 }
 
 export { decodeModuleTypeId, moduleTypeId };

@@ -248,3 +248,65 @@ Deno.test("MODULE LOADEX's words: CONFIG pairs, then ARGS", () => {
   assert.deepEqual(parseLoadex(["CONFIG", "m.a"]), { error: "CONFIG specified without name value pair" });
   assert.deepEqual(parseLoadex(["x"]), { error: "Syntax Error from arguments to loadex around x." });
 });
+
+Deno.test("argsAsConfig: the argument after a config's short name is its default; bad values fail", () => {
+  const { server } = newServer();
+  const host = moduleHost(server);
+  const m = sample({ argsAsConfig: true });
+  host.register(m, "/x/sample.js", ["other", "size", "6", "flag", "yes", "size", "2"]);
+  assert.equal(server.config.get("sample.size"), "6"); // the first match
+  assert.equal(server.config.get("sample.flag"), "yes");
+  host.unloadAll();
+  // Without argsAsConfig the arguments are only the module's.
+  host.register(sample(), "/x/sample.js", ["size", "6"]);
+  assert.equal(server.config.get("sample.size"), "4");
+  host.unloadAll();
+  // A name as the last argument has no value: the default stays.
+  host.register(sample({ argsAsConfig: true }), "/x/sample.js", ["size"]);
+  assert.equal(server.config.get("sample.size"), "4");
+  host.unloadAll();
+  for (const args of [["size", "9"], ["size", "x"], ["flag", "maybe"]]) {
+    assert.throws(
+      () => host.register(sample({ argsAsConfig: true }), "/x/sample.js", args),
+      ModuleLoadError,
+      args.join(" "),
+    );
+    assert.equal(server.config.has("sample.size"), false);
+  }
+});
+
+Deno.test("bit-flag enum configs: names combine into a mask; the module sees the number", () => {
+  const { server } = newServer('sample.bits "one four"');
+  const host = moduleHost(server);
+  const values: number[] = [];
+  const m = sample({
+    configs: [{
+      name: "bits",
+      type: "enum",
+      flags: ["bitflags"],
+      default: 0,
+      enumValues: [["none", 0], ["five", 5], ["one", 1], ["two", 2], ["four", 4]],
+      onChange: (v) => void values.push(v as number),
+    }],
+  });
+  host.register(m, "/x/sample.js", []);
+  assert.equal(server.config.get("sample.bits"), "five");
+  assert.deepEqual(values, [5]);
+  assert.equal(server.config.set([["sample.bits", "two four one"]]), null);
+  assert.equal(server.config.get("sample.bits"), "five two");
+  assert.deepEqual(values, [5, 7]);
+  // bitflags on another type, or a default naming no member, is refused.
+  host.unloadAll();
+  for (
+    const c of [
+      { name: "n", type: "numeric" as const, default: 1, flags: ["bitflags" as const] },
+      { name: "e", type: "enum" as const, default: "six", flags: ["bitflags" as const], enumValues: ["a"] },
+      { name: "e", type: "enum" as const, default: 8, flags: ["bitflags" as const], enumValues: [["a", 1]] },
+    ]
+  ) {
+    assert.throws(
+      () => host.register(sample({ configs: [c as never] }), "/x/sample.js", []),
+      ModuleLoadError,
+    );
+  }
+});

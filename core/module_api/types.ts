@@ -47,6 +47,14 @@ export interface ModuleManifest {
   commands: ModuleCommandSpec[];
   /** Configs, exposed as `<module name>.<config name>` in CONFIG GET/SET/REWRITE and the config file. */
   configs?: ModuleConfigSpec[];
+  /**
+   * Module arguments may set configs (valkeymodule-rs's `module_args_as_configuration`, as valkey-bloom
+   * uses): when an argument equals a config's short name, the next argument is that config's default for
+   * this load (`MODULE LOAD bf.ts bloom-capacity 1000`, `--loadmodule bf.ts bloom-capacity 1000`). A
+   * value the config refuses fails the load. Values from the config file or LOADEX's CONFIG pairs still
+   * win, and `onLoad` still gets every argument.
+   */
+  argsAsConfig?: boolean;
   /** Extensions of core commands (new options such as SET's IFEQ), see {@link CommandExtensionSpec}. */
   commandExtensions?: CommandExtensionSpec[];
   /**
@@ -126,6 +134,25 @@ export interface CommandContext {
   deleteKey(key: Uint8Array): boolean;
   /** A plain string key's bytes (read lookup), null when missing, {@link WRONG_TYPE} for other types. */
   getString(key: Uint8Array): Uint8Array | null | WrongType;
+  /**
+   * A new cursor for {@link scan}, at the start of the keyspace (RM_ScanCursorCreate). Cursors are plain
+   * positions: keep one across commands to walk a big keyspace in slices, as SCAN does.
+   */
+  createScanCursor(): ScanCursor;
+  /**
+   * One step of a walk over the keys of the selected database (RM_Scan): calls `fn` for each key of the
+   * next bucket(s) of the keyspace table (usually 0-3 keys) and returns true while keys remain, false once
+   * the walk is complete (then `cursor.done` is true). Walk everything with `while (ctx.scan(c, fn)) {}` —
+   * which, as in Valkey, holds the server for the whole walk.
+   *
+   * Guarantees are SCAN's: a key present from the first step to the last is reported at least once, even
+   * if the table grows or shrinks between steps (a resize in between may report a key twice); a key added
+   * or deleted meanwhile may or may not be. Logically expired keys are skipped (and left for expiry to
+   * delete). `fn` gets a copy of the key's name and a {@link ScanEntry} valid only during the call. It may
+   * read any key, delete or overwrite the key it was given, and add keys (it runs after the step's table
+   * walk, so a resize it causes is a resize between steps).
+   */
+  scan(cursor: ScanCursor, fn: (key: Uint8Array, entry: ScanEntry) => void): boolean;
   /** A key's remaining TTL in ms, -1 without expiry, -2 when the key does not exist. */
   ttl(key: Uint8Array): number;
   /** Sets a key's absolute expiry (unix ms); false when the key does not exist. */
@@ -153,6 +180,27 @@ export interface CommandContext {
   maxMemory(): number;
   /** Writes a line to the server log, prefixed with the module name. */
   log(level: LogLevel, msg: string): void;
+}
+
+/** A position in a keyspace walk ({@link CommandContext.scan}; Valkey's RedisModuleScanCursor). */
+export interface ScanCursor {
+  /** True once the walk has reported the whole keyspace; `scan` then returns false right away. */
+  readonly done: boolean;
+  /** Starts the walk over (RM_ScanCursorRestart). */
+  restart(): void;
+}
+
+/** The key {@link CommandContext.scan} is reporting (the `key` handle of RM_Scan's callback). */
+export interface ScanEntry {
+  /** TYPE of the key: "string", "hash"..., or a module type's 9-character name. */
+  readonly type: string;
+  /** Absolute expiry in unix ms, -1 without one. */
+  readonly expireAt: number;
+  /**
+   * The key's value when it holds the given module data type, {@link WRONG_TYPE} otherwise (no keyspace
+   * hit/miss accounting, no LRU touch: a walk is not a read by a client).
+   */
+  value<T>(type: DataTypeHandle<T>): T | WrongType;
 }
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
@@ -207,10 +255,24 @@ export interface DataTypeSpec<T> {
   freeEffort?(key: Uint8Array, value: T): number;
   /** COPY: a copy of the value for `toKey`; null = COPY not supported for this value. */
   copy?(fromKey: Uint8Array, toKey: Uint8Array, value: T): T | null;
-  /** DEBUG DIGEST. */
+  /**
+   * DEBUG DIGEST / DIGEST-VALUE: feed the value's content to `d`, a {@link DigestBuilder} (Valkey's
+   * digest callback). Add ordered
+   * elements with `addStringBuffer` / `addLongLong` and close each group whose order must not matter with
+   * `endSequence` (e.g. one sequence per member of a set). A type without it contributes only its type
+   * and key, as in Valkey.
+   */
   digest?(d: DigestOutput, value: T): void;
-  /** Active defrag; 0 when done, 1 when more work remains. */
-  defrag?(key: Uint8Array, value: T): 0 | 1;
+  /**
+   * Active defrag (Valkey's defrag callback), called for each value of the type while active defrag runs
+   * (`activedefrag yes` and the fragmentation thresholds met). A JavaScript module has no allocator to
+   * move memory with; what it can do is compact: copy buffers that grew with spare capacity into
+   * right-sized ones, merge many small chunks, drop caches. Report each buffer moved with `ctx.moved()`
+   * (INFO `active_defrag_hits`; a value with none counts a miss). For a big value, work in slices: check
+   * `ctx.shouldStop()`, keep your position in `ctx.cursor` and return 1; the server calls again with the
+   * same cursor in a later cycle (unless the key was deleted or replaced), until it returns 0.
+   */
+  defrag?(key: Uint8Array, value: T, ctx: DefragContext): 0 | 1;
   /** OBJECT ENCODING's answer; default "raw" (as Valkey for module values). */
   encoding?(value: T): string;
   /** Element count (lazy free, INFO); default 1. */
@@ -254,10 +316,47 @@ export interface RdbInput {
   loadString(): Uint8Array;
 }
 
+/**
+ * What a data type's `digest` callback is declared with: the minimal builder (older name pair). The
+ * object the server passes is always a full {@link DigestBuilder}; declare the callback as
+ * `digest(d: DigestBuilder, value)` to use all of it.
+ */
 export interface DigestOutput {
+  /** Same as {@link DigestBuilder.addStringBuffer}. */
   addString(b: Uint8Array | string): void;
+  /** Same as {@link DigestBuilder.addLongLong}. */
   addInt(n: number | bigint): void;
+  /** Closes the current sequence (DigestEndSequence). */
   endSequence(): void;
+}
+
+/**
+ * The digest builder (Valkey's ValkeyModuleDigest). Elements added between two `endSequence` calls are
+ * mixed in order (a b ≠ b a); the sequences themselves are combined without regard to order, so a type
+ * whose elements have no order (a set) ends a sequence after each one. Same results as Valkey's
+ * DigestAddStringBuffer / DigestAddLongLong / DigestEndSequence for the same calls.
+ */
+export interface DigestBuilder extends DigestOutput {
+  /** The key whose value is being digested (RedisModule_GetKeyNameFromDigest). */
+  readonly key: Uint8Array;
+  /** Its database (RedisModule_GetDbIdFromDigest). */
+  readonly dbId: number;
+  /** Mixes bytes (a string is taken as UTF-8) into the current sequence (DigestAddStringBuffer). */
+  addStringBuffer(b: Uint8Array | string): void;
+  /** Mixes an integer, as its decimal text, into the current sequence (DigestAddLongLong). */
+  addLongLong(n: number | bigint): void;
+}
+
+/** What a data type's `defrag` callback gets besides the key and value. */
+export interface DefragContext {
+  /** The value's database. */
+  readonly dbId: number;
+  /** Where a sliced defrag resumes: 0 on the first call for a value, then what the callback stored. */
+  cursor: number;
+  /** True when the time slice of this defrag cycle is used up: store `cursor` and return 1. */
+  shouldStop(): boolean;
+  /** Reports `n` buffers moved / compacted (INFO active_defrag_hits). */
+  moved(n?: number): void;
 }
 
 export type ModuleConfigValue = boolean | number | string;
@@ -271,8 +370,17 @@ export interface ModuleConfigSpec {
   /** numeric: inclusive bounds (default the int64 range). */
   min?: number;
   max?: number;
-  /** enum: the accepted names (case-insensitive). */
-  enumValues?: string[];
+  /**
+   * enum: the accepted names (case-insensitive), each a name (its value is its index) or `[name, value]`.
+   * With the `bitflags` flag the values are bits: `CONFIG SET m.x "a b"` sets a|b, CONFIG GET prints
+   * the names whose bits are set (a name covering several bits first, as listed), and the module sees
+   * the number (`ctx.config()`, `validate`, `onChange`); the default may be a number or names.
+   */
+  enumValues?: (string | [name: string, value: number])[];
+  /**
+   * `bitflags` (enum only, Valkey's REDISMODULE_CONFIG_BITFLAGS): see {@link enumValues}. `memory`
+   * (numeric only): accepts `10mb` and the like.
+   */
   flags?: ("immutable" | "sensitive" | "hidden" | "protected" | "memory" | "bitflags")[];
   /** Extra validation: an error message (without "ERR"), or undefined when the value is accepted. */
   validate?(value: ModuleConfigValue): string | undefined;

@@ -30,7 +30,7 @@ export class ModuleValue<T = unknown> implements ValueObject {
   constructor(readonly dt: RegisteredType<T>, public value: T) {}
 
   attach(): void {
-    this.#holders++;
+    if (this.#holders++ === 0) attachedValues++;
   }
 
   /**
@@ -39,7 +39,7 @@ export class ModuleValue<T = unknown> implements ValueObject {
    * (Valkey's moduleFreeValue on delete, overwrite, expiry, eviction, flush).
    */
   detach(): void {
-    if (this.#holders > 0) this.#holders--;
+    if (this.#holders > 0 && --this.#holders === 0) attachedValues--;
     if (this.#freeScheduled || this.dt.spec.free === undefined) return;
     this.#freeScheduled = true;
     pendingFrees.push(this);
@@ -81,6 +81,14 @@ export class ModuleValue<T = unknown> implements ValueObject {
     if (v === null || v === undefined) throw new ReplyError("ERR module key failed to copy");
     return new ModuleValue(this.dt, v);
   }
+}
+
+/** Module values held by some key, in every server of the process (active defrag skips its walk at 0). */
+let attachedValues = 0;
+
+/** How many module values keys hold (all servers of the process). */
+export function attachedModuleValues(): number {
+  return attachedValues;
 }
 
 /** Values detached from the keyspace whose `free` callback is due (see {@link ModuleValue.detach}). */

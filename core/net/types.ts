@@ -54,6 +54,7 @@ export interface ListenOptions {
 export interface Listener {
   readonly host: string;
   readonly port: number;
+  /** Stops accepting; resolves once the address is free. Open connections are left alone. */
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@
  */
 
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { setImmediate } from "node:timers";
 import type { Server } from "../server/server.ts";
 import type { Db, SnapshotSink } from "../keyspace/db.ts";
@@ -19,7 +20,13 @@ import { formatId, ID_MAX, lpBytes, StreamValue } from "../types/stream.ts";
 import { isModuleValue } from "../module_api/value.ts";
 import { formatDouble } from "../util/numbers.ts";
 import { CommandBuffer } from "../server/propagate.ts";
-import { detachSnapshot } from "./snapshot.ts";
+import { detachSnapshot, type WriterThread } from "./snapshot.ts";
+import type { FromWriter, ToWriter } from "./rdb_writer_worker.ts";
+import { strerror } from "../config/directives.ts";
+
+/** Output handed to the writer Worker at a time, and the most in flight before the walk pauses. */
+const CHUNK = 256 << 10;
+const MAX_IN_FLIGHT = 16 << 20;
 
 /** Items per variadic command (AOF_REWRITE_ITEMS_PER_CMD). */
 export const ITEMS_PER_CMD = 64;
@@ -166,7 +173,10 @@ export function rewriteCommands(server: Server, nowMs: number): Uint8Array {
  * the Db hands an owed key to {@link CommandSnapshot.preserve} before anything reads or changes it), with
  * commands as the output. A key preserved ahead of the walk is simply written under its own SELECT, since a
  * command stream (unlike an RDB file) may switch databases at any point. The walk runs in slices of
- * `sliceMs` from the event loop; output goes to the temp file with a synchronous write every 1 MiB.
+ * `sliceMs` from the event loop; the output goes in 256 KB chunks to the writer Worker of the RDB snapshots
+ * (rdb_writer_worker.ts, no trailer), which writes, syncs every `autosync` bytes
+ * (`aof-rewrite-incremental-fsync`), fsyncs and renames the file, so no write system call runs on the main
+ * thread; the walk pauses while more than 16 MB are in flight.
  */
 export class CommandSnapshot implements SnapshotSink {
   readonly startedAt = Date.now();
@@ -175,15 +185,24 @@ export class CommandSnapshot implements SnapshotSink {
   #cur = 0;
   #selected = -1;
   #out = new CommandBuffer();
-  #fd = -1;
   #finished = false;
+  #cancelled = false;
   #sliceMs: number;
+  #session = 0;
+  #sessionOpen = false;
+  #inFlight = 0;
+  #waiting = false;
+  /** Intermediate syncs of the file (incremental fsync), known when the Worker is done. */
+  syncs = 0;
 
   constructor(
     readonly dbs: readonly Db[],
     readonly tempPath: string,
     readonly finalPath: string,
     readonly onDone: (err: string | null) => void,
+    readonly writer: WriterThread,
+    /** Sync every this many bytes written (0: only at the end). */
+    readonly autosync = 0,
     /** `rdb-key-save-delay` (µs per key, for tests): when positive, each step walks one bucket, then waits. */
     readonly keyDelayUs = 0,
     sliceMs = 1,
@@ -193,7 +212,11 @@ export class CommandSnapshot implements SnapshotSink {
 
   /** Freezes the point in time and starts the walk. Throws if the temp file cannot be opened. */
   start(): void {
-    this.#fd = fs.openSync(this.tempPath, "w");
+    // Checked here so that the caller can fail at once; the Worker reopens (truncating) the file.
+    fs.closeSync(fs.openSync(this.tempPath, "w"));
+    this.#session = this.writer.open((m) => this.#onWorker(m));
+    this.#sessionOpen = true;
+    this.#post({ s: 0, op: "open", path: this.tempPath, autosync: this.autosync });
     this.dbs.forEach((db, id) => {
       if (db.size === 0) return;
       this.#dbs.push({ db, id, cursor: 0, done: false });
@@ -231,15 +254,55 @@ export class CommandSnapshot implements SnapshotSink {
     } while (cursor !== 0);
   }
 
+  #post(m: ToWriter, transfer: Transferable[] = []): void {
+    this.writer.post({ ...m, s: this.#session } as ToWriter, transfer);
+  }
+
+  /** Hands the output so far to the Worker (a copy, transferred). */
   #flushOut(): void {
-    const data = this.#out.view();
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(this.#fd, data, off, data.length - off);
-    this.#out.consume(data.length);
+    const n = this.#out.len;
+    if (n === 0) return;
+    const chunk = this.#out.view().slice();
+    this.#out.consume(n);
+    this.#inFlight += n;
+    this.#post({ s: 0, op: "chunk", buf: chunk.buffer }, [chunk.buffer]);
+  }
+
+  #onWorker(m: FromWriter): void {
+    if (m.op === "written") {
+      this.#inFlight -= m.bytes;
+      if (this.#waiting && this.#inFlight <= MAX_IN_FLIGHT) {
+        this.#waiting = false;
+        setImmediate(() => this.#step());
+      }
+      return;
+    }
+    if (!this.#sessionOpen) return;
+    this.#sessionOpen = false;
+    this.syncs = m.syncs;
+    this.writer.close(this.#session);
+    if (this.#cancelled) return;
+    const wasFinished = this.#finished;
+    this.#finished = true;
+    if (!wasFinished) this.#release();
+    if (m.error === null) return this.onDone(null);
+    const e = m.error;
+    if (e.step === "rename") {
+      return this.onDone(
+        `Error trying to rename the temporary AOF file ${path.basename(this.tempPath)} into ${
+          path.basename(this.finalPath)
+        }: ${strerror(e)}`,
+      );
+    }
+    this.onDone(`Write error writing append only file on disk: ${strerror(e)}`);
   }
 
   #step(): void {
     if (this.#finished) return;
+    if (this.#inFlight > MAX_IN_FLIGHT) {
+      this.#waiting = true; // resumed when the Worker has written enough
+      return;
+    }
     const deadline = performance.now() + this.#sliceMs;
     const throttled = this.keyDelayUs > 0;
     let keys = 0;
@@ -262,7 +325,7 @@ export class CommandSnapshot implements SnapshotSink {
           db.endSnapshot();
           this.#cur++;
         }
-        if (this.#out.len >= 1 << 20) this.#flushOut();
+        if (this.#out.len >= CHUNK) this.#flushOut();
         if (throttled && keys > 0) break;
       }
       if (this.#cur < this.#dbs.length) {
@@ -272,16 +335,13 @@ export class CommandSnapshot implements SnapshotSink {
         return;
       }
       this.#flushOut();
-      fs.fsyncSync(this.#fd);
-      fs.closeSync(this.#fd);
-      this.#fd = -1;
-      fs.renameSync(this.tempPath, this.finalPath);
     } catch (e) {
       this.#fail(`Write error writing append only file on disk: ${e instanceof Error ? e.message : e}`);
       return;
     }
+    // The walk is over; onDone follows the Worker's "done" (after its fsync and rename).
     this.#finished = true;
-    this.onDone(null);
+    this.#post({ s: 0, op: "finish", trailer: "none", finalPath: this.finalPath });
   }
 
   /** Detaches from the Dbs not walked yet; their owed entries are marked done (see Snapshot#release). */
@@ -293,31 +353,26 @@ export class CommandSnapshot implements SnapshotSink {
     }
   }
 
-  #closeAndUnlink(): void {
-    if (this.#fd !== -1) {
-      try {
-        fs.closeSync(this.#fd);
-      } catch { /* closed */ }
-      this.#fd = -1;
-    }
-    try {
-      fs.unlinkSync(this.tempPath);
-    } catch { /* gone */ }
-  }
-
   #fail(msg: string): void {
     if (this.#finished) return;
     this.#finished = true;
     this.#release();
-    this.#closeAndUnlink();
+    this.#post({ s: 0, op: "abort" });
+    this.#cancelled = true; // the Worker's "done" after the abort reports nothing
     this.onDone(msg);
   }
 
-  /** Stops the rewrite; the temp file is removed and nothing reported. */
+  /** Stops the rewrite; the temp file is removed (by the Worker, and here) and nothing reported. */
   cancel(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.#release();
-    this.#closeAndUnlink();
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    if (!this.#finished) {
+      this.#finished = true;
+      this.#release();
+    }
+    this.#post({ s: 0, op: "abort" });
+    try {
+      fs.unlinkSync(this.tempPath);
+    } catch { /* not created yet, or gone */ }
   }
 }

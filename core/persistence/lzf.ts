@@ -24,73 +24,96 @@ const MAX_REF = (1 << 8) + (1 << 3); // 264
 const MAX_LIT = 1 << 5;
 const htab = new Int32Array(HSIZE);
 
-function hash3(a: number, b: number, c: number): number {
-  const v = (a << 16) | (b << 8) | c;
-  return (Math.imul(v, 0x9e3779b1) >>> (32 - HLOG)) & (HSIZE - 1);
-}
-
 /**
  * Compresses `src` into at most `maxOut` bytes; returns the compressed bytes, or null when they would
  * not fit (the caller then stores the data uncompressed, as lzf_compress returning 0).
  */
 export function lzfCompress(src: Uint8Array, maxOut: number): Uint8Array | null {
-  const n = src.length;
-  if (n === 0 || maxOut <= 0) return null;
-  const out = new Uint8Array(maxOut);
+  const out = new Uint8Array(Math.max(maxOut, 0));
+  const n = lzfCompressInto(src, 0, src.length, maxOut, out);
+  return n < 0 ? null : out.subarray(0, n);
+}
+
+/**
+ * {@link lzfCompress} of `src[from, to)` into `out` (at least `maxOut` bytes): the number of bytes
+ * written, or -1 when they would not fit in `maxOut`.
+ */
+export function lzfCompressInto(
+  src: Uint8Array,
+  from: number,
+  to: number,
+  maxOut: number,
+  out: Uint8Array,
+): number {
+  const n = to;
+  if (to === from || maxOut <= 0) return -1;
   let op = 0;
-  let ip = 0;
-  let lit = 0; // start of the pending literal run
-
-  const flushLiterals = (end: number): boolean => {
-    while (lit < end) {
-      const run = Math.min(MAX_LIT, end - lit);
-      if (op + 1 + run > maxOut) return false;
-      out[op++] = run - 1;
-      for (let k = 0; k < run; k++) out[op++] = src[lit + k]!;
-      lit += run;
-    }
-    return true;
-  };
-
+  let ip = from;
+  let lit = from; // start of the pending literal run
+  const tab = htab;
+  // The table slot of the 3 bytes at ip: their 24-bit value (kept as a rolling window) times a
+  // Fibonacci constant, top HLOG bits.
+  let v = n - from > 1 ? (src[from]! << 8) | src[from + 1]! : 0;
   while (ip + 2 < n) {
-    const h = hash3(src[ip]!, src[ip + 1]!, src[ip + 2]!);
-    const ref = htab[h]!;
-    htab[h] = ip;
+    v = ((v << 8) | src[ip + 2]!) & 0xffffff;
+    const h = (Math.imul(v, 0x9e3779b1) >>> (32 - HLOG)) & (HSIZE - 1);
+    const ref = tab[h]!;
+    tab[h] = ip;
     const off = ip - ref - 1;
     if (
-      ref >= 0 && ref < ip && off < MAX_OFF && src[ref] === src[ip] && src[ref + 1] === src[ip + 1] &&
+      ref >= from && ref < ip && off < MAX_OFF && src[ref] === src[ip] && src[ref + 1] === src[ip + 1] &&
       src[ref + 2] === src[ip + 2]
     ) {
       let len = 3;
       const maxLen = Math.min(MAX_REF, n - ip);
       while (len < maxLen && src[ref + len] === src[ip + len]) len++;
-      if (!flushLiterals(ip)) return null;
+      // Flush the pending literals, in runs of at most MAX_LIT.
+      while (lit < ip) {
+        const run = Math.min(MAX_LIT, ip - lit);
+        if (op + 1 + run > maxOut) return -1;
+        out[op++] = run - 1;
+        for (let k = 0; k < run; k++) out[op++] = src[lit + k]!;
+        lit += run;
+      }
       const l = len - 2;
       if (l < 7) {
-        if (op + 2 > maxOut) return null;
+        if (op + 2 > maxOut) return -1;
         out[op++] = (l << 5) | (off >> 8);
       } else {
-        if (op + 3 > maxOut) return null;
+        if (op + 3 > maxOut) return -1;
         out[op++] = (7 << 5) | (off >> 8);
         out[op++] = l - 7;
       }
       out[op++] = off & 0xff;
       // Index the positions inside the match too (better ratios on repetitive data).
       const stop = Math.min(ip + len, n - 2);
-      for (let p = ip + 1; p < stop; p++) htab[hash3(src[p]!, src[p + 1]!, src[p + 2]!)] = p;
+      for (let p = ip + 1; p < stop; p++) {
+        const x = (src[p]! << 16) | (src[p + 1]! << 8) | src[p + 2]!;
+        tab[(Math.imul(x, 0x9e3779b1) >>> (32 - HLOG)) & (HSIZE - 1)] = p;
+      }
       ip += len;
       lit = ip;
+      if (ip + 2 < n) v = (src[ip]! << 8) | src[ip + 1]!;
     } else {
       ip++;
     }
   }
-  if (!flushLiterals(n)) return null;
-  return out.subarray(0, op);
+  while (lit < n) {
+    const run = Math.min(MAX_LIT, n - lit);
+    if (op + 1 + run > maxOut) return -1;
+    out[op++] = run - 1;
+    for (let k = 0; k < run; k++) out[op++] = src[lit + k]!;
+    lit += run;
+  }
+  return op;
 }
 
 /** Decompresses `src` into exactly `outLen` bytes; throws on malformed input. */
-export function lzfDecompress(src: Uint8Array, outLen: number): Uint8Array {
-  const out = new Uint8Array(outLen);
+export function lzfDecompress(src: Uint8Array, outLen: number, scratch?: Uint8Array): Uint8Array {
+  // `scratch` (at least outLen bytes) spares an allocation; the result is then a view into it.
+  const out = scratch !== undefined && scratch.length >= outLen
+    ? scratch.subarray(0, outLen)
+    : new Uint8Array(outLen);
   let ip = 0;
   let op = 0;
   const n = src.length;

@@ -21,17 +21,22 @@ import { usedMemory } from "../commands/server/memory_stats.ts";
 import { type AccessInfo, loadRdb, RdbLoadError, serializeAll } from "./rdb_file.ts";
 import { RdbWriter } from "./rdb_io.ts";
 import type { EncodingLimits } from "./rdb_value.ts";
-import { Snapshot, WriterThread } from "./snapshot.ts";
+import { AUTOSYNC_BYTES, Snapshot, WriterThread } from "./snapshot.ts";
 import { latencyMonitorOn, latencySample } from "../observability/latency_events.ts";
 
 /** Seconds before a failed BGSAVE is retried by the save points (CONFIG_BGSAVE_RETRY_DELAY). */
 const BGSAVE_RETRY_DELAY = 5;
 
-export const ERR_MISCONF =
-  "MISCONF Valkey is configured to save RDB snapshots, but it's currently unable to " +
-  "persist to disk. Commands that may modify the data set are disabled, because this instance is configured " +
-  "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please " +
-  "check the Valkey logs for details about the RDB error.";
+/** The -MISCONF error; "Redis" instead of "Valkey" under `extended-redis-compatibility`. */
+export function misconfError(redisCompat = false): string {
+  const name = redisCompat ? "Redis" : "Valkey";
+  return `MISCONF ${name} is configured to save RDB snapshots, but it's currently unable to ` +
+    "persist to disk. Commands that may modify the data set are disabled, because this instance is configured " +
+    "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please " +
+    `check the ${name} logs for details about the RDB error.`;
+}
+
+export const ERR_MISCONF = misconfError(false);
 
 const registry = new WeakMap<Server, Persistence>();
 
@@ -56,10 +61,14 @@ export class Persistence {
   rdbSaves = 0;
   lastLoadKeysLoaded = 0;
   lastLoadKeysExpired = 0;
+  /** Where the last image loaded by {@link Persistence.loadImage} ended in its buffer. */
+  lastLoadEnd = 0;
+  /** Intermediate syncs of the last SAVE / BGSAVE's file (rdb-save-incremental-fsync; tests). */
+  lastSaveSyncs = 0;
   #dirtyBeforeBgsave = 0;
   #bgsaveSeq = 0;
-  /** The BGSAVE file-writing Worker, kept between saves. */
-  readonly writer = new WriterThread();
+  /** The file-writing Worker of BGSAVE and AOF rewrites, kept for the server's life (see WriterThread). */
+  readonly writer = new WriterThread(Infinity);
 
   constructor(server: Server) {
     this.server = server;
@@ -179,9 +188,23 @@ export class Persistence {
       return false;
     }
     let op = "rdbSaveRio";
+    // rdb-save-incremental-fsync: synced every AUTOSYNC_BYTES written (rioSetAutoSync).
+    const autosync = this.server.config.getBool("rdb-save-incremental-fsync") ? AUTOSYNC_BYTES : 0;
+    this.lastSaveSyncs = 0;
     try {
       let off = 0;
-      while (off < image.length) off += fs.writeSync(fd, image, off, image.length - off);
+      let unsynced = 0;
+      while (off < image.length) {
+        const end = autosync > 0 ? Math.min(image.length, off + autosync - unsynced) : image.length;
+        const n = fs.writeSync(fd, image, off, end - off);
+        off += n;
+        unsynced += n;
+        if (autosync > 0 && unsynced >= autosync) {
+          fs.fdatasyncSync(fd);
+          this.lastSaveSyncs++;
+          unsynced = 0;
+        }
+      }
       op = "fsync";
       fs.fsyncSync(fd);
       op = "fclose";
@@ -234,6 +257,7 @@ export class Persistence {
       lfuCounter: this.#lfuCounter(),
       keyDelayUs: c.getInt("rdb-key-save-delay"),
       writer: this.writer,
+      autosync: c.getBool("rdb-save-incremental-fsync") ? AUTOSYNC_BYTES : 0,
       onDone: (err) => this.#bgsaveDone(snap, err, started),
     });
     try {
@@ -256,6 +280,7 @@ export class Persistence {
   #bgsaveDone(snap: Snapshot, err: string | null, started: number): void {
     if (this.snapshot !== snap) return; // cancelled
     this.snapshot = null;
+    this.lastSaveSyncs = snap.syncs;
     const log = this.server.logger;
     this.lastBgsaveTimeSec = Math.floor((Date.now() - started) / 1000);
     if (err === null) {
@@ -343,10 +368,12 @@ export class Persistence {
         access: this.access(),
         dropExpired: true,
         replaceExisting,
+        relaxedVersion: server.config.getEnum("rdb-version-check") === "relaxed",
         notice: (m) => log.notice(m),
         warning: (m) => log.warning(m),
       });
       this.lastLoadKeysLoaded = res.keysLoaded;
+      this.lastLoadEnd = res.end;
       this.lastLoadKeysExpired = res.keysExpired;
       return true;
     } catch (e) {
@@ -372,12 +399,16 @@ export function installPersistence(server: Server): Persistence {
     p.cancelBgsave();
   };
   server.shutdownSave = () => p.saveSync();
+  server.shutdownHooks.push(() => p.writer.stop());
   // MISCONF comes before MULTI queueing in Valkey's processCommand: first in the gate list.
   server.gates.unshift((call: CommandCall) => {
     if (!p.writesDenied()) return false;
     const flags = call.spec.flags ?? [];
     if (!flags.includes("WRITE") && call.spec.name !== "ping") return false;
-    call.error(ERR_MISCONF);
+    const config = call.server.config;
+    const redisCompat = config.has("extended-redis-compatibility") &&
+      config.getBool("extended-redis-compatibility");
+    call.error(misconfError(redisCompat));
     return true;
   });
   return p;

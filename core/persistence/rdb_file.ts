@@ -138,6 +138,10 @@ export function serializeAll(
 /** A loading failure; `message` is the log line Valkey prints for it. */
 export class RdbLoadError extends Error {}
 
+/** RDB versions used by other forks of the format (refused in DUMP payloads and under the REDIS magic). */
+export const RDB_FOREIGN_VERSION_MIN = 12;
+export const RDB_FOREIGN_VERSION_MAX = 79;
+
 export interface LoadOptions {
   dbs: readonly Db[];
   limits: EncodingLimits;
@@ -149,6 +153,8 @@ export interface LoadOptions {
   dropExpired: boolean;
   /** A key already present is replaced (DEBUG RELOAD MERGE) instead of failing the load. */
   replaceExisting?: boolean;
+  /** rdb-version-check relaxed: try images of a newer RDB version than this server writes. */
+  relaxedVersion?: boolean;
   /** Log lines (notice level) and warnings, as Valkey prints them while loading. */
   notice(msg: string): void;
   warning(msg: string): void;
@@ -159,12 +165,14 @@ export interface LoadResult {
   keysLoaded: number;
   keysExpired: number;
   emptyKeysSkipped: number;
+  /** Offset just past the image (its EOF opcode and checksum): an old-style AOF's command tail starts here. */
+  end: number;
 }
 
 /** rdbLoadRio: loads an RDB image into `opts.dbs`. Throws {@link RdbLoadError} on malformed input. */
 export function loadRdb(buf: Uint8Array, opts: LoadOptions): LoadResult {
   const r = new RdbReader(buf);
-  const res: LoadResult = { version: 0, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0 };
+  const res: LoadResult = { version: 0, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0, end: 0 };
   try {
     loadInto(r, buf, opts, res);
   } catch (e) {
@@ -190,7 +198,12 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
     opts.warning("Wrong signature trying to load DB from file");
     throw new RdbLoadError("Wrong signature trying to load DB from file");
   }
-  if (!(ver >= 1) || ver > RDB_VERSION) {
+  // Versions 12..79 are other forks' formats under the REDIS magic; a newer version loads only when relaxed.
+  const valkeyMagic = magic.startsWith("VALKEY");
+  if (
+    !(ver >= 1) || (ver >= RDB_FOREIGN_VERSION_MIN && !valkeyMagic) ||
+    (ver > RDB_VERSION && !opts.relaxedVersion)
+  ) {
     opts.warning(`Can't handle RDB format version ${ver}`);
     throw new RdbLoadError(`Can't handle RDB format version ${ver}`);
   }
@@ -301,6 +314,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
       }
     }
   }
+  res.end = r.pos;
   if (res.emptyKeysSkipped > 0) {
     opts.notice(
       `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}, empty keys skipped: ${res.emptyKeysSkipped}.`,

@@ -16,7 +16,7 @@
  */
 
 import { FormatError } from "./encodings.ts";
-import { lzfCompress, lzfDecompress } from "./lzf.ts";
+import { lzfCompressInto, lzfDecompress } from "./lzf.ts";
 import { parseDouble } from "../util/numbers.ts";
 
 /** The RDB version Valkey 8.1 writes (and the newest it reads). */
@@ -75,7 +75,10 @@ const ENC_INT32 = 2;
 const ENC_LZF = 3;
 
 const EMPTY = new Uint8Array(0);
-const TEXT = new TextEncoder();
+/** Decompressed temporary strings of {@link RdbReader.string} (shared by all readers). */
+let lzfIn = new Uint8Array(4096);
+/** LZF output scratch shared by all writers (the result is copied into the writer at once). */
+let lzfOut = new Uint8Array(4096);
 
 /** A growable output buffer of RDB data. */
 export class RdbWriter {
@@ -154,23 +157,40 @@ export class RdbWriter {
 
   /** rdbSaveRawString: integer encoding, LZF, or length + bytes. */
   string(s: Uint8Array): void {
-    const n = s.length;
+    this.stringRange(s, 0, s.length);
+  }
+
+  /** {@link string} of `src[from, to)`, without a view of it. */
+  stringRange(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
     if (n <= 11 && n > 0) {
-      const v = int32Text(s);
+      const v = int32Text(src, from, to);
       if (v !== null) return this.#intString(v);
     }
     if (this.compress && n > 20) {
-      const c = lzfCompress(s, n - 4);
-      if (c !== null) {
+      if (lzfOut.length < n) lzfOut = new Uint8Array(Math.max(n, lzfOut.length * 2));
+      const c = lzfCompressInto(src, from, to, n - 4, lzfOut);
+      if (c >= 0) {
         this.byte(0xc0 | ENC_LZF);
-        this.length(c.length);
+        this.length(c);
         this.length(n);
-        this.raw(c);
+        this.rawRange(lzfOut, 0, c);
         return;
       }
     }
     this.length(n);
-    this.raw(s);
+    this.rawRange(src, from, to);
+  }
+
+  /** {@link raw} of `src[from, to)`. */
+  rawRange(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.#room(n);
+    const b = this.buf;
+    if (n <= 64) {
+      for (let i = 0, o = this.len; i < n; i++) b[o + i] = src[from + i]!;
+    } else b.set(src.subarray(from, to), this.len);
+    this.len += n;
   }
 
   /** A string that is known to hold plain text (aux fields and the like). */
@@ -211,22 +231,36 @@ export class RdbWriter {
 }
 
 /** The int32 a short string spells canonically (as string2ll + ll2string round trip), else null. */
-function int32Text(s: Uint8Array): number | null {
-  const n = s.length;
-  let i = 0;
-  if (s[0] === 0x2d) {
+function int32Text(s: Uint8Array, from: number, to: number): number | null {
+  const n = to - from;
+  let i = from;
+  if (s[from] === 0x2d) {
     if (n === 1) return null;
-    i = 1;
+    i++;
   }
   if (s[i] === 0x30) return n === 1 ? 0 : null;
   let v = 0;
-  for (; i < n; i++) {
+  for (; i < to; i++) {
     const c = s[i]!;
     if (c < 0x30 || c > 0x39) return null;
     v = v * 10 + (c - 0x30);
   }
-  if (s[0] === 0x2d) v = -v;
+  if (s[from] === 0x2d) v = -v;
   return v >= -2147483648 && v <= 2147483647 ? v : null;
+}
+
+/** The decimal text of an int32 as fresh bytes. */
+export function intDigits(v: number): Uint8Array {
+  let n = v < 0 ? 2 : 1;
+  for (let x = v < 0 ? -v : v; x >= 10; x = Math.floor(x / 10)) n++;
+  const out = new Uint8Array(n);
+  let x = v < 0 ? -v : v;
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = 0x30 + (x % 10);
+    x = Math.floor(x / 10);
+  }
+  if (v < 0) out[0] = 0x2d;
+  return out;
 }
 
 /** Thrown when the input ends early (Valkey: "Short read or OOM loading DB"). */
@@ -305,27 +339,41 @@ export class RdbReader {
     return BigInt(this.length());
   }
 
-  /** rdbGenericLoadStringObject: the string's bytes (a view for raw strings). */
-  string(): Uint8Array {
+  /**
+   * Whether the bytes the last {@link string} returned are a fresh array (decompressed or formatted)
+   * that the caller may keep, rather than a view into the input.
+   */
+  owned = false;
+
+  /**
+   * rdbGenericLoadStringObject: the string's bytes (a view for raw strings). With `temp`, a compressed
+   * string may be decompressed into a buffer shared by all readers: the caller uses the bytes before the
+   * next read and keeps nothing of them.
+   */
+  string(temp = false): Uint8Array {
     const n = this.lengthOrEnc();
-    if (n >= 0) return this.bytes(n);
+    if (n >= 0) {
+      this.owned = false;
+      return this.bytes(n);
+    }
+    this.owned = true;
     const enc = -1 - n;
     switch (enc) {
       case ENC_INT8: {
         const v = (this.byte() << 24) >> 24;
-        return TEXT.encode(String(v));
+        return intDigits(v);
       }
       case ENC_INT16: {
         this.#need(2);
         const v = this.#dv.getInt16(this.pos, true);
         this.pos += 2;
-        return TEXT.encode(String(v));
+        return intDigits(v);
       }
       case ENC_INT32: {
         this.#need(4);
         const v = this.#dv.getInt32(this.pos, true);
         this.pos += 4;
-        return TEXT.encode(String(v));
+        return intDigits(v);
       }
       case ENC_LZF: {
         const clen = this.length();
@@ -333,7 +381,10 @@ export class RdbReader {
         const c = this.bytes(clen);
         if (len === 0) return EMPTY;
         try {
-          return lzfDecompress(c, len);
+          if (!temp) return lzfDecompress(c, len);
+          if (lzfIn.length < len) lzfIn = new Uint8Array(Math.max(len, lzfIn.length * 2));
+          this.owned = false;
+          return lzfDecompress(c, len, lzfIn);
         } catch {
           throw new FormatError("Invalid LZF compressed string");
         }

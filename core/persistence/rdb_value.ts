@@ -20,12 +20,27 @@
  * configuration (listpack/intset within the `*-max-*` limits, else the big encoding), as Valkey's
  * loader converts too. Streams: see stream_rdb.ts.
  *
+ * Speed: the small encodings are where a data set has most of its keys, so they avoid per-element
+ * objects. Hash and set listpacks are copied between Valkyr's in-memory Listpack and Valkey's bytes as
+ * they are (encodings.ts: the entry formats agree but for two rare cases, which are re-encoded);
+ * intsets go as blobs; sorted-set listpacks and quicklist nodes are built in a reused ListpackBuilder
+ * straight from the stored bytes and read in one pass (sorted input is appended at the end of the
+ * sorted set's order instead of searched for); compressed strings that are only read are
+ * decompressed into a shared buffer.
+ *
  * @module
  */
 
 import { HashValue } from "../types/hash.ts";
 import { ListValue } from "../types/list.ts";
-import { TAIL } from "../types/quicklist.ts";
+import {
+  LP_OVERHEAD,
+  lpEntrySize,
+  nodeLimit,
+  QuicklistNode,
+  SIZE_SAFETY_LIMIT,
+  TAIL,
+} from "../types/quicklist.ts";
 import { SetValue } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import { StreamValue } from "../types/stream.ts";
@@ -35,12 +50,18 @@ import { formatDouble, parseDouble } from "../util/numbers.ts";
 import {
   decodeIntset,
   decodeListpack,
+  decodeListpackMixed,
   decodeZiplist,
   decodeZipmap,
-  encodeIntset,
   FormatError,
+  intText,
   ListpackBuilder,
+  listpackFromValkey,
+  writeListpack,
 } from "./encodings.ts";
+import { IntSet } from "../types/intset.ts";
+import type { Listpack } from "../types/listpack.ts";
+import { parseI64 } from "../util/numbers.ts";
 import {
   QUICKLIST_NODE_PACKED,
   QUICKLIST_NODE_PLAIN,
@@ -48,8 +69,6 @@ import {
   RdbType,
   type RdbWriter,
 } from "./rdb_io.ts";
-
-const enc = new TextEncoder();
 
 /** The limits that pick a loaded value's encoding (from the configuration). */
 export interface EncodingLimits {
@@ -104,9 +123,6 @@ export function moduleNameById(id: bigint): string {
 
 const MODULE_OPCODE_EOF = 0;
 
-/** How stream entries are cut into nodes in written files (Valkey's default node limits). */
-const STREAM_PACKING = { maxEntries: 100, maxBytes: 4096 };
-
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 // ---------------------------------------------------------------------------------------------------------
@@ -124,7 +140,7 @@ export function writeValueBody(w: RdbWriter, value: Uint8Array | object): void {
   if (value instanceof SetValue) return writeSet(w, value);
   if (value instanceof ZSet) return writeZset(w, value);
   if (value instanceof HashValue) return writeHash(w, value);
-  if (value instanceof StreamValue) return writeStream(w, value, STREAM_PACKING);
+  if (value instanceof StreamValue) return writeStream(w, value);
   const v = value as ValueObject;
   const mt = moduleRegistry?.forValue(v);
   if (mt !== undefined) {
@@ -157,70 +173,84 @@ export function canSerialize(value: Uint8Array | object): boolean {
   return moduleRegistry?.forValue(value as ValueObject) !== undefined;
 }
 
+/** The listpack scratch of the writers (each value's listpack is copied into the output at once). */
+const lb = new ListpackBuilder();
+
 function writeList(w: RdbWriter, list: ListValue): void {
-  const nodes = list.ql.nodes.filter((n) => n.count > 0);
-  w.length(nodes.length);
+  const nodes = list.ql.nodes;
+  let live = 0;
+  for (const node of nodes) if (node.count > 0) live++;
+  w.length(live);
   for (const node of nodes) {
+    if (node.count === 0) continue;
     if (node.plain) {
       w.length(QUICKLIST_NODE_PLAIN);
       w.string(node.valueAt(node.start));
       continue;
     }
     w.length(QUICKLIST_NODE_PACKED);
-    const lb = new ListpackBuilder();
-    for (let off = node.start; off < node.end; off = node.next(off)) lb.append(node.valueAt(off));
-    w.string(lb.finish());
+    // The node's entries are [length as LEB128][bytes][length backwards] (quicklist.ts).
+    lb.reset();
+    const b = node.buf;
+    for (let off = node.start, end = node.end; off < end;) {
+      let c = b[off]!;
+      let l = c & 0x7f;
+      let h = 1;
+      for (let mul = 0x80; c & 0x80; mul *= 0x80) {
+        c = b[off + h]!;
+        l += (c & 0x7f) * mul;
+        h++;
+      }
+      lb.appendFrom(b, off + h, l);
+      off += h + l + h;
+    }
+    const n = lb.finishLength(); // before reading `data`: finishing may grow the buffer
+    w.stringRange(lb.data, 0, n);
   }
 }
 
+let intsetOut = new Uint8Array(1024);
+
 function writeSet(w: RdbWriter, set: SetValue): void {
-  const e = set.encoding;
-  if (e === "intset") {
-    const vals: bigint[] = [];
-    set.forEach((m) => vals.push(BigInt(new TextDecoder().decode(m))));
-    w.string(encodeIntset(vals));
-  } else if (e === "listpack") {
-    const lb = new ListpackBuilder();
-    set.forEach((m) => lb.append(m));
-    w.string(lb.finish());
-  } else {
-    w.length(set.length);
-    set.forEach((m) => w.string(m));
+  const is = set.intset;
+  if (is !== null) {
+    if (intsetOut.length < is.blobLen()) intsetOut = new Uint8Array(is.blobLen() * 2);
+    return w.stringRange(intsetOut, 0, is.blobInto(intsetOut));
   }
+  const lp = set.listpack;
+  if (lp !== null) return writeListpack(w, lp);
+  w.length(set.length);
+  set.forEach((m) => w.string(m));
 }
 
 function writeZset(w: RdbWriter, z: ZSet): void {
   if (z.isListpack) {
-    const lb = new ListpackBuilder();
-    z.forEach((ref) => {
-      lb.append(z.memberOf(ref));
-      const s = z.scoreOf(ref);
-      if (Number.isInteger(s) && Math.abs(s) <= 4611686018427387904) lb.appendInt(BigInt(s));
-      else lb.appendString(enc.encode(formatDouble(s)));
+    lb.reset();
+    z.forEachRaw((a, off, len, s) => {
+      lb.appendFrom(a, off, len);
+      if (Number.isInteger(s) && Math.abs(s) <= 4611686018427387904) {
+        if (s <= 9007199254740991 && s >= -9007199254740991) lb.appendNumber(s);
+        else lb.appendInt(BigInt(s));
+      } else lb.appendAscii(formatDouble(s));
     });
-    w.string(lb.finish());
+    const n = lb.finishLength(); // before reading `data`: finishing may grow the buffer
+    w.stringRange(lb.data, 0, n);
     return;
   }
   // Valkey writes the skiplist from the tail, so that loading inserts at the head.
   w.length(z.length);
-  const refs: number[] = [];
-  z.forEach((ref) => refs.push(ref));
-  for (let i = refs.length - 1; i >= 0; i--) {
+  const refs = new Int32Array(z.length);
+  let n = 0;
+  z.forEach((ref) => (refs[n++] = ref));
+  for (let i = n - 1; i >= 0; i--) {
     w.string(z.memberOf(refs[i]!));
     w.binaryDouble(z.scoreOf(refs[i]!));
   }
 }
 
 function writeHash(w: RdbWriter, h: HashValue): void {
-  if (h.isListpack) {
-    const lb = new ListpackBuilder();
-    h.forEach((f, v) => {
-      lb.append(f);
-      lb.append(v);
-    });
-    w.string(lb.finish());
-    return;
-  }
+  const lp = h.listpack;
+  if (lp !== null) return writeListpack(w, lp);
   w.length(h.length);
   h.forEach((f, v) => {
     w.string(f);
@@ -260,10 +290,13 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
             throw new FormatError(`Quicklist integrity check failed.`);
           }
         }
-        const blob = r.string();
+        // One packed node: its elements are copied into the list before the next read.
+        const blob = r.string(nodes === 1 && container !== QUICKLIST_NODE_PLAIN);
         if (container === QUICKLIST_NODE_PLAIN) items.push(blob);
-        else if (type === RdbType.LIST_QUICKLIST) items.push(...decodeZiplist(blob));
-        else items.push(...decodeListpack(blob));
+        else {
+          const els = type === RdbType.LIST_QUICKLIST ? decodeZiplist(blob) : decodeListpack(blob);
+          for (let k = 0; k < els.length; k++) items.push(els[k]!);
+        }
       }
       return buildList(items, lim);
     }
@@ -273,33 +306,54 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
       for (let i = 0; i < n; i++) items.push(r.string());
       return buildSet(items, lim);
     }
-    case RdbType.SET_INTSET:
-      return buildSet(decodeIntset(r.string()), lim);
-    case RdbType.SET_LISTPACK:
-      return buildSet(decodeListpack(r.string()), lim);
+    case RdbType.SET_INTSET: {
+      const blob = r.string(true);
+      const is = IntSet.fromBlob(blob);
+      if (is !== null && is.length > 0 && is.length <= lim.setMaxIntsetEntries) return SetValue.from(is);
+      return buildSet(decodeIntset(blob), lim);
+    }
+    case RdbType.SET_LISTPACK: {
+      const blob = r.string();
+      const lp = listpackFromValkey(blob, r.owned);
+      if (lp.count === 0) throw new EmptyKeyError("empty set");
+      if (setListpackFits(lp, lim)) {
+        if (hasDuplicates(lp, 0)) throw new FormatError("Duplicate set members detected");
+        return SetValue.from(lp);
+      }
+      return buildSet(decodeListpack(blob), lim);
+    }
     case RdbType.ZSET:
     case RdbType.ZSET_2: {
       const n = r.length();
-      const items: [Uint8Array, number][] = [];
-      for (let i = 0; i < n; i++) {
+      const members: Uint8Array[] = new Array(n);
+      const scores = new Float64Array(n);
+      // Written from the tail (see writeZset): fill from the end so that the arrays ascend.
+      for (let i = n - 1; i >= 0; i--) {
         const m = r.string();
         const s = type === RdbType.ZSET_2 ? r.binaryDouble() : r.textDouble();
         if (Number.isNaN(s)) throw new FormatError("Zset with NAN score detected");
-        items.push([m, s]);
+        members[i] = m;
+        scores[i] = s;
       }
-      return buildZset(items, lim);
+      return buildZset(members, scores, lim);
     }
     case RdbType.ZSET_ZIPLIST:
     case RdbType.ZSET_LISTPACK: {
-      const flat = type === RdbType.ZSET_ZIPLIST ? decodeZiplist(r.string()) : decodeListpack(r.string());
+      const blob = r.string(true);
+      const flat = type === RdbType.ZSET_ZIPLIST ? decodeZiplist(blob) : decodeListpackMixed(blob);
       if (flat.length % 2 !== 0) throw new FormatError("Zset listpack integrity check failed.");
-      const items: [Uint8Array, number][] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        const s = parseDouble(flat[i + 1]!);
+      const n = flat.length / 2;
+      const members: Uint8Array[] = new Array(n);
+      const scores = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const m = flat[2 * i]!;
+        const sv = flat[2 * i + 1]!;
+        const s = typeof sv === "number" ? sv : scoreText(sv);
         if (s === null || Number.isNaN(s)) throw new FormatError("Zset listpack integrity check failed.");
-        items.push([flat[i]!, s]);
+        members[i] = typeof m === "number" ? intText(m) : m;
+        scores[i] = s;
       }
-      return buildZset(items, lim);
+      return buildZset(members, scores, lim);
     }
     case RdbType.HASH: {
       const n = r.length();
@@ -311,7 +365,17 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
       return buildHash(decodeZipmap(r.string()), lim);
     case RdbType.HASH_ZIPLIST:
     case RdbType.HASH_LISTPACK: {
-      const flat = type === RdbType.HASH_ZIPLIST ? decodeZiplist(r.string()) : decodeListpack(r.string());
+      const blob = r.string();
+      if (type === RdbType.HASH_LISTPACK) {
+        const lp = listpackFromValkey(blob, r.owned);
+        if (lp.count % 2 !== 0) throw new FormatError("Hash listpack integrity check failed.");
+        if (lp.count === 0) throw new EmptyKeyError("empty hash");
+        if (lp.count >> 1 <= lim.hashMaxListpackEntries && maxEntryLength(lp) <= lim.hashMaxListpackValue) {
+          if (hasDuplicates(lp, 1)) throw new FormatError("Duplicate hash fields detected");
+          return HashValue.fromListpack(lp);
+        }
+      }
+      const flat = type === RdbType.HASH_ZIPLIST ? decodeZiplist(blob) : decodeListpack(blob);
       if (flat.length % 2 !== 0) throw new FormatError("Hash listpack integrity check failed.");
       return buildHash(flat, lim);
     }
@@ -353,9 +417,34 @@ function buildList(items: Uint8Array[], lim: EncodingLimits): ListValue {
   if (items.length === 0) throw new EmptyKeyError("empty list");
   const list = new ListValue();
   const fill = lim.listMaxListpackSize;
+  // The usual case, a list that stays in the listpack encoding (growing() never converts it): one node
+  // of the exact size. Else push() element by element (it copies the bytes into the list's nodes).
+  const limit = nodeLimit(fill);
+  let sz = LP_OVERHEAD;
+  let bytes = 0;
+  let small = true;
+  for (let i = 0; i < items.length; i++) {
+    const l = items[i]!.length;
+    const next = sz + l;
+    if (
+      limit.size !== Infinity ? next > limit.size : next > SIZE_SAFETY_LIMIT || i + 1 > limit.count
+    ) {
+      small = false;
+      break;
+    }
+    sz += lpEntrySize(items[i]!);
+    const h = l < 0x80 ? 1 : l < 0x4000 ? 2 : l < 0x200000 ? 3 : l < 0x10000000 ? 4 : 5;
+    bytes += h + l + h;
+  }
+  if (small) {
+    const node = new QuicklistNode(bytes, false);
+    for (let i = 0; i < items.length; i++) node.insertAt(node.end, items[i]!);
+    list.ql.appendNode(node);
+    return list;
+  }
   for (const it of items) {
     list.growing(fill, it.length, 1);
-    list.ql.push(it.slice(), TAIL);
+    list.ql.push(it, TAIL);
   }
   return list;
 }
@@ -374,17 +463,112 @@ function buildSet(items: Uint8Array[], lim: EncodingLimits): SetValue {
   return s;
 }
 
-function buildZset(items: [Uint8Array, number][], lim: EncodingLimits): ZSet {
-  if (items.length === 0) throw new EmptyKeyError("empty zset");
+/**
+ * parseDouble for a listpack score (the text d2string wrote, such as "1.2857142857142858" or "1e+20"):
+ * plain decimal text goes through Number(), which rounds correctly as strtod does; anything else
+ * ("inf", hex, overflow, underflow) through parseDouble.
+ */
+function scoreText(b: Uint8Array): number | null {
+  const n = b.length;
+  if (n === 0 || n > 32) return parseDouble(b);
+  let nonzero = false;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    // Digits, '.', 'e', 'E', '+', '-' only.
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d)) {
+      return parseDouble(b);
+    }
+    if (c >= 0x31 && c <= 0x39) nonzero = true;
+  }
+  const v = Number(String.fromCharCode.apply(null, b as unknown as number[]));
+  if (v !== v || v === Infinity || v === -Infinity || (v === 0 && nonzero)) return parseDouble(b);
+  return v;
+}
+
+/** A sorted set of members and scores (in ascending order when the file is well-formed). */
+function buildZset(members: Uint8Array[], scores: Float64Array, lim: EncodingLimits): ZSet {
+  const n = members.length;
+  if (n === 0) throw new EmptyKeyError("empty zset");
   let maxLen = 0;
-  for (const [m] of items) if (m.length > maxLen) maxLen = m.length;
-  const small = items.length <= lim.zsetMaxListpackEntries && maxLen <= lim.zsetMaxListpackValue;
-  const z = new ZSet(small, small ? 0 : items.length);
-  for (const [m, s] of items) {
-    if (z.find(m) !== -1) throw new FormatError("Duplicate zset fields detected");
-    z.insert(m.slice(), s);
+  let arena = 0;
+  for (let i = 0; i < n; i++) {
+    const l = members[i]!.length;
+    if (l > maxLen) maxLen = l;
+    arena += ZSet.arenaBytesFor(l);
+  }
+  const small = n <= lim.zsetMaxListpackEntries && maxLen <= lim.zsetMaxListpackValue;
+  const z = new ZSet(small, small ? 0 : n, arena);
+  for (let i = 0; i < n; i++) {
+    // The arena copies the member, so views into the file are fine.
+    const m = members[i]!;
+    const done = z.appendIfSorted(m, scores[i]!);
+    if (done === 1) continue;
+    if (done === -1 || z.find(m) !== -1) throw new FormatError("Duplicate zset fields detected");
+    z.insert(m, scores[i]!);
   }
   return z;
+}
+
+/** Length of the decimal text of a safe integer. */
+function digits(v: number): number {
+  let n = v < 0 ? 2 : 1;
+  for (let x = Math.abs(v); x >= 10; x = Math.floor(x / 10)) n++;
+  return n;
+}
+
+/** The longest entry of a listpack, integers counted by their decimal length. */
+function maxEntryLength(lp: Listpack): number {
+  let max = 0;
+  for (let p = lp.first(); p !== -1; p = lp.next(p)) {
+    const v = lp.valueAt(p);
+    const len = typeof v === "number" ? digits(v) : v.length;
+    if (len > max) max = len;
+  }
+  return max;
+}
+
+/**
+ * A listpack set loads as it is when Valkyr's own SADDs would have made a listpack of the same
+ * members: its first member is not an integer (else an intset is built), it is within the entry limit
+ * and no member is longer than `set-max-listpack-value`.
+ */
+function setListpackFits(lp: Listpack, lim: EncodingLimits): boolean {
+  if (lp.count > lim.setMaxListpackEntries) return false;
+  const first = lp.valueAt(0);
+  if (typeof first === "number" || parseI64(first) !== null) return false;
+  return maxEntryLength(lp) <= lim.setMaxListpackValue;
+}
+
+let dupStarts = new Int32Array(257);
+let dupEnds = new Int32Array(256);
+
+/** True when two entries (every entry, or with `skip` 1 the fields of field/value pairs) are equal. */
+function hasDuplicates(lp: Listpack, skip: number): boolean {
+  const b = lp.buf;
+  if (dupStarts.length < lp.count + 1) dupStarts = new Int32Array(lp.count * 2 + 1);
+  const starts = dupStarts;
+  let n = 0;
+  let i = 0;
+  for (let p = lp.first(); p !== -1; p = lp.next(p), i++) {
+    if (skip === 0 || (i & 1) === 0) starts[n++] = p;
+  }
+  starts[n] = lp.used;
+  // Equal elements have the same encoding (integers and strings are canonical): compare each compared
+  // element's entry bytes, from its start to the start of the entry after it.
+  const ends = dupEnds.length >= n ? dupEnds : (dupEnds = new Int32Array(n * 2));
+  for (let k = 0; k < n; k++) ends[k] = skip === 0 ? starts[k + 1]! : lp.next(starts[k]!);
+  for (let x = 0; x < n; x++) {
+    const sx = starts[x]!;
+    const len = ends[x]! - sx;
+    for (let y = x + 1; y < n; y++) {
+      const sy = starts[y]!;
+      if (ends[y]! - sy !== len || b[sx] !== b[sy]) continue;
+      let k = 1;
+      while (k < len && b[sx + k] === b[sy + k]) k++;
+      if (k === len) return true;
+    }
+  }
+  return false;
 }
 
 function buildHash(flat: Uint8Array[], lim: EncodingLimits): HashValue {

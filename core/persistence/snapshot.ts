@@ -50,6 +50,9 @@ import type { FromWriter, ToWriter, WriterError } from "./rdb_writer_worker.ts";
 
 const CHUNK = 256 << 10;
 
+/** REDIS_AUTOSYNC_BYTES: the incremental fsync step of `rdb-save-incremental-fsync` / `aof-rewrite-...`. */
+export const AUTOSYNC_BYTES = 4 << 20;
+
 /**
  * Ends `db`'s snapshot and marks the entries it still owes done, so the parity bit means "owed" for every
  * entry again when the next snapshot flips it. The AOF rewrite's base (aof_rewrite.ts) detaches the same way.
@@ -102,6 +105,8 @@ export interface SnapshotOptions {
   keyDelayUs?: number;
   /** The writer Worker to use. */
   writer: WriterThread;
+  /** Sync the file every this many bytes while writing (0: only at the end); see rdb_writer_worker.ts. */
+  autosync?: number;
   /** Called once: null on success, else the log line of the failure. Not called after cancel(). */
   onDone(err: string | null): void;
 }
@@ -112,12 +117,18 @@ function workerUrl(): string {
   return new URL("./rdb_writer_worker.ts", import.meta.url).href;
 }
 
-/** How long an idle writer Worker is kept for the next BGSAVE. */
+/** How long an idle writer Worker is kept for the next BGSAVE, by default. */
 const WRITER_IDLE_MS = 30_000;
 
 /**
- * The writer Worker of one server, shared by its BGSAVEs one after the other (see rdb_writer_worker.ts):
- * created on first use, ended after {@link WRITER_IDLE_MS} without a session, or by {@link WriterThread.stop}.
+ * The writer Worker of one server, shared by its BGSAVEs and AOF rewrites one after the other (see
+ * rdb_writer_worker.ts): created by {@link WriterThread.warm} or on first use, ended after `idleMs` without
+ * a session (never with Infinity) or by {@link WriterThread.stop}.
+ *
+ * Creating a Worker is synchronous on the main thread and costs 10-60 ms on Deno, several hundred ms on a
+ * loaded machine (measured: 256 ms at a load average of 10 on 2 cores): a BGSAVE or BGREWRITEAOF that had to
+ * create one stalled every client for that long. The server's Persistence therefore keeps its Worker for
+ * its whole life and creates it at start-up when save points or the AOF are configured.
  */
 export class WriterThread {
   #worker: Worker | null = null;
@@ -125,27 +136,33 @@ export class WriterThread {
   #next = 0;
   #idle: ReturnType<typeof setTimeout> | undefined;
 
+  constructor(readonly idleMs: number = WRITER_IDLE_MS) {}
+
+  /** Creates the Worker now if there is none (so that the next save does not pay for it). */
+  warm(): void {
+    if (this.#worker !== null) return;
+    const w = new Worker(workerUrl(), { type: "module" });
+    w.addEventListener("message", (e: MessageEvent<FromWriter>) => this.#sessions.get(e.data.s)?.(e.data));
+    w.addEventListener("error", (e: Event) => {
+      // Handled here: unhandled, a Worker's error would end the process. Every session fails.
+      e.preventDefault();
+      const msg = (e as ErrorEvent).message ?? "Worker error";
+      const sessions = [...this.#sessions.entries()];
+      this.#sessions.clear();
+      this.#worker = null;
+      w.terminate();
+      for (const [s, fn] of sessions) {
+        fn({ s, op: "done", error: { step: "rdbSaveRio", code: undefined, message: msg }, syncs: 0 });
+      }
+    });
+    this.#worker = w;
+  }
+
   /** Opens a session; `onMessage` gets its messages. Returns the session id. */
   open(onMessage: (m: FromWriter) => void): number {
     if (this.#idle !== undefined) clearTimeout(this.#idle);
     this.#idle = undefined;
-    if (this.#worker === null) {
-      const w = new Worker(workerUrl(), { type: "module" });
-      w.addEventListener("message", (e: MessageEvent<FromWriter>) => this.#sessions.get(e.data.s)?.(e.data));
-      w.addEventListener("error", (e: Event) => {
-        // Handled here: unhandled, a Worker's error would end the process. Every session fails.
-        e.preventDefault();
-        const msg = (e as ErrorEvent).message ?? "Worker error";
-        const sessions = [...this.#sessions.entries()];
-        this.#sessions.clear();
-        this.#worker = null;
-        w.terminate();
-        for (const [s, fn] of sessions) {
-          fn({ s, op: "done", error: { step: "rdbSaveRio", code: undefined, message: msg } });
-        }
-      });
-      this.#worker = w;
-    }
+    this.warm();
     const s = ++this.#next;
     this.#sessions.set(s, onMessage);
     return s;
@@ -158,8 +175,8 @@ export class WriterThread {
   /** Ends a session (after its "done"); the Worker stays a while for the next one. */
   close(s: number): void {
     this.#sessions.delete(s);
-    if (this.#sessions.size > 0) return;
-    this.#idle = setTimeout(() => this.stop(), WRITER_IDLE_MS);
+    if (this.#sessions.size > 0 || this.idleMs === Infinity) return;
+    this.#idle = setTimeout(() => this.stop(), this.idleMs);
     (this.#idle as { unref?: () => void }).unref?.();
   }
 
@@ -178,6 +195,8 @@ export class Snapshot implements SnapshotSink {
   readonly startedAt = Date.now();
   keysTotal = 0;
   keysProcessed = 0;
+  /** Intermediate syncs of the file (incremental fsync), known when the Worker is done. */
+  syncs = 0;
   #opts: SnapshotOptions;
   #parts: DbPart[] = [];
   #byDb = new Map<Db, DbPart>();
@@ -210,7 +229,7 @@ export class Snapshot implements SnapshotSink {
     fs.closeSync(fs.openSync(this.#opts.tempPath, "w"));
     this.#session = this.#opts.writer.open((m) => this.#onWorker(m));
     this.#sessionOpen = true;
-    this.#post({ op: "open", path: this.#opts.tempPath });
+    this.#post({ op: "open", path: this.#opts.tempPath, autosync: this.#opts.autosync ?? 0 });
     writeHeader(this.#out, this.#opts.aux);
     this.#opts.dbs.forEach((db, id) => {
       if (db.size === 0) return;
@@ -337,7 +356,11 @@ export class Snapshot implements SnapshotSink {
     this.#finished = true;
     out.byte(Opcode.EOF);
     this.#flush();
-    this.#post({ op: "finish", checksum: this.#opts.checksum, finalPath: this.#opts.finalPath });
+    this.#post({
+      op: "finish",
+      trailer: this.#opts.checksum ? "crc" : "zero",
+      finalPath: this.#opts.finalPath,
+    });
   }
 
   /** Hands the output so far to the Worker (transferred, not copied). */
@@ -359,6 +382,7 @@ export class Snapshot implements SnapshotSink {
       if (this.#inFlight <= MAX_IN_FLIGHT) this.#schedule();
       return;
     }
+    this.syncs = m.syncs;
     this.#workerDone(m.error);
   }
 

@@ -8,10 +8,11 @@
  *     consumers  len C, then C × (name, seen-time ms, [v3: active-time ms], len K, K × 16-byte ID)
  *
  * A node listpack holds the master entry and the entries in Valkey's stream layout (see
- * core/types/stream.ts). Writing re-packs the live entries into nodes the way Valkey's streamAppendItem
- * cuts them (`stream-node-max-entries`, `stream-node-max-bytes`); reading appends the live entries
- * (tombstones are dropped) and restores the metadata, groups, PELs and consumers. Only the public API of
- * StreamValue is used.
+ * core/types/stream.ts), which is also how StreamValue keeps its nodes in memory. So, as Valkey does,
+ * writing stores every node as it is (tombstones included) and reading takes each node listpack as it
+ * is, after walking it once to check its layout, its counters and the order of its IDs. A node that
+ * does not pass (or whose master ID is beyond 2^53 ms or seq) is read entry by entry instead: its live
+ * entries are appended and its tombstones dropped. Then the metadata, groups, PELs and consumers.
  *
  * @module
  */
@@ -19,7 +20,6 @@
 import {
   Consumer,
   ConsumerGroup,
-  ID_MAX,
   idMs,
   idSeq,
   INVALID_ENTRIES_READ,
@@ -30,17 +30,15 @@ import {
   StreamValue,
   U64_MAX,
 } from "../types/stream.ts";
-import { decodeListpack, FormatError, ListpackBuilder } from "./encodings.ts";
+import { decodeListpack, FormatError, listpackFromValkey, writeListpack } from "./encodings.ts";
+import type { Listpack } from "../types/listpack.ts";
 import { type RdbReader, RdbType, type RdbWriter } from "./rdb_io.ts";
 
-const FLAG_NONE = 0;
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
-const LISTPACK_MAX_SIZE = 1 << 30;
-const enc = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
 
-/** Node limits used when packing (from the configuration). */
+/** Node limits for entries appended one by one while loading (from the configuration). */
 export interface StreamNodeLimits {
   maxEntries: number;
   maxBytes: number;
@@ -48,10 +46,31 @@ export interface StreamNodeLimits {
 
 function idBytes(id: StreamId): Uint8Array {
   const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
-  dv.setBigUint64(0, idMs(id), false);
-  dv.setBigUint64(8, idSeq(id), false);
+  put64(b, 0, idMs(id));
+  put64(b, 8, idSeq(id));
   return b;
+}
+
+/** Stores an unsigned 64-bit value big-endian (without a DataView: cheaper on small arrays). */
+function put64(b: Uint8Array, at: number, v: bigint): void {
+  let hi: number;
+  let lo: number;
+  if (v <= 9007199254740991n) {
+    const x = Number(v);
+    hi = Math.floor(x / 4294967296);
+    lo = x - hi * 4294967296;
+  } else {
+    hi = Number(v >> 32n);
+    lo = Number(v & 0xffffffffn);
+  }
+  b[at] = hi >>> 24;
+  b[at + 1] = (hi >>> 16) & 0xff;
+  b[at + 2] = (hi >>> 8) & 0xff;
+  b[at + 3] = hi & 0xff;
+  b[at + 4] = lo >>> 24;
+  b[at + 5] = (lo >>> 16) & 0xff;
+  b[at + 6] = (lo >>> 8) & 0xff;
+  b[at + 7] = lo & 0xff;
 }
 
 function idFromBytes(b: Uint8Array): StreamId {
@@ -60,96 +79,15 @@ function idFromBytes(b: Uint8Array): StreamId {
   return makeId(dv.getBigUint64(0, false), dv.getBigUint64(8, false));
 }
 
-function toBytes(v: Uint8Array | number): Uint8Array {
-  return typeof v === "number" ? enc.encode(String(v)) : v;
-}
-
-function sameFields(a: Uint8Array[], pairs: (Uint8Array | number)[]): boolean {
-  if (a.length * 2 !== pairs.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const f = toBytes(pairs[2 * i]!);
-    const m = a[i]!;
-    if (f.length !== m.length) return false;
-    for (let k = 0; k < f.length; k++) if (f[k] !== m[k]) return false;
-  }
-  return true;
-}
-
-function appendElement(lb: ListpackBuilder, v: Uint8Array | number): void {
-  if (typeof v === "number") lb.appendInt(BigInt(v));
-  else lb.append(v);
-}
-
-/** One node being packed: entries are collected, then the master entry's count is known. */
-interface NodeDraft {
-  master: StreamId;
-  fields: Uint8Array[];
-  count: number;
-  body: ListpackBuilder;
-  bytes: number;
-}
-
-function finishNode(w: RdbWriter, d: NodeDraft): void {
-  const lb = new ListpackBuilder();
-  lb.appendInt(BigInt(d.count));
-  lb.appendInt(0n); // deleted
-  lb.appendInt(BigInt(d.fields.length));
-  for (const f of d.fields) lb.append(f);
-  lb.appendInt(0n); // master entry terminator
-  const master = lb.finish();
-  const body = d.body.finish();
-  // Concatenate: master listpack's entries + the body's entries, under one header.
-  const bodyEntries = body.subarray(6, body.length - 1);
-  const total = master.length + bodyEntries.length;
-  const out = new Uint8Array(total);
-  out.set(master.subarray(0, master.length - 1), 0);
-  out.set(bodyEntries, master.length - 1);
-  out[total - 1] = 0xff;
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, total, true);
-  const elements = 4 + d.fields.length + d.body.count;
-  dv.setUint16(4, elements > 65534 ? 65535 : elements, true);
-  w.string(idBytes(d.master));
-  w.string(out);
-}
-
 /** rdbSaveObject for a stream, as RDB_TYPE_STREAM_LISTPACKS_3 (the type byte is written by the caller). */
-export function writeStream(w: RdbWriter, s: StreamValue, lim: StreamNodeLimits): void {
-  // Nodes first into a side buffer: their number comes before them.
-  const nodes: NodeDraft[] = [];
-  let cur: NodeDraft | null = null;
-  const maxBytes = lim.maxBytes === 0 || lim.maxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : lim.maxBytes;
-  s.range(0n, ID_MAX, false, (id, pairs) => {
-    let total = 0;
-    for (const v of pairs) total += typeof v === "number" ? String(v).length : v.length;
-    if (
-      cur === null || cur.bytes + total >= maxBytes || (lim.maxEntries > 0 && cur.count >= lim.maxEntries)
-    ) {
-      const fields: Uint8Array[] = [];
-      for (let i = 0; i < pairs.length; i += 2) fields.push(toBytes(pairs[i]!).slice());
-      cur = { master: id, fields, count: 0, body: new ListpackBuilder(), bytes: 0 };
-      nodes.push(cur);
-    }
-    const d: NodeDraft = cur;
-    const same = sameFields(d.fields, pairs);
-    const b = d.body;
-    b.appendInt(BigInt(same ? FLAG_SAMEFIELDS : FLAG_NONE));
-    b.appendInt(idMs(id) - idMs(d.master));
-    b.appendInt(idSeq(id) - idSeq(d.master));
-    const n = pairs.length / 2;
-    if (same) {
-      for (let i = 1; i < pairs.length; i += 2) appendElement(b, pairs[i]!);
-      b.appendInt(BigInt(n + 3));
-    } else {
-      b.appendInt(BigInt(n));
-      for (const v of pairs) appendElement(b, v);
-      b.appendInt(BigInt(2 * n + 4));
-    }
-    d.count++;
-    d.bytes = b.bytes + 16 + d.fields.reduce((a, f) => a + f.length + 2, 0);
-  });
+export function writeStream(w: RdbWriter, s: StreamValue): void {
+  const masters = s.masterIds();
+  const nodes = s.nodeListpacks();
   w.length(nodes.length);
-  for (const d of nodes) finishNode(w, d);
+  for (let i = 0; i < nodes.length; i++) {
+    w.string(idBytes(masters[i]!));
+    writeListpack(w, nodes[i]!);
+  }
   w.length(s.length);
   writeId(w, s.lastId);
   writeId(w, s.firstId);
@@ -194,45 +132,155 @@ function intOf(b: Uint8Array): bigint {
   return BigInt(latin1.decode(b));
 }
 
+/** The last live entry ID loaded so far (as a bigint and, within 2^53, as numbers) and the first one. */
+interface LastId {
+  id: StreamId;
+  ms: number;
+  seq: number;
+  first: StreamId;
+}
+
+/**
+ * Walks a node listpack (Valkey's layout, see core/types/stream.ts) and returns its number of live
+ * entries when it can be taken as it is: well-formed, its count and deleted counters right, its live IDs
+ * ascending after `last` (which is updated). Returns -1 when it must be read entry by entry (`last` is
+ * then unchanged).
+ */
+function checkNode(lp: Listpack, master: StreamId, last: LastId): number {
+  const mMs = Number(idMs(master));
+  const mSeq = Number(idSeq(master));
+  if (!Number.isSafeInteger(mMs) || !Number.isSafeInteger(mSeq)) return -1;
+  if (last.id >= 0n && last.ms < 0) return -1; // the previous IDs were beyond 2^53
+  let p = 0;
+  const int = (): number => {
+    if (p === -1) return NaN;
+    const v = lp.valueAt(p);
+    p = lp.next(p);
+    return typeof v === "number" ? v : NaN;
+  };
+  const count = int();
+  const deleted = int();
+  const numMaster = int();
+  if (!(numMaster >= 0)) return -1;
+  for (let k = 0; k < numMaster; k++) {
+    if (p === -1) return -1;
+    p = lp.next(p);
+  }
+  if (int() !== 0) return -1; // master terminator
+  let live = 0;
+  let dead = 0;
+  let lastMs = last.ms;
+  let lastSeq = last.seq;
+  let firstMs = -1;
+  let firstSeq = -1;
+  while (p !== -1) {
+    const flags = int();
+    const ms = mMs + int();
+    const seq = mSeq + int();
+    if (!(flags >= 0 && flags <= 3) || !Number.isSafeInteger(ms) || !Number.isSafeInteger(seq)) return -1;
+    let fields = numMaster;
+    let lpCount = numMaster + 3;
+    if ((flags & FLAG_SAMEFIELDS) === 0) {
+      fields = int();
+      if (!(fields >= 0)) return -1;
+      lpCount = 2 * fields + 4;
+      fields *= 2;
+    }
+    for (let k = 0; k < fields; k++) {
+      if (p === -1) return -1;
+      p = lp.next(p);
+    }
+    // lp-count: the entry's element count, which walks backwards (XREVRANGE) rely on.
+    if (int() !== lpCount) return -1;
+    if (flags & FLAG_DELETED) {
+      dead++;
+      continue;
+    }
+    if (ms < lastMs || (ms === lastMs && seq <= lastSeq) || seq < 0) return -1;
+    if (firstMs < 0) {
+      firstMs = ms;
+      firstSeq = seq;
+    }
+    lastMs = ms;
+    lastSeq = seq;
+    live++;
+  }
+  if (count !== live || deleted !== dead) return -1;
+  if (live > 0) {
+    last.ms = lastMs;
+    last.seq = lastSeq;
+    last.id = makeId(BigInt(lastMs), BigInt(lastSeq));
+    if (last.first < 0n) last.first = makeId(BigInt(firstMs), BigInt(firstSeq));
+  }
+  return live;
+}
+
+/** Reads a node entry by entry: appends its live entries (tombstones are dropped). */
+function appendNodeEntries(
+  s: StreamValue,
+  master: StreamId,
+  blob: Uint8Array,
+  lim: StreamNodeLimits,
+  nowMs: number,
+  last: LastId,
+): void {
+  const el = decodeListpack(blob);
+  let p = 0;
+  const at = (): Uint8Array => {
+    const v = el[p++];
+    if (v === undefined) throw new FormatError("Stream listpack integrity check failed.");
+    return v;
+  };
+  at(); // count
+  at(); // deleted
+  const numMaster = Number(intOf(at()));
+  const masterFields: Uint8Array[] = [];
+  for (let k = 0; k < numMaster; k++) masterFields.push(at());
+  at(); // master terminator
+  while (p < el.length) {
+    const flags = Number(intOf(at()));
+    const id = makeId(idMs(master) + intOf(at()), idSeq(master) + intOf(at()));
+    const pairs: Uint8Array[] = [];
+    if (flags & FLAG_SAMEFIELDS) {
+      for (let k = 0; k < numMaster; k++) pairs.push(masterFields[k]!, at());
+    } else {
+      const n = Number(intOf(at()));
+      for (let k = 0; k < n; k++) pairs.push(at(), at());
+    }
+    at(); // lp-count
+    if (flags & FLAG_DELETED) continue;
+    if (id <= last.id) throw new FormatError("Stream entries out of order");
+    const res = s.append(pairs, id, true, nowMs, lim.maxEntries, lim.maxBytes);
+    if (typeof res !== "bigint") throw new FormatError("Stream entry rejected");
+    last.id = id;
+    const ms = Number(idMs(id));
+    const seq = Number(idSeq(id));
+    const safe = Number.isSafeInteger(ms) && Number.isSafeInteger(seq);
+    last.ms = safe ? ms : -1;
+    last.seq = safe ? seq : -1;
+    if (last.first < 0n) last.first = id;
+  }
+}
+
 /** rdbLoadObject for RDB_TYPE_STREAM_LISTPACKS, _2 and _3. */
 export function readStream(r: RdbReader, type: number, lim: StreamNodeLimits, nowMs: number): StreamValue {
   const s = new StreamValue();
   const nodes = r.length();
-  let lastAppended: StreamId = -1n;
+  const last: LastId = { id: -1n, ms: -1, seq: -1, first: -1n };
   for (let i = 0; i < nodes; i++) {
     const master = idFromBytes(r.string());
-    const el = decodeListpack(r.string());
-    if (el.length === 0) throw new FormatError("Empty listpack inside stream");
-    let p = 0;
-    const at = (): Uint8Array => {
-      const v = el[p++];
-      if (v === undefined) throw new FormatError("Stream listpack integrity check failed.");
-      return v;
-    };
-    at(); // count
-    at(); // deleted
-    const numMaster = Number(intOf(at()));
-    const masterFields: Uint8Array[] = [];
-    for (let k = 0; k < numMaster; k++) masterFields.push(at());
-    at(); // master terminator
-    while (p < el.length) {
-      const flags = Number(intOf(at()));
-      const id = makeId(idMs(master) + intOf(at()), idSeq(master) + intOf(at()));
-      const pairs: Uint8Array[] = [];
-      if (flags & FLAG_SAMEFIELDS) {
-        for (let k = 0; k < numMaster; k++) pairs.push(masterFields[k]!, at());
-      } else {
-        const n = Number(intOf(at()));
-        for (let k = 0; k < n; k++) pairs.push(at(), at());
-      }
-      at(); // lp-count
-      if (flags & FLAG_DELETED) continue;
-      if (id <= lastAppended) throw new FormatError("Stream entries out of order");
-      const res = s.append(pairs, id, true, nowMs, lim.maxEntries, lim.maxBytes);
-      if (typeof res !== "bigint") throw new FormatError("Stream entry rejected");
-      lastAppended = id;
+    const blob = r.string();
+    const lp = listpackFromValkey(blob, r.owned);
+    if (lp.count === 0) throw new FormatError("Empty listpack inside stream");
+    const masters = s.masterIds();
+    if (masters.length > 0 && master <= masters[masters.length - 1]!) {
+      throw new FormatError("Stream node keys out of order");
     }
+    const live = checkNode(lp, master, last);
+    if (live > 0) s.adoptNode(master, lp, live);
+    else if (live < 0) appendNodeEntries(s, master, blob, lim, nowMs, last);
   }
+  if (type < RdbType.STREAM_LISTPACKS_2 && last.first >= 0n) s.firstId = last.first;
   const length = r.length();
   if (length !== s.length) throw new FormatError("Stream length does not match its entries");
   s.lastId = readId(r);
@@ -252,6 +300,9 @@ export function readStream(r: RdbReader, type: number, lim: StreamNodeLimits, no
     if (type >= RdbType.STREAM_LISTPACKS_2) {
       const er = r.lengthBig();
       entriesRead = er >= 1n << 63n ? INVALID_ENTRIES_READ : Number(er);
+    } else {
+      // Older RDBs kept no read counter: estimate it from the group's last ID, as Valkey does on load.
+      entriesRead = s.estimateDistance(lastId);
     }
     const cg = new ConsumerGroup(name, lastId, entriesRead);
     s.groups ??= new Map();

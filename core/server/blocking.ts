@@ -38,6 +38,11 @@ export interface BlockState {
   onTimeout: (reply: ReplyWriter) => void;
   /** Set while the request is being re-executed, so block() knows it is a re-block. */
   reexecuting: boolean;
+  /**
+   * XREADGROUP's wait: the client must also be woken when a key is deleted or changes type (its group is
+   * gone), Valkey's unblock_on_nokey. INFO total_blocking_keys_on_nokey counts keys with such waiters.
+   */
+  unblockOnNoKey: boolean;
 }
 
 const latin1 = new TextDecoder("latin1");
@@ -50,6 +55,8 @@ export class Blocking {
   /** Waiters per key, in the order they blocked. */
   readonly #queues = new Map<string, Client[]>();
   readonly #state = new Map<Client, BlockState>();
+  /** Per queue key, how many of its waiters are unblock-on-nokey waiters (only keys with at least one). */
+  readonly #noKeyWaiters = new Map<string, number>();
   /** Keys modified since the last serveReady() that have waiters. */
   #ready = new Set<string>();
   #serving = false;
@@ -79,6 +86,11 @@ export class Blocking {
     return this.#queues.size;
   }
 
+  /** Keys with at least one unblock-on-nokey (XREADGROUP) waiter (INFO total_blocking_keys_on_nokey). */
+  get blockedKeysOnNoKey(): number {
+    return this.#noKeyWaiters.size;
+  }
+
   isBlocked(client: Client): boolean {
     return this.#state.has(client);
   }
@@ -95,7 +107,8 @@ export class Blocking {
   /**
    * Blocks the calling client on `keys` of its current database until one is modified or the timeout
    * passes (`timeoutAt` absolute unix ms, 0 = forever). Inside a transaction, replies the timeout reply at
-   * once instead. Returns true when the client is now blocked.
+   * once instead. `unblockOnNoKey` marks an XREADGROUP wait (see {@link BlockState.unblockOnNoKey}).
+   * Returns true when the client is now blocked.
    */
   block(
     client: Client,
@@ -104,6 +117,7 @@ export class Blocking {
     timeoutAt: number,
     onTimeout: (reply: ReplyWriter) => void,
     inTransaction: boolean,
+    unblockOnNoKey = false,
   ): boolean {
     if (inTransaction) {
       onTimeout(client.writer);
@@ -124,6 +138,7 @@ export class Blocking {
       timer: undefined,
       onTimeout,
       reexecuting: false,
+      unblockOnNoKey,
     };
     for (const key of keys) {
       const k = queueKey(dbId, key);
@@ -132,6 +147,7 @@ export class Blocking {
       let q = this.#queues.get(k);
       if (q === undefined) this.#queues.set(k, q = []);
       q.push(client);
+      if (unblockOnNoKey) this.#noKeyWaiters.set(k, (this.#noKeyWaiters.get(k) ?? 0) + 1);
     }
     if (timeoutAt > 0) {
       const delay = Math.max(0, timeoutAt - Date.now());
@@ -154,6 +170,9 @@ export class Blocking {
   }
 
   #ended(client: Client, replyStart: number, rejected: boolean): void {
+    // The blocked run was not counted as a processed command (dispatch's execute); the wait's end is.
+    this.server.stats.totalCommands++;
+    client.totalCommands++;
     const bytes = client.writer.length - replyStart;
     for (const hook of this.endedHooks) hook(client, bytes > 0 ? bytes : 0, rejected);
   }
@@ -184,6 +203,11 @@ export class Blocking {
       const i = q.indexOf(client);
       if (i >= 0) q.splice(i, 1);
       if (q.length === 0) this.#queues.delete(k);
+      if (st.unblockOnNoKey) {
+        const n = (this.#noKeyWaiters.get(k) ?? 1) - 1;
+        if (n > 0) this.#noKeyWaiters.set(k, n);
+        else this.#noKeyWaiters.delete(k);
+      }
     }
     client.flags.delete("b");
     client.blocked = false;

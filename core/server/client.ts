@@ -6,7 +6,7 @@
  */
 
 import type { Connection } from "../net/types.ts";
-import { RequestParser } from "../resp/parser.ts";
+import { type ParserLimits, RequestParser } from "../resp/parser.ts";
 import { ReplyWriter } from "../resp/writer.ts";
 import { CommandCall } from "../commands/call.ts";
 
@@ -56,7 +56,11 @@ export class Client {
     requireAuth: boolean,
     now: number,
   ) {
-    this.parser = new RequestParser({ maxBulkLen });
+    // A connection may bring its own parser (an I/O Worker's: it takes requests the Worker parsed).
+    const custom = (conn as { newParser?: (limits: ParserLimits) => RequestParser }).newParser;
+    this.parser = custom !== undefined
+      ? custom.call(conn, { maxBulkLen })
+      : new RequestParser({ maxBulkLen });
     this.authenticated = !requireAuth;
     this.parser.authenticated = this.authenticated;
     this.createdAt = now;

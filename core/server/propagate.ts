@@ -93,10 +93,11 @@ export class Propagation {
     const chosen = call.propArgv;
     call.propArgv = undefined;
     // EXEC is never propagated itself (its commands are); module commands propagate only what they ask
-    // for (ctx.replicate / replicateVerbatim), as in Valkey's call().
+    // for (ctx.replicate / replicateVerbatim), as in Valkey's call(). Only a dirty counter that grew counts:
+    // SAVE and DEBUG LOADAOF reset it to 0 and are not propagated (call() clamps a negative change to 0).
     if (
       this.active && spec.name !== "exec" && spec.module === undefined && chosen !== PREVENT &&
-      this.server.dirty !== dirtyBefore
+      this.server.dirty > dirtyBefore
     ) {
       this.#pending.push({ db, argv: (chosen as Uint8Array[] | undefined) ?? argv });
     }

@@ -139,14 +139,34 @@ export class Server {
   readonly shutdownHooks: (() => void)[] = [];
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expire cycle runs only while this is true. */
   activeExpireEnabled = true;
+  /**
+   * What holds expiry and eviction back, shared by every Db (its `expiry`, see ExpiryControl in
+   * core/keyspace/db.ts): `import-mode` (expired keys wait for the import source's DEL; an import source
+   * sees them; no eviction, writes over maxmemory get OOM) and CLIENT PAUSE WRITE/ALL (expiry and
+   * eviction wait until the pause ends). {@link setPauseHolds} and the `import-mode` config keep it.
+   */
+  readonly expiry = {
+    deferred: false,
+    deferredWrites: false,
+    visible: false,
+    importMode: false,
+    expirePaused: false,
+    evictPaused: false,
+  };
   lastSave = Math.floor(Date.now() / 1000);
   listeners: Listener[] = [];
+  /** The TCP ones among {@link listeners} (CONFIG SET port/bind rebinds them). */
+  #tcpListeners: Listener[] = [];
+  /** Accepted connections whose socket has not reported closed yet (stop() waits for them). */
+  readonly #openConns = new Set<Connection>();
   /** The I/O Workers (io-threads > 1), which own the TCP clients' sockets. */
   io: IoThreads | undefined;
   port = 0;
   #nextClientId = 1;
   #cron: ReturnType<typeof setInterval> | undefined;
   #cronLoops = 0;
+  /** DEBUG PAUSE-CRON: while set, the cron does no work at all (Valkey's pause_cron). */
+  cronPaused = false;
   #shuttingDown = false;
   /**
    * True from the start of {@link Server.start} until the dataset is loaded: requests of clients that connect
@@ -189,6 +209,13 @@ export class Server {
     this.#applyLogConfig();
     this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
     this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
+    this.expiry.importMode = this.config.getBool("import-mode");
+    this.#updateExpiry();
+    this.config.onChange("import-mode", () => {
+      this.expiry.importMode = this.config.getBool("import-mode");
+      this.#updateExpiry();
+      return null;
+    });
     const n = this.config.getInt("databases");
     for (let i = 0; i < n; i++) this.#newDb(i);
     const log = this.logger;
@@ -210,7 +237,7 @@ export class Server {
     if (ioThreads > 1 && port !== 0) {
       // TCP clients are served by io-threads − 1 Workers (see core/io/io_threads.ts).
       try {
-        this.io = await IoThreads.start(ioThreads - 1, (m) => log.warning(m));
+        this.io = await IoThreads.start(ioThreads - 1, (m) => log.warning(m), this.commands);
         log.notice(`Started ${ioThreads - 1} I/O threads (Workers) for the TCP clients.`);
       } catch (e) {
         log.warning(
@@ -218,28 +245,14 @@ export class Server {
         );
       }
     }
-    const tcp = this.io ?? this.adapter;
     if (port !== 0) {
-      for (const host of this.config.getBind()) {
-        const bare = host.startsWith("-") ? host.slice(1) : host;
-        // Valkey's wildcards: `*` is every IPv4 address, `::*` every IPv6 one.
-        const addr = bare === "*" ? "0.0.0.0" : bare === "::*" ? "::" : bare;
-        try {
-          const l = await tcp.listen(
-            { host: addr, port, backlog, keepAlive },
-            (c) => this.#accept(c),
-          );
-          this.listeners.push(l);
-          this.port = l.port;
-        } catch (e) {
-          // A bind address prefixed with '-' is optional (Valkey: skip it when unavailable).
-          if (host.startsWith("-")) continue;
-          const msg = e instanceof Error ? e.message : String(e);
-          log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${msg}`);
-          await this.#closeListeners();
-          await this.#stopIo();
-          throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
-        }
+      try {
+        this.#tcpListeners = await this.#bindTcp(port, this.config.getBind(), backlog, keepAlive);
+        this.listeners.push(...this.#tcpListeners);
+      } catch {
+        await this.#closeListeners();
+        await this.#stopIo();
+        throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
       }
     }
     const unixPath = this.config.getStr("unixsocket");
@@ -263,8 +276,83 @@ export class Server {
     this.config.onChange("hz", () => (this.#startCron(), null));
   }
 
+  /**
+   * Listens on `port` at each bind address (Valkey's wildcards `*` and `::*`; an address prefixed with `-`
+   * is skipped when unavailable). On a failure the listeners made so far are closed and it throws.
+   */
+  async #bindTcp(
+    port: number,
+    binds: readonly string[],
+    backlog: number,
+    keepAlive: number,
+  ): Promise<Listener[]> {
+    const tcp = this.io ?? this.adapter;
+    const made: Listener[] = [];
+    for (const host of binds) {
+      const bare = host.startsWith("-") ? host.slice(1) : host;
+      const addr = bare === "*" ? "0.0.0.0" : bare === "::*" ? "::" : bare;
+      try {
+        const l = await tcp.listen({ host: addr, port, backlog, keepAlive }, (c) => this.#accept(c));
+        made.push(l);
+        this.port = l.port;
+      } catch (e) {
+        if (host.startsWith("-")) continue;
+        const msg = e instanceof Error ? e.message : String(e);
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${msg}`);
+        await Promise.all(made.map((l) => l.close()));
+        throw e;
+      }
+    }
+    return made;
+  }
+
+  /**
+   * CONFIG SET port / bind (Valkey's changeListener): closes the TCP listeners (connected clients stay)
+   * and listens again as the config now says; port 0 leaves none. False when that failed — nothing
+   * listens then, and the caller restores the old values and calls it again.
+   */
+  async rebindTcp(): Promise<boolean> {
+    const old = this.#tcpListeners;
+    this.#tcpListeners = [];
+    this.listeners = this.listeners.filter((l) => !old.includes(l));
+    await Promise.all(old.map((l) => l.close()));
+    const port = this.config.getInt("port");
+    if (port === 0) {
+      this.port = 0;
+      return true;
+    }
+    try {
+      const made = await this.#bindTcp(
+        port,
+        this.config.getBind(),
+        this.config.getInt("tcp-backlog"),
+        this.config.getInt("tcp-keepalive"),
+      );
+      this.#tcpListeners = made;
+      this.listeners.push(...made);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Called by the pause subsystem when the paused actions change (Valkey's PAUSE_ACTION_EXPIRE/EVICT). */
+  setPauseHolds(expire: boolean, evict: boolean): void {
+    this.expiry.expirePaused = expire;
+    this.expiry.evictPaused = evict;
+    this.#updateExpiry();
+  }
+
+  #updateExpiry(): void {
+    const x = this.expiry;
+    x.deferred = x.importMode || x.expirePaused;
+    x.deferredWrites = x.expirePaused;
+    if (!x.importMode) x.visible = false;
+  }
+
   #newDb(id: number): Db {
     const db = new Db(id, () => this.clock.current);
+    db.expiry = this.expiry;
     db.onExpire = (d, key) => {
       this.notifyKeyspaceEvent("x", "expired", key, d.id);
       this.keyModified(d, key);
@@ -299,11 +387,14 @@ export class Server {
       this.config.getStr("requirepass") !== "",
       now,
     );
+    const open = this.#openConns;
+    open.add(conn);
+    const gone = () => open.delete(conn);
     if (this.clients.size >= maxclients) {
       this.stats.rejectedConnections++;
       conn.write(new TextEncoder().encode(`-${ERR_MAX_CLIENTS}\r\n`));
       conn.close();
-      return { data() {}, drain() {}, closed() {} };
+      return { data() {}, drain() {}, closed: gone };
     }
     // Protected mode (the default): with no password, only loopback clients are served.
     if (
@@ -312,7 +403,7 @@ export class Server {
       this.stats.rejectedConnections++;
       conn.write(new TextEncoder().encode(PROTECTED_MODE_DENIED));
       conn.close();
-      return { data() {}, drain() {}, closed() {} };
+      return { data() {}, drain() {}, closed: gone };
     }
     this.clients.set(id, client);
     this.stats.totalConnections++;
@@ -320,7 +411,10 @@ export class Server {
     return {
       data: (chunk) => this.#onData(client, chunk),
       drain: () => this.#onDrain(client),
-      closed: () => this.#onClosed(client),
+      closed: () => {
+        gone();
+        this.#onClosed(client);
+      },
     };
   }
 
@@ -524,6 +618,7 @@ export class Server {
   }
 
   #cronTick(periodMs: number): void {
+    if (this.cronPaused) return;
     this.clock.resync();
     const now = this.clock.now();
     this.#cronLoops++;
@@ -535,7 +630,7 @@ export class Server {
     const t0 = performance.now();
     let sampled = 0;
     let expired = 0;
-    for (const db of this.activeExpireEnabled ? this.dbs : []) {
+    for (const db of this.activeExpireEnabled && !this.expiry.deferred ? this.dbs : []) {
       if (db.volatileCount === 0) continue;
       const spent = (performance.now() - t0) * 1000;
       if (spent >= budgetUs) {
@@ -627,6 +722,12 @@ export class Server {
       this.closeClient(c, false);
     }
     await this.#closeListeners();
+    // A closed connection first sends what is queued; one whose peer never closes its side would keep
+    // the process alive, where Valkey simply exits: after a grace period it is cut.
+    const end = performance.now() + STOP_GRACE_MS;
+    while (this.#openConns.size > 0 && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+    for (const conn of this.#openConns) conn.destroy();
+    this.#openConns.clear();
     await this.#stopIo();
     this.#resolveStopped();
   }
@@ -643,6 +744,9 @@ export class Server {
     await Promise.all(ls.map((l) => l.close()));
   }
 }
+
+/** How long a stopping server lets closed connections send what they have queued before cutting them. */
+const STOP_GRACE_MS = 1000;
 
 function isLocal(c: Client): boolean {
   const a = c.conn.remoteAddress;

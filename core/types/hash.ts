@@ -53,6 +53,18 @@ export class HashValue implements ValueObject {
     return this.lp !== null;
   }
 
+  /** The listpack of a listpack-encoded hash, else null (for the RDB writer; must not be changed). */
+  get listpack(): Listpack | null {
+    return this.lp;
+  }
+
+  /** A listpack-encoded hash over `lp`: alternating fields and values, no field twice (RDB loading). */
+  static fromListpack(lp: Listpack): HashValue {
+    const h = new HashValue();
+    h.lp = lp;
+    return h;
+  }
+
   /** The value of `field` (a view or fresh bytes, valid until the next mutation), or undefined. */
   get(field: Uint8Array): Uint8Array | undefined {
     if (this.lp !== null) {

@@ -128,6 +128,77 @@ export class IntSet {
     return out;
   }
 
+  /**
+   * Valkey's serialized intset (`| width u32le | length u32le | elements little-endian |`), written with
+   * the narrowest width that holds the elements.
+   */
+  toBlob(): Uint8Array {
+    const out = new Uint8Array(this.blobLen());
+    return out.subarray(0, this.blobInto(out));
+  }
+
+  /** Writes {@link toBlob}'s bytes into `out` (at least blobLen() bytes); returns their length. */
+  blobInto(out: Uint8Array): number {
+    const n = this.len;
+    let w: IntWidth = 2;
+    if (n > 0 && this.w === 8) {
+      const a = widthOf(this.get(0));
+      const b = widthOf(this.get(n - 1));
+      w = a > b ? a : b;
+    } else if (n > 0 && this.w === 4) {
+      const d = this.data as Int32Array;
+      w = d[0]! < -32768 || d[n - 1]! > 32767 ? 4 : 2;
+    }
+    out[0] = w;
+    out[1] = out[2] = out[3] = 0;
+    out[4] = n & 0xff;
+    out[5] = (n >>> 8) & 0xff;
+    out[6] = (n >>> 16) & 0xff;
+    out[7] = n >>> 24;
+    if (w === 8) {
+      const dv = new DataView(out.buffer, out.byteOffset, out.length);
+      for (let i = 0; i < n; i++) dv.setBigInt64(8 + 8 * i, this.get(i), true);
+    } else {
+      // Int16Array / Int32Array elements (a narrower width only drops sign-extension bytes).
+      const d = this.data;
+      const wide = this.w === 8;
+      for (let i = 0, p = 8; i < n; i++) {
+        const v = wide ? Number(d[i]!) : (d[i] as number);
+        out[p++] = v & 0xff;
+        out[p++] = (v >> 8) & 0xff;
+        if (w === 4) {
+          out[p++] = (v >> 16) & 0xff;
+          out[p++] = (v >> 24) & 0xff;
+        }
+      }
+    }
+    return 8 + w * n;
+  }
+
+  /** An intset of a serialized one (see toBlob), or null when it is malformed or not strictly sorted. */
+  static fromBlob(b: Uint8Array): IntSet | null {
+    if (b.length < 8) return null;
+    const w = (b[0]! | (b[1]! << 8) | (b[2]! << 16)) + b[3]! * 16777216;
+    const n = (b[4]! | (b[5]! << 8) | (b[6]! << 16)) + b[7]! * 16777216;
+    if ((w !== 2 && w !== 4 && w !== 8) || 8 + w * n !== b.length) return null;
+    const data = makeStore(w, n);
+    if (w === 2) {
+      const d = data as Int16Array;
+      for (let i = 0, p = 8; i < n; i++, p += 2) d[i] = b[p]! | (b[p + 1]! << 8);
+    } else if (w === 4) {
+      const d = data as Int32Array;
+      for (let i = 0, p = 8; i < n; i++, p += 4) {
+        d[i] = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+      }
+    } else new Uint8Array(data.buffer).set(b.subarray(8));
+    for (let i = 1; i < n; i++) if (data[i - 1]! >= data[i]!) return null;
+    const s = new IntSet();
+    s.data = data;
+    s.len = n;
+    s.w = w;
+    return s;
+  }
+
   dup(): IntSet {
     const c = new IntSet();
     c.w = this.w;

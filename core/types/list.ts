@@ -50,24 +50,51 @@ export class ListValue implements ValueObject {
 
   /**
    * listTypeTryConvertListpack: before adding `addCount` elements of `addBytes` raw bytes in total,
-   * converts a listpack that would exceed the `fill` limit to a quicklist with that fill.
+   * converts a listpack that would exceed the `fill` limit to a quicklist with that fill (and `compress`,
+   * the `list-compress-depth`).
    */
-  growing(fill: number, addBytes: number, addCount: number): void {
+  growing(fill: number, addBytes: number, addCount: number, compress = 0): void {
     const ql = this.ql;
     if (!ql.listpack) return;
     if (exceedsLimit(fill, this.listpackBytes + addBytes, ql.count + addCount)) {
       ql.listpack = false;
       ql.fill = fill;
+      ql.compress = compress;
       ql.nodes[0]?.shrinkToFit();
     }
   }
 
   /** growing() for a list of new elements. */
-  growingBy(fill: number, elements: readonly Uint8Array[], from = 0, to = elements.length): void {
+  growingBy(
+    fill: number,
+    elements: readonly Uint8Array[],
+    from = 0,
+    to = elements.length,
+    compress = 0,
+  ): void {
     if (!this.ql.listpack) return;
     let bytes = 0;
     for (let i = from; i < to; i++) bytes += elements[i]!.length;
-    this.growing(fill, bytes, to - from);
+    this.growing(fill, bytes, to - from, compress);
+  }
+
+  /**
+   * DEBUG OBJECT's quicklist details (Valkey's debugCommand): node count, average elements per node, the
+   * fill, whether a compress depth is set and, unless `fast`, the nodes' total (uncompressed) byte size.
+   * Empty for the listpack encoding.
+   */
+  debugExtra(fast: boolean): string {
+    const ql = this.ql;
+    if (ql.listpack) return "";
+    const n = ql.nodes.length;
+    let s = ` ql_nodes:${n} ql_avg_node:${(ql.count / n).toFixed(2)} ql_listpack_max:${ql.fill}` +
+      ` ql_compressed:${ql.compress !== 0 ? 1 : 0}`;
+    if (!fast) {
+      let sz = 0;
+      for (const node of ql.nodes) sz += node.sz;
+      s += ` ql_uncompressed_size:${sz}`;
+    }
+    return s;
   }
 
   /**

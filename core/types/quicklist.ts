@@ -145,8 +145,22 @@ export function exceedsLimit(fill: number, sz: number, count: number): boolean {
   return count > lim.count;
 }
 
+/**
+ * Valkey's packed_threshold, for tests (DEBUG QUICKLIST-PACKED-THRESHOLD): when not 0, every element of at
+ * least this many bytes gets a plain node, whatever the fill. Process-wide, as in Valkey.
+ */
+let packedThreshold = 0;
+
+/** quicklistSetPackedThreshold: refuses sizes above 4 GB − 1 MB; 0 restores the fill-based rule. */
+export function setPackedThreshold(sz: bigint): boolean {
+  if (sz > (1n << 32n) - (1n << 20n)) return false;
+  packedThreshold = Number(sz);
+  return true;
+}
+
 /** isLargeElement: an element this big gets a plain node of its own. */
 export function isLargeElement(sz: number, fill: number): boolean {
+  if (packedThreshold !== 0) return sz >= packedThreshold;
   if (fill >= 0) return sz > SIZE_SAFETY_LIMIT;
   return sz > nodeLimit(fill).size;
 }
@@ -384,6 +398,11 @@ export class Quicklist {
    * real quicklist before a push would take the node over `list-max-listpack-size`.
    */
   listpack = false;
+  /**
+   * `list-compress-depth` when the list became a quicklist (Valkey keeps it per quicklist and DEBUG OBJECT
+   * shows whether it is non-zero). Recorded only: nodes are never LZF-compressed (see the head).
+   */
+  compress = 0;
 
   /** `fill` is list-max-listpack-size when the list was created (Valkey keeps it per quicklist). */
   constructor(public fill: number) {}
@@ -762,6 +781,7 @@ export class Quicklist {
   dup(): Quicklist {
     const q = new Quicklist(this.fill);
     q.listpack = this.listpack;
+    q.compress = this.compress;
     q.nodes = this.nodes.map((n) => n.dup());
     q.count = this.count;
     return q;

@@ -81,6 +81,24 @@ export class SetValue implements ValueObject {
     return SetValue.empty("hashtable", sizeHint);
   }
 
+  /** A set over a ready intset or listpack of distinct members (RDB loading). */
+  static from(store: IntSet | Listpack): SetValue {
+    const s = new SetValue();
+    if (store instanceof IntSet) s.is = store;
+    else s.lp = store;
+    return s;
+  }
+
+  /** The intset of an intset-encoded set, else null (for the RDB writer; must not be changed). */
+  get intset(): IntSet | null {
+    return this.is;
+  }
+
+  /** The listpack of a listpack-encoded set, else null (for the RDB writer; must not be changed). */
+  get listpack(): Listpack | null {
+    return this.lp;
+  }
+
   get encoding(): SetEncoding {
     return this.is !== null ? "intset" : this.lp !== null ? "listpack" : "hashtable";
   }

@@ -439,6 +439,22 @@ export class StreamValue implements ValueObject {
     return this.#masters;
   }
 
+  /** The node listpacks, in the order of {@link masterIds} (for the RDB writer; must not be changed). */
+  nodeListpacks(): readonly Listpack[] {
+    return this.#nodes;
+  }
+
+  /**
+   * RDB loading: appends a node as it is (Valkey's rdbLoadObject inserts each node listpack into the
+   * rax). The caller checked its layout, that `master` is above every ID present, and passes its number
+   * of live entries; `length` grows by it (lastId, firstId and the rest are the caller's to set).
+   */
+  adoptNode(master: StreamId, lp: Listpack, live: number): void {
+    this.#masters.push(master);
+    this.#nodes.push(lp);
+    this.length += live;
+  }
+
   /** Number of nodes (XINFO's radix-tree-keys). */
   get nodeCount(): number {
     return this.#nodes.length;

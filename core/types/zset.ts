@@ -112,9 +112,12 @@ export class ZSet implements ValueObject {
   #size = 0;
   #dict: HashTable | null = null;
 
-  /** A new empty set; `listpack` picks the small encoding, `expectEntries` pre-sizes the dict. */
-  constructor(listpack = true, expectEntries = 0) {
-    this.#arena = new Uint8Array(64);
+  /**
+   * A new empty set; `listpack` picks the small encoding, `expectEntries` pre-sizes the dict and
+   * `arenaBytes` the arena (bulk loading, see {@link arenaBytesFor}).
+   */
+  constructor(listpack = true, expectEntries = 0, arenaBytes = 64) {
+    this.#arena = new Uint8Array(arenaBytes > 64 ? (arenaBytes + 3) & ~3 : 64);
     this.#view = new DataView(this.#arena.buffer);
     this.#i32 = new Int32Array(this.#arena.buffer);
     this.#first = this.#last = this.#root as Leaf;
@@ -122,6 +125,11 @@ export class ZSet implements ValueObject {
       this.#dict = this.#newDict();
       if (expectEntries > 0) this.#dict.expand(expectEntries);
     }
+  }
+
+  /** Arena bytes an entry with a member of `memberLength` bytes takes (to pre-size a bulk load). */
+  static arenaBytesFor(memberLength: number): number {
+    return (HEADER + memberLength + 3) & ~3;
   }
 
   get encoding(): string {
@@ -704,6 +712,38 @@ export class ZSet implements ValueObject {
     const z = new ZSet(this.#dict === null, this.#size);
     this.forEach((ref) => z.#appendSorted(this.memberOf(ref), this.scoreOf(ref)));
     return z;
+  }
+
+  /**
+   * Visits every element in ascending order with its member as `arena[off, off + len)` (no view is made;
+   * for the RDB writer). `fn` must not change the set.
+   */
+  forEachRaw(fn: (arena: Uint8Array, off: number, len: number, score: number) => void): void {
+    const a = this.#arena;
+    const i32 = this.#i32;
+    const view = this.#view;
+    for (let l: Leaf | null = this.#first; l !== null; l = l.next) {
+      for (let i = 0; i < l.n; i++) {
+        const ref = l.refs[i]!;
+        fn(a, (ref << 2) + HEADER, i32[ref]!, view.getFloat64((ref << 2) + 4, true));
+      }
+    }
+  }
+
+  /**
+   * Bulk loading in order (RDB): appends (member, score) when it sorts after every element present and
+   * the member is not in the set. Returns 1 when appended, 0 when it is out of order (nothing changed:
+   * use {@link insert}), -1 when the member is present already.
+   */
+  appendIfSorted(member: Uint8Array, score: number): number {
+    if (this.#dict === null && score === 0) score = 0;
+    if (this.#size > 0) {
+      const last = this.#last.refs[this.#last.n - 1]!;
+      if (this.#compare(last, score, member) >= 0) return 0;
+    }
+    if (this.find(member) !== NO_REF) return -1;
+    this.#appendSorted(member, score);
+    return 1;
   }
 
   /** Appends an element known to sort after every element present (bulk building in order). */

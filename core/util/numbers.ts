@@ -1288,6 +1288,21 @@ export function formatDouble(d: number): string {
 }
 
 /**
+ * fpconv_dtoa itself, without d2string's integer shortcut (DEBUG DIGEST's sorted-set scores): a sign for
+ * negative values (also "-0", "-nan"), then "nan", "inf", "0" or the Grisu2 text (1 -> "1", 1e20 ->
+ * "1e+20", 0.1 -> "0.1").
+ */
+export function fpconvDtoa(d: number): string {
+  const neg = d < 0 || Object.is(d, -0);
+  if (d !== d) return "nan";
+  if (d === Infinity || d === -Infinity) return neg ? "-inf" : "inf";
+  if (d === 0) return neg ? "-0" : "0";
+  const n = grisu2(neg ? -d : d);
+  const body = layoutDigits(n, G_K, neg);
+  return neg ? "-" + body : body;
+}
+
+/**
  * fixedpoint_d2string (GEO distances): llrint(d × 10^digits) — the product rounded in double arithmetic, then
  * to an integer half-to-even — printed with exactly `digits` fractional digits; 0 (and results rounding to
  * 0) print without a sign. digits must be 1..17 (Valkey uses 4). For odd digit counts Valkey's own function

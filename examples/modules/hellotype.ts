@@ -12,7 +12,10 @@
  * - `HELLOTYPE.LEN key`: the number of elements (0 for a missing key).
  *
  * Config: `hellotype.max-len` (numeric, default 1000, 1..1000000): an insert that would grow a list past
- * it fails with `ERR hellotype list is full`.
+ * it fails with `ERR hellotype list is full`. Module arguments may set it (`max-len 100`, see
+ * `argsAsConfig`).
+ *
+ * DEBUG DIGEST covers its values; active defrag shrinks lists whose array has much unused room.
  *
  * It imports only types from the module API, and gets the runtime values it needs (WRONG_TYPE, ModuleError,
  * number parsing) from `createModule(api)`, so the file works anywhere: from Valkyr's sources or in the
@@ -24,6 +27,8 @@
 import type {
   CommandContext,
   DataTypeHandle,
+  DefragContext,
+  DigestBuilder,
   ModuleManifest,
   ModuleRuntime,
   RdbInput,
@@ -70,6 +75,8 @@ export function createModule(api: ModuleRuntime): ModuleManifest {
   let type: DataTypeHandle<HelloList>;
   /** Values inserted since the module loaded (INFO hellotype_stats). */
   let inserted = 0;
+  /** Lists active defrag moved to a smaller array (INFO hellotype_stats). */
+  let compacted = 0;
 
   /** The list under argv[1] for writing: null if missing; replies WRONGTYPE and returns undefined. */
   function open(ctx: CommandContext, mode: "read" | "write"): HelloList | null | undefined {
@@ -154,12 +161,26 @@ export function createModule(api: ModuleRuntime): ModuleManifest {
         c.length = v.length;
         return c;
       },
-      digest(d, v: HelloList): void {
-        for (let i = 0; i < v.length; i++) d.addInt(v.items[i]!);
+      // DEBUG DIGEST: the elements in order, as one sequence.
+      digest(d: DigestBuilder, v: HelloList): void {
+        for (let i = 0; i < v.length; i++) d.addLongLong(v.items[i]!);
         d.endSequence();
+      },
+      // Active defrag: a list whose array has over a quarter of it unused (growth doubles the array)
+      // moves to a right-sized one; the old array goes to the collector.
+      defrag(_key, v: HelloList, ctx: DefragContext): 0 | 1 {
+        const room = Math.max(4, v.length);
+        if (v.items.length > room + (room >> 2)) {
+          v.items = v.items.slice(0, room);
+          ctx.moved();
+          compacted++;
+        }
+        return 0;
       },
     }],
     configs: [{ name: "max-len", type: "numeric", default: 1000, min: 1, max: 1_000_000 }],
+    // `--loadmodule hellotype.ts max-len 100` sets the config's default (valkeymodule-rs style).
+    argsAsConfig: true,
     commands: [
       {
         name: "hellotype.insert",
@@ -217,6 +238,7 @@ export function createModule(api: ModuleRuntime): ModuleManifest {
     info(info): void {
       info.section("stats");
       info.field("inserted_values", inserted);
+      info.field("defrag_compacted_lists", compacted);
     },
     onLoad(ctx, args): void {
       type = ctx.dataType<HelloList>("hellotype");

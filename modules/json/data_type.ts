@@ -15,7 +15,8 @@ import { deepCopy, JObj, type JValue, numFromText } from "./document.ts";
 import { JsonDoc } from "./doc.ts";
 import { E, JsonError } from "./errors.ts";
 import { parseJson } from "./parser.ts";
-import { serialize } from "./serializer.ts";
+import { COMPACT, serialize } from "./serializer.ts";
+import { serializeAt } from "./tape.ts";
 import { fmt17g } from "./document.ts";
 
 export const DOC_TYPE_NAME = "ReJSON-RL";
@@ -82,11 +83,16 @@ function loadLegacy(io: RdbInput): JValue {
   }
 }
 
+/** The compact JSON text of a document, in either encoding. */
+function docText(doc: JsonDoc): string {
+  return doc.tape !== null ? serializeAt(doc.tape, 0, COMPACT) : serialize(doc.tree);
+}
+
 export const jsonDataType: DataTypeSpec<JsonDoc> = {
   name: DOC_TYPE_NAME,
   encver: DOC_ENCVER,
   rdbSave(io, doc) {
-    io.saveString(serialize(doc.root));
+    io.saveString(docText(doc));
   },
   rdbLoad(io, encver) {
     if (encver === 3) {
@@ -101,14 +107,16 @@ export const jsonDataType: DataTypeSpec<JsonDoc> = {
     throw new ModuleError(`JSON: unrecognized rdb encoding version ${encver}`);
   },
   aofRewrite(emit, key, doc) {
-    emit("JSON.SET", key, ".", serialize(doc.root));
+    emit("JSON.SET", key, ".", docText(doc));
   },
   memUsage: (doc) => doc.size,
   free: (doc) => doc.release(),
   freeEffort: (_key, doc) => Math.max(1, Math.floor(doc.size / 64)),
-  copy: (_from, _to, doc) => new JsonDoc(deepCopy(doc.root), doc.size),
+  // a tape is an immutable string: the copy shares it until either document is written
+  copy: (_from, _to, doc) =>
+    doc.tape !== null ? new JsonDoc(null, doc.tape) : new JsonDoc(deepCopy(doc.tree)),
   digest(d, doc) {
-    d.addString(serialize(doc.root));
+    d.addString(docText(doc));
     d.endSequence();
   },
   encoding: () => "raw",

@@ -1,7 +1,8 @@
 /**
- * The JSON document model: how a document lives in memory.
+ * The JSON document model: the tree form of a document (large documents, and any document while most
+ * writes work on it; small documents are stored packed, see tape.ts and doc.ts).
  *
- * A document is a tree of plain JavaScript values, chosen so that the common cases cost no wrapper object:
+ * A tree is made of plain JavaScript values, chosen so that the common cases cost no wrapper object:
  *
  * ```
  *   JSON            JValue                          V8 cost (64-bit, no pointer compression, as in Deno/Bun)

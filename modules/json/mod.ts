@@ -2,8 +2,9 @@
  * The JSON module (`json`), compatible with valkey-json: JSON documents as a native data type
  * (`ReJSON-RL`), addressed with legacy paths (`.a.b[0]`) and JSONPath (`$..price`, filters, slices, unions).
  *
- * Layout: document.ts (the in-memory model), parser.ts, serializer.ts, path.ts (both path dialects), doc.ts
- * (a stored document and INFO statistics), data_type.ts (RDB/AOF/COPY), configs.ts, commands/, errors.ts.
+ * Layout: document.ts (the tree form), tape.ts (the packed form of small documents), node.ts and view.ts
+ * (one read interface over both), parser.ts, serializer.ts, path.ts (both path dialects), doc.ts (a stored
+ * document, its encoding and INFO statistics), data_type.ts (RDB/AOF/COPY), configs.ts, commands/, errors.ts.
  *
  * @module
  */

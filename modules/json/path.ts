@@ -20,7 +20,8 @@
  * @module
  */
 
-import { isContainer, JNum, JObj, type JValue, numValue } from "./document.ts";
+import { JNum, type JObj, type JValue, numValue } from "./document.ts";
+import { K_ARRAY, K_OBJECT, type NodeOps, treeOps } from "./node.ts";
 import { parseJson } from "./parser.ts";
 import {
   E,
@@ -30,30 +31,35 @@ import {
   MAX_RECURSIVE_DESCENT_TOKENS,
 } from "./errors.ts";
 
-/** A selected value and where it lives (`parent` null = the document root). */
-export interface Match {
-  parent: JObj | JValue[] | null;
+/**
+ * A selected node and where it lives (`parent` null = the document root). `N` is the node type of the
+ * encoding walked (node.ts) and `P` the type of its containers: for the tree, objects and arrays.
+ */
+export interface Match<N = JValue, P = JObj | JValue[]> {
+  parent: P | null;
   key: string | number;
-  value: JValue;
+  value: N;
   depth: number;
   /** The match this one was reached from (null for the root). */
-  up: Match | null;
+  up: Match<N, P> | null;
 }
 
 /** A member that a SET would insert. */
-export interface InsertPoint {
-  parent: JObj;
+export interface InsertPoint<P = JObj> {
+  parent: P;
   key: string;
   depth: number;
+  /** The parent's match (its way from the root). */
+  from: Match<unknown, unknown>;
 }
 
 export type SelectMode = "read" | "set" | "delete";
 
-export interface Selection {
+export interface Selection<N = JValue, P = JObj | JValue[]> {
   /** JSONPath (`$`) syntax. */
   v2: boolean;
-  matches: Match[];
-  inserts: InsertPoint[];
+  matches: Match<N, P>[];
+  inserts: InsertPoint<P extends JValue[] ? never : P>[];
   /** The last non-syntax error met by a branch (legacy commands report it when nothing matched). */
   error: JsonErrorMessage | null;
   /** The deepest path level visited (for json.max-path-limit). */
@@ -329,11 +335,11 @@ function parseOr(c: Cursor, depth: number): Expr {
   }
 }
 
-function memberOf(v: JValue, members: string[]): JValue | undefined {
-  let cur: JValue | undefined = v;
+function memberOf<N>(ops: NodeOps<N>, v: N, members: string[]): N | undefined {
+  let cur: N | undefined = v;
   for (const m of members) {
-    if (!(cur instanceof JObj)) return undefined;
-    cur = cur.get(m);
+    if (ops.kind(cur) !== K_OBJECT) return undefined;
+    cur = ops.get(cur, m);
     if (cur === undefined) return undefined;
   }
   return cur;
@@ -368,57 +374,67 @@ function compare(op: string, a: JValue, b: JValue): boolean {
   return false;
 }
 
+/** What a filter reads: the encoding's operations and the document root (for `$` operands). */
+interface FilterEnv<N> {
+  ops: NodeOps<N>;
+  root: N;
+}
+
 /**
  * The positions of `arr` a filter selects, in valkey-json's order: `a || b` lists a's positions then b's
  * others (so `@ > 7 || @ < 3` over 1..9 gives 8,9,1,2); `a && b` keeps a's positions that b also selects.
  */
-function filterIndices(e: Expr, arr: JValue[], root: JValue): number[] {
+function filterIndices<N>(e: Expr, arr: N[], env: FilterEnv<N>): number[] {
   switch (e.k) {
     case "or": {
-      const a = filterIndices(e.a, arr, root);
+      const a = filterIndices(e.a, arr, env);
       const seen = new Set(a);
-      for (const i of filterIndices(e.b, arr, root)) if (!seen.has(i)) a.push(i);
+      for (const i of filterIndices(e.b, arr, env)) if (!seen.has(i)) a.push(i);
       return a;
     }
     case "and": {
-      const b = new Set(filterIndices(e.b, arr, root));
-      return filterIndices(e.a, arr, root).filter((i) => b.has(i));
+      const b = new Set(filterIndices(e.b, arr, env));
+      return filterIndices(e.a, arr, env).filter((i) => b.has(i));
     }
     default: {
       const out: number[] = [];
-      for (let i = 0; i < arr.length; i++) if (evalExpr(e, arr[i]!, root)) out.push(i);
+      for (let i = 0; i < arr.length; i++) if (evalExpr(e, arr[i]!, env)) out.push(i);
       return out;
     }
   }
 }
 
-function evalExpr(e: Expr, at: JValue, root: JValue): boolean {
+function evalExpr<N>(e: Expr, at: N, env: FilterEnv<N>): boolean {
   switch (e.k) {
     case "or":
-      return evalExpr(e.a, at, root) || evalExpr(e.b, at, root);
+      return evalExpr(e.a, at, env) || evalExpr(e.b, at, env);
     case "and":
-      return evalExpr(e.a, at, root) && evalExpr(e.b, at, root);
+      return evalExpr(e.a, at, env) && evalExpr(e.b, at, env);
     case "exists":
-      return memberOf(at, e.members) !== undefined;
+      return memberOf(env.ops, at, e.members) !== undefined;
     case "cmp": {
-      const l = operandValue(e.l, at, root);
-      const r = operandValue(e.r, at, root);
+      const l = operandValue(e.l, at, env);
+      const r = operandValue(e.r, at, env);
       if (l === undefined || r === undefined) return false;
       return compare(e.op, l, r);
     }
   }
 }
 
-function operandValue(o: Operand, at: JValue, root: JValue): JValue | undefined {
+function operandValue<N>(o: Operand, at: N, env: FilterEnv<N>): JValue | undefined {
   if (o.k === "lit") return o.v;
-  if (o.k === "self") return memberOf(at, o.members);
-  const sel = select(root, o.path, "read");
-  return sel.matches.length === 1 ? sel.matches[0]!.value : undefined;
+  let n: N | undefined;
+  if (o.k === "self") n = memberOf(env.ops, at, o.members);
+  else {
+    const sel = selectIn(env.ops, env.root, o.path, "read");
+    n = sel.matches.length === 1 ? sel.matches[0]!.value : undefined;
+  }
+  return n === undefined ? undefined : env.ops.value(n);
 }
 
 // ---- the selector ----
 
-class Selector {
+class Selector<N, P> {
   readonly c: Cursor;
   v2 = false;
   error: JsonErrorMessage | null = null;
@@ -426,11 +442,11 @@ class Selector {
   recursive = false;
   /** A step that can select several values was taken (errors then end only their branch). */
   branched = false;
-  inserts: InsertPoint[] = [];
+  inserts: InsertPoint<P>[] = [];
   maxDepth = 0;
-  set: Match[];
+  set: Match<N, P>[];
 
-  constructor(readonly root: JValue, path: string, readonly mode: SelectMode) {
+  constructor(readonly ops: NodeOps<N>, readonly root: N, path: string, readonly mode: SelectMode) {
     if (path.length > MAX_QUERY_STRING_SIZE) syntax(E.QUERY_SIZE_LIMIT);
     this.c = new Cursor(path);
     this.set = [{ parent: null, key: "", value: root, depth: 0, up: null }];
@@ -461,6 +477,20 @@ class Selector {
     }
   }
 
+  /** The matches of every child of container match `m`, in order. */
+  childMatches(m: Match<N, P>, out: Match<N, P>[]): void {
+    const { keys, vals } = this.ops.children(m.value);
+    const parent = m.value as unknown as P;
+    for (let i = 0; i < vals.length; i++) {
+      out.push({ parent, key: keys === null ? i : keys[i]!, value: vals[i]!, depth: m.depth + 1, up: m });
+    }
+  }
+
+  isContainer(v: N): boolean {
+    const k = this.ops.kind(v);
+    return k === K_OBJECT || k === K_ARRAY;
+  }
+
   descend(): void {
     const c = this.c;
     c.pos += 2;
@@ -468,26 +498,21 @@ class Selector {
     this.branched = true;
     if (++this.rdTokens > MAX_RECURSIVE_DESCENT_TOKENS) syntax(E.RD_TOKEN_LIMIT);
     if (c.peek() === ".") syntax(E.INVALID_DOT);
-    const out: Match[] = [];
-    const seen = new Set<JValue>();
+    const out: Match<N, P>[] = [];
+    const seen = new Set<N>();
+    const kids: Match<N, P>[] = [];
     for (const start of this.set) {
       // pre-order walk over containers
-      const stack: Match[] = [start];
+      const stack: Match<N, P>[] = [start];
       while (stack.length > 0) {
         const m = stack.pop()!;
         const v = m.value;
-        if (!isContainer(v) || seen.has(v)) continue;
+        if (!this.isContainer(v) || seen.has(v)) continue;
         seen.add(v);
         out.push(m);
-        if (v instanceof JObj) {
-          for (let i = v.keys.length - 1; i >= 0; i--) {
-            stack.push({ parent: v, key: v.keys[i]!, value: v.vals[i]!, depth: m.depth + 1, up: m });
-          }
-        } else {
-          for (let i = v.length - 1; i >= 0; i--) {
-            stack.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
-          }
-        }
+        kids.length = 0;
+        this.childMatches(m, kids);
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
       }
     }
     this.set = out;
@@ -506,7 +531,7 @@ class Selector {
       c.pos++;
       if (c.peek() === "." && c.peek(1) === "[" && c.peek(2) === "?") c.pos++;
       if (c.peek() === "[" && c.peek(1) === "?") {
-        for (const m of this.set) if (!Array.isArray(m.value)) syntax(E.INVALID_PATH);
+        for (const m of this.set) if (this.ops.kind(m.value) !== K_ARRAY) syntax(E.INVALID_PATH);
         c.pos++;
         return this.filter();
       }
@@ -517,19 +542,11 @@ class Selector {
   }
 
   wildcard(): void {
-    const out: Match[] = [];
+    const out: Match<N, P>[] = [];
     this.branched = true;
     for (const m of this.set) {
-      const v = m.value;
-      if (v instanceof JObj) {
-        for (let i = 0; i < v.keys.length; i++) {
-          out.push({ parent: v, key: v.keys[i]!, value: v.vals[i]!, depth: m.depth + 1, up: m });
-        }
-      } else if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) {
-          out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
-        }
-      } else if (this.v2) this.fail(E.WILDCARD);
+      if (this.isContainer(m.value)) this.childMatches(m, out);
+      else if (this.v2) this.fail(E.WILDCARD);
       else syntax(E.INVALID_PATH);
     }
     this.set = out;
@@ -537,36 +554,45 @@ class Selector {
 
   member(memberName: string): void {
     const c = this.c;
-    const out: Match[] = [];
+    const ops = this.ops;
+    const out: Match<N, P>[] = [];
     for (const m of this.set) {
       let name = memberName;
       const v = m.value;
-      if (!(v instanceof JObj)) {
+      if (ops.kind(v) !== K_OBJECT) {
         if (this.mode === "set") this.fail(E.INSERT_INTO_NON_OBJECT);
         continue;
       }
-      let i = v.indexOf(name);
-      if (i < 0 && this.mode === "set" && c.done && name.includes("~")) {
+      let child = ops.get(v, name);
+      if (child === undefined && this.mode === "set" && c.done && name.includes("~")) {
         // valkey-json inserts through a JSON Pointer built from the raw name, so "~1"/"~0" address "/"/"~"
-        i = v.indexOf(name.replace(/~1/g, "/").replace(/~0/g, "~"));
-        if (i >= 0) name = v.keys[i]!;
+        const pointer = name.replace(/~1/g, "/").replace(/~0/g, "~");
+        child = ops.get(v, pointer);
+        if (child !== undefined) name = pointer;
       }
-      if (i < 0) {
+      if (child === undefined) {
         if (this.mode === "set" && !this.recursive) {
           if (c.done) {
-            this.inserts.push({ parent: v, key: name, depth: m.depth + 1 });
+            this.inserts.push({ parent: v as unknown as P, key: name, depth: m.depth + 1, from: m });
             if (m.depth + 1 > this.maxDepth) this.maxDepth = m.depth + 1;
           } else this.fail(E.PATH_NOT_EXIST);
         }
         continue;
       }
-      out.push({ parent: v, key: name, value: v.vals[i]!, depth: m.depth + 1, up: m });
+      out.push({ parent: v as unknown as P, key: name, value: child, depth: m.depth + 1, up: m });
     }
     this.set = out;
   }
 
+  /** The match of element `i` of array match `m` (caller checks bounds). */
+  element(m: Match<N, P>, i: number): Match<N, P> {
+    const v = m.value;
+    return { parent: v as unknown as P, key: i, value: this.ops.at(v, i)!, depth: m.depth + 1, up: m };
+  }
+
   bracket(): void {
     const c = this.c;
+    const ops = this.ops;
     c.pos++; // [
     c.skipSpaces();
     const ch = c.peek();
@@ -594,13 +620,15 @@ class Selector {
       c.skipSpaces();
       if (names.length === 1) return this.member(names[0]!);
       this.branched = true;
-      const out: Match[] = [];
+      const out: Match<N, P>[] = [];
       for (const m of this.set) {
         const v = m.value;
-        if (!(v instanceof JObj)) continue;
+        if (ops.kind(v) !== K_OBJECT) continue;
         for (const n of names) {
-          const i = v.indexOf(n);
-          if (i >= 0) out.push({ parent: v, key: n, value: v.vals[i]!, depth: m.depth + 1, up: m });
+          const child = ops.get(v, n);
+          if (child !== undefined) {
+            out.push({ parent: v as unknown as P, key: n, value: child, depth: m.depth + 1, up: m });
+          }
         }
       }
       this.set = out;
@@ -639,18 +667,16 @@ class Selector {
       }
       if (!c.eat("]")) syntax(E.INVALID_PATH);
       c.skipSpaces();
-      const out: Match[] = [];
+      const out: Match<N, P>[] = [];
       for (const m of this.set) {
-        const v = m.value;
-        if (!Array.isArray(v)) {
+        if (ops.kind(m.value) !== K_ARRAY) {
           this.fail(E.NOT_ARRAY);
           continue;
         }
+        const n = ops.length(m.value);
         for (let i of idx) {
-          if (i < 0) i += v.length;
-          if (i >= 0 && i < v.length) {
-            out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
-          }
+          if (i < 0) i += n;
+          if (i >= 0 && i < n) out.push(this.element(m, i));
         }
       }
       this.set = out;
@@ -658,35 +684,37 @@ class Selector {
     }
     if (!c.eat("]")) syntax(E.INVALID_PATH);
     c.skipSpaces();
-    const out: Match[] = [];
+    const out: Match<N, P>[] = [];
     for (const m of this.set) {
-      const v = m.value;
-      if (!Array.isArray(v)) {
+      if (ops.kind(m.value) !== K_ARRAY) {
         this.fail(E.NOT_ARRAY);
         continue;
       }
+      const n = ops.length(m.value);
       let i = start!;
-      if (i < 0) i += v.length;
-      if (i < 0 || i >= v.length) {
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) {
         this.fail(E.OUT_OF_BOUNDS);
         continue;
       }
-      out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
+      out.push(this.element(m, i));
     }
     this.set = out;
   }
 
   slice(s: number | null, e: number | null, step: number): void {
-    const out: Match[] = [];
+    const out: Match<N, P>[] = [];
+    const ops = this.ops;
     this.branched = true;
     for (const m of this.set) {
-      const v = m.value;
-      if (!Array.isArray(v)) {
+      if (ops.kind(m.value) !== K_ARRAY) {
         this.fail(E.NOT_ARRAY);
         continue;
       }
       if (step === 0) syntax(E.ZERO_STEP);
-      const n = v.length;
+      const vals = ops.children(m.value).vals;
+      const n = vals.length;
+      const parent = m.value as unknown as P;
       let start = s ?? 0, end = e ?? n;
       if (start < 0) start += n;
       if (end < 0) end += n;
@@ -694,11 +722,11 @@ class Selector {
       end = Math.min(Math.max(end, 0), n);
       if (step > 0) {
         for (let i = start; i < end; i += step) {
-          out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
+          out.push({ parent, key: i, value: vals[i]!, depth: m.depth + 1, up: m });
         }
       } else {
         for (let i = start; i > end; i += step) {
-          if (i < n) out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
+          if (i < n) out.push({ parent, key: i, value: vals[i]!, depth: m.depth + 1, up: m });
         }
       }
     }
@@ -716,40 +744,62 @@ class Selector {
     c.skipSpaces();
     if (!c.eat("]")) syntax(E.INVALID_PATH);
     this.branched = true;
-    const out: Match[] = [];
+    const env: FilterEnv<N> = { ops: this.ops, root: this.root };
+    const out: Match<N, P>[] = [];
     for (const m of this.set) {
       const v = m.value;
-      if (Array.isArray(v)) {
-        for (const i of filterIndices(expr, v, this.root)) {
-          out.push({ parent: v, key: i, value: v[i]!, depth: m.depth + 1, up: m });
+      if (this.ops.kind(v) === K_ARRAY) {
+        const vals = this.ops.children(v).vals;
+        const parent = v as unknown as P;
+        for (const i of filterIndices(expr, vals, env)) {
+          out.push({ parent, key: i, value: vals[i]!, depth: m.depth + 1, up: m });
         }
-      } else if (filterIndices(expr, [v], this.root).length > 0) out.push(m);
+      } else if (filterIndices(expr, [v], env).length > 0) out.push(m);
     }
     this.set = out;
   }
 }
 
-/** Selects the values a path designates in a document. Throws {@link JsonError} on a syntax error. */
-export function select(root: JValue, path: string, mode: SelectMode): Selection {
-  const s = new Selector(root, path, mode);
+/**
+ * Selects the nodes a path designates in a document of any encoding (node.ts). Throws {@link JsonError} on
+ * a syntax error.
+ */
+export function selectIn<N, P = N>(
+  ops: NodeOps<N>,
+  root: N,
+  path: string,
+  mode: SelectMode,
+): Selection<N, P> {
+  const s = new Selector<N, P>(ops, root, path, mode);
   s.run();
   let matches = s.set;
   if (s.recursive) matches = unique(matches);
-  return { v2: s.v2 || isV2Path(path), matches, inserts: s.inserts, error: s.error, maxDepth: s.maxDepth };
+  return {
+    v2: s.v2 || isV2Path(path),
+    matches,
+    inserts: s.inserts as Selection<N, P>["inserts"],
+    error: s.error,
+    maxDepth: s.maxDepth,
+  };
+}
+
+/** Selects the values a path designates in a tree document. Throws {@link JsonError} on a syntax error. */
+export function select(root: JValue, path: string, mode: SelectMode): Selection {
+  return selectIn<JValue, JObj | JValue[]>(treeOps, root, path, mode);
 }
 
 /** The keys leading from the root to a match. */
-export function keysOf(m: Match): (string | number)[] {
+export function keysOf<N, P>(m: Match<N, P>): (string | number)[] {
   const keys: (string | number)[] = [];
-  for (let x: Match | null = m; x !== null && x.parent !== null; x = x.up) keys.push(x.key);
+  for (let x: Match<N, P> | null = m; x !== null && x.parent !== null; x = x.up) keys.push(x.key);
   return keys.reverse();
 }
 
 /** Drops repeated locations (same parent and key), keeping the first. */
-export function unique(ms: Match[]): Match[] {
+export function unique<N, P>(ms: Match<N, P>[]): Match<N, P>[] {
   if (ms.length < 2) return ms;
   const seen = new Map<unknown, Set<string | number>>();
-  const out: Match[] = [];
+  const out: Match<N, P>[] = [];
   for (const m of ms) {
     const p = m.parent ?? seen;
     let keys = seen.get(p);

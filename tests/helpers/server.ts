@@ -153,6 +153,27 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
       exited: new Promise(() => {}),
     };
   }
+  // A test file running in parallel may bind the free port first: the server then fails to listen, and
+  // another port is tried.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await launch(t, extra);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof PortTaken)) throw e;
+    }
+  }
+}
+
+/** Resolves once `output()` matches `re`, or after `timeoutMs` anyway (a server may log less). */
+async function waitOutput(output: () => string, re: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** The server could not listen on the port it was given (another process took it first). */
+class PortTaken extends Error {}
+
+async function launch(t: Target, extra: string[]): Promise<TestServer> {
   const port = await freePort();
   const base = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
   // Each server gets its own `dir`, so SAVE, DEBUG RELOAD or SHUTDOWN SAVE in one test file never writes a
@@ -175,22 +196,39 @@ export async function startServer(extra: string[] = []): Promise<TestServer> {
   let out = "";
   child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
   child.stderr?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+  // "close", not "exit": "exit" can come before the last output was read, and tests check the log after it.
+  // (A forked child of redis-server could keep the pipes open after the server is gone: 2 s after "exit",
+  // that is enough.)
   const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code) => {
+    let late: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    const done = (code: number | null) => {
+      clearTimeout(late);
+      if (finished) return;
+      finished = true;
       running.delete(child);
       if (ownDir !== null) fs.rmSync(ownDir, { recursive: true, force: true });
       resolve(code);
+    };
+    child.once("close", done);
+    child.once("exit", (code: number | null) => {
+      if (!finished) late = setTimeout(() => done(code), 2000);
     });
   });
+  const failed = exited.then((code) => {
+    throw new Error(`server exited with ${code} before it was ready:\n${out}`);
+  });
   try {
-    await Promise.race([
-      waitReady("127.0.0.1", port),
-      exited.then((code) => {
-        throw new Error(`server exited with ${code} before it was ready:\n${out}`);
-      }),
-    ]);
+    await Promise.race([waitReady("127.0.0.1", port), failed]);
+    // The port answered, but maybe for a server that another test file started on the same port while
+    // this one is failing to listen: wait for this server's own ready line too (or for its exit).
+    if (!extra.includes("--loglevel") && !extra.includes("--logfile")) {
+      await Promise.race([waitOutput(() => out, /Ready to accept connections/, 5000), failed]);
+    }
   } catch (e) {
     child.kill("SIGKILL");
+    // Valkyr, Valkey and Redis all log this line when the port is taken.
+    if (/Failed listening on port \d+ \(tcp\)/i.test(out)) throw new PortTaken(String(e));
     throw e;
   }
   return {

@@ -16,6 +16,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { freePort, isValkeyLike, isValkyr, startServer, target, waitReady } from "../helpers/server.ts";
 import { encodeRequest, RawConn, RespError } from "../helpers/raw.ts";
 import { field, tempDir as persistenceTempDir, withServer } from "../helpers/persistence.ts";
+import { waitForLog } from "../helpers/timing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ownTarget = target() !== "external";
@@ -953,6 +954,155 @@ Deno.test({
       // A client's write over the limit is still refused.
       const r = await c.call("JSON.SET", "doc2", "$", big);
       assert.ok(r instanceof RespError, String(r));
+    });
+  },
+});
+
+/** RESP commands, as an AOF holds them. */
+function respCommands(cmds: string[][]): Uint8Array {
+  const parts = cmds.map((a) => encodeRequest(a));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) (out.set(p, off), off += p.length);
+  return out;
+}
+
+const MIGRATED =
+  "Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory (appendonlydir).";
+
+Deno.test({
+  ...opts,
+  name: "an appendonly.aof from before 7.0 (no appenddirname) is migrated into appendonlydir at start",
+  ignore: !ownTarget,
+  fn: async () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, "appendonly.aof"),
+      respCommands([
+        ["SELECT", "0"],
+        ["SET", "s", "v"],
+        ["RPUSH", "l", "1", "2", "3"],
+        ["MULTI"],
+        ["INCR", "n"],
+        ["INCR", "n"],
+        ["EXEC"],
+        ["SELECT", "5"],
+        ["SET", "in5", "yes"],
+      ]),
+    );
+    await withServer(dir, AOF, async (c, s) => {
+      assert.equal(await c.call("GET", "s"), "v");
+      assert.deepEqual(await c.call("LRANGE", "l", "0", "-1"), ["1", "2", "3"]);
+      assert.equal(await c.call("GET", "n"), "2");
+      await c.call("SELECT", "5");
+      assert.equal(await c.call("GET", "in5"), "yes");
+      assert.ok(s.output().includes(MIGRATED), s.output());
+      assert.ok(!fs.existsSync(path.join(dir, "appendonly.aof")));
+      assert.ok(fs.existsSync(path.join(dir, "appendonlydir", "appendonly.aof")));
+      assert.equal(
+        manifestText(dir),
+        "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+      );
+      await c.call("SELECT", "0");
+      await c.call("SET", "after", "1");
+      // The next rewrite makes a numbered base; the old file is history, then deleted.
+      assert.equal(await c.call("BGREWRITEAOF"), "Background append only file rewriting started");
+      await waitRewriteDone(c);
+      assert.deepEqual(manifest(dir), [["appendonly.aof.2.base.rdb", 2, "b"], [
+        "appendonly.aof.2.incr.aof",
+        2,
+        "i",
+      ]]);
+      await waitFor(
+        "the old file's removal",
+        () => Promise.resolve(!fs.existsSync(path.join(dir, "appendonlydir", "appendonly.aof"))),
+      );
+      await c.call("SET", "after2", "2");
+    });
+    await withServer(dir, AOF, async (c, s) => {
+      assert.ok(!s.output().includes(MIGRATED));
+      assert.equal(await c.call("GET", "s"), "v");
+      assert.equal(await c.call("GET", "after"), "1");
+      assert.equal(await c.call("GET", "after2"), "2");
+      assert.equal(await c.call("GET", "n"), "2");
+    });
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "an old single-file AOF with an RDB preamble and a command tail loads and is migrated",
+  ignore: !ownTarget,
+  fn: async () => {
+    const src = tempDir();
+    await withServer(src, [], async (c) => {
+      await c.call("SET", "s", "from-rdb");
+      await c.call("RPUSH", "l", "1", "2");
+      await c.call("HSET", "h", "f", "v");
+      await c.call("SET", "t", "v", "EX", "1000");
+      assert.equal(await c.call("SAVE"), "OK");
+    });
+    const rdb = fs.readFileSync(path.join(src, "dump.rdb"));
+    const dir = tempDir();
+    const tail = respCommands([["SELECT", "0"], ["RPUSH", "l", "3"], ["SET", "tail", "yes"], ["DEL", "h"]]);
+    const file = new Uint8Array(rdb.length + tail.length);
+    file.set(rdb, 0);
+    file.set(tail, rdb.length);
+    fs.writeFileSync(path.join(dir, "appendonly.aof"), file);
+    await withServer(dir, AOF, async (c, s) => {
+      assert.equal(await c.call("GET", "s"), "from-rdb");
+      assert.deepEqual(await c.call("LRANGE", "l", "0", "-1"), ["1", "2", "3"]);
+      assert.equal(await c.call("GET", "tail"), "yes");
+      assert.equal(await c.call("EXISTS", "h"), 0);
+      const ttl = Number(await c.call("TTL", "t"));
+      assert.ok(ttl > 900 && ttl <= 1000, `ttl ${ttl}`);
+      const out = s.output();
+      assert.ok(out.includes(MIGRATED), out);
+      assert.ok(out.includes("Reading RDB preamble from AOF file..."), out);
+      assert.ok(out.includes("Reading the remaining AOF tail..."), out);
+      assert.ok(out.includes("DB loaded from base file appendonly.aof: "), out);
+    });
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "DEBUG LOADAOF: flushes the buffer, empties the dataset and loads the AOF on disk back",
+  ignore: !ownTarget,
+  fn: async () => {
+    const dir = tempDir();
+    await withServer(dir, ["--appendonly", "yes", "--appendfsync", "everysec"], async (c, s) => {
+      await c.call("SET", "a", "1");
+      await c.call("RPUSH", "l", "x", "y");
+      await c.call("SELECT", "3");
+      await c.call("SET", "b", "2");
+      // A command put in the incr file behind the server's back is there after the reload: it reads the disk.
+      const incr = manifest(dir).filter((f) => f[2] === "i").pop()![0];
+      fs.appendFileSync(path.join(dir, "appendonlydir", incr), respCommands([["SET", "injected", "yes"]]));
+      assert.equal(await c.call("DEBUG", "LOADAOF"), "OK");
+      assert.equal(await c.call("GET", "b"), "2");
+      assert.equal(await c.call("GET", "injected"), "yes");
+      await c.call("SELECT", "0");
+      assert.equal(await c.call("GET", "a"), "1");
+      assert.deepEqual(await c.call("LRANGE", "l", "0", "-1"), ["x", "y"]);
+      assert.equal(await c.call("DBSIZE"), 2);
+      await waitForLog(s.output, /Append Only File loaded by DEBUG LOADAOF/);
+      // The reload did not write anything to the AOF: a restart has the same data.
+      assert.equal(await c.call("SET", "c", "3"), "OK");
+    });
+    await withServer(dir, ["--appendonly", "yes"], async (c) => {
+      assert.equal(await c.call("DBSIZE"), 3);
+      await c.call("SELECT", "3");
+      assert.equal(await c.call("DBSIZE"), 2);
+    });
+    // No AOF on disk: an error, and the dataset was emptied first (redis-server 7.0 crashes on an assertion).
+    if (!isValkeyLike()) return;
+    await withServer(tempDir(), [], async (c) => {
+      await c.call("SET", "k", "v");
+      const r = await c.call("DEBUG", "LOADAOF");
+      assert.ok(r instanceof RespError);
+      assert.equal(r.message, "ERR Error trying to load the AOF files, check server logs.");
+      assert.equal(await c.call("DBSIZE"), 0);
     });
   },
 });

@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { freePort, isValkyr, ROOT, serverCommand, target, waitReady } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
+import { waitUntil } from "../helpers/timing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const own = target() !== "external";
@@ -24,10 +25,12 @@ function run(args: string[]): { code: number | null; out: string } {
 /**
  * Starts the server with `args`, returns a handle with its output and its exit code. (Deno.Command, not
  * node:child_process: Deno's emulation of the latter reports a signal instead of the exit code of a process
- * that handled the signal and exited.)
+ * that handled the signal and exited.) The server gets `--dir` of its own (removed once it exited): run
+ * from the repository, it would otherwise load whatever dump.rdb or AOF another test left there.
  */
-function launch(args: string[], cmdOverride?: [string, string[]]) {
-  const [cmd, full] = cmdOverride ?? serverCommand(args);
+function launch(args: string[], cmdOverride?: (dir: string) => [string, string[]]) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-dir-"));
+  const [cmd, full] = cmdOverride?.(dir) ?? serverCommand([...args, "--dir", dir]);
   const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
   let out = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
@@ -37,9 +40,47 @@ function launch(args: string[], cmdOverride?: [string, string[]]) {
   const streams = Promise.all([collect(child.stdout), collect(child.stderr)]);
   const exited = child.status.then(async (st) => {
     await streams;
+    rmSync(dir, { recursive: true, force: true });
     return st.code;
   });
   return { child, exited, output: () => out };
+}
+
+/**
+ * Launches a server on a free port (`make(port)` starts it) and waits until it is ready. A test file running
+ * in parallel may bind the same free port first: this server then fails to listen, and the port may even
+ * answer (for the other server). So ready means this server's own "Ready to accept connections" line, and
+ * "Failed listening on port" makes it try another port (as startServer in tests/helpers/server.ts does).
+ */
+async function launchOnFreePort(
+  make: (port: number) => ReturnType<typeof launch>,
+): Promise<{ s: ReturnType<typeof launch>; port: number }> {
+  for (let attempt = 1;; attempt++) {
+    const port = await freePort();
+    const s = make(port);
+    let exitCode: number | undefined;
+    let exited = false;
+    s.exited.then((code) => {
+      exitCode = code;
+      exited = true;
+    });
+    try {
+      await waitUntil(
+        () => exited || /Ready to accept connections/.test(s.output()),
+        `the server on port ${port} to log that it is ready`,
+        30000,
+      );
+    } catch (e) {
+      s.child.kill("SIGKILL");
+      throw e;
+    }
+    if (!exited) {
+      await waitReady("127.0.0.1", port);
+      return { s, port };
+    }
+    if (attempt < 5 && /Failed listening on port \d+ \(tcp\)/i.test(s.output())) continue;
+    throw new Error(`the server exited with ${exitCode} before it was ready:\n${s.output()}`);
+  }
 }
 
 Deno.test({
@@ -63,16 +104,16 @@ Deno.test({
   fn: async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-"));
     try {
-      const port = await freePort();
       writeFileSync(path.join(dir, "extra.conf"), "databases 4\nmaxclients 77\n");
-      writeFileSync(
-        path.join(dir, "main.conf"),
-        `# a comment\nport ${port}\nbind 127.0.0.1\nsave ""\ninclude ${path.join(dir, "extra.conf")}\n` +
-          `timeout 5\n`,
-      );
-      const s = launch([path.join(dir, "main.conf"), "--timeout", "7", "--enable-debug-command", "yes"]);
+      const { s, port } = await launchOnFreePort((port) => {
+        writeFileSync(
+          path.join(dir, "main.conf"),
+          `# a comment\nport ${port}\nbind 127.0.0.1\nsave ""\ninclude ${path.join(dir, "extra.conf")}\n` +
+            `timeout 5\n`,
+        );
+        return launch([path.join(dir, "main.conf"), "--timeout", "7", "--enable-debug-command", "yes"]);
+      });
       try {
-        await waitReady("127.0.0.1", port);
         const c = await RawConn.connect(port);
         assert.deepEqual(await c.call("CONFIG", "GET", "databases"), ["databases", "4"]);
         assert.deepEqual(await c.call("CONFIG", "GET", "maxclients"), ["maxclients", "77"]);
@@ -102,15 +143,43 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "SIGTERM exits even while a client keeps its connection open and idle",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const { s, port } = await launchOnFreePort((port) =>
+      launch(["--port", String(port), "--bind", "127.0.0.1", "--save", ""])
+    );
+    // A peer that never closes its side (nor reads) must not keep the server alive.
+    const idle = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await idle.write(new TextEncoder().encode("PING\r\n"));
+      await idle.read(new Uint8Array(64));
+      s.child.kill("SIGTERM");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const code = await Promise.race([
+        s.exited,
+        new Promise<string>((r) => timer = setTimeout(() => r("still running after 15 s"), 15000)),
+      ]);
+      clearTimeout(timer);
+      if (code !== 0) s.child.kill("SIGKILL");
+      assert.equal(code, 0);
+    } finally {
+      idle.close();
+    }
+  },
+});
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   Deno.test({
     name: `${signal} shuts the server down cleanly with Valkey's log lines`,
     ...opts,
     ignore: !own,
     fn: async () => {
-      const port = await freePort();
-      const s = launch(["--port", String(port), "--bind", "127.0.0.1", "--save", ""]);
-      await waitReady("127.0.0.1", port);
+      const { s } = await launchOnFreePort((port) =>
+        launch(["--port", String(port), "--bind", "127.0.0.1", "--save", ""])
+      );
       s.child.kill(signal);
       assert.equal(await s.exited, 0);
       const out = s.output();
@@ -128,11 +197,22 @@ Deno.test({
   ...opts,
   ignore: target() !== "deno",
   fn: async () => {
-    const port = await freePort();
     const deno = Deno.execPath();
-    const s = launch([], [deno, ["task", "start", "--port", String(port), "--save", "", "--databases", "3"]]);
+    const { s, port } = await launchOnFreePort((port) =>
+      launch([], (dir) => [deno, [
+        "task",
+        "start",
+        "--port",
+        String(port),
+        "--save",
+        "",
+        "--databases",
+        "3",
+        "--dir",
+        dir,
+      ]])
+    );
     try {
-      await waitReady("127.0.0.1", port);
       const c = await RawConn.connect(port);
       assert.deepEqual(await c.call("CONFIG", "GET", "databases"), ["databases", "3"]);
       assert.deepEqual(await c.call("CONFIG", "GET", "save"), ["save", ""]);

@@ -6,9 +6,18 @@
 import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../helpers/server.ts";
 import { RawConn, RespError } from "../helpers/raw.ts";
+import { waitUntil } from "../helpers/timing.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false, ...valkeyOnly() };
+
+/** Waits until INFO reports `n` blocked clients (a sleep does not prove the command reached the server). */
+async function waitBlocked(c: RawConn, n: number): Promise<void> {
+  await waitUntil(
+    async () => /blocked_clients:(\d+)/.exec(String(await c.call("INFO", "clients")))?.[1] === String(n),
+    `${n} blocked clients`,
+  );
+}
 
 async function withConn<T>(fn: (c: RawConn) => Promise<T>): Promise<T> {
   const c = await RawConn.connect(srv.port, srv.host);
@@ -240,6 +249,9 @@ Deno.test({
     const reader = await RawConn.connect(srv.port, srv.host);
     try {
       await resetAll(writer);
+      // Size never puts a command in the slow log, but time does: a 2 MB SET on a loaded machine can take
+      // more than the default 10 ms, so the slow log only takes commands slower than 10 s here.
+      assert.equal(await writer.call("CONFIG", "SET", "commandlog-execution-slower-than", "10000000"), "OK");
       await writer.call("CLIENT", "SETNAME", "video-cache");
       await reader.call("CLIENT", "SETNAME", "video-reader");
       const value = "v".repeat(2 * 1024 * 1024);
@@ -337,7 +349,7 @@ Deno.test({
       await b.call("DEL", "cl:bl", "cl:bl2");
       await b.call("COMMANDLOG", "RESET", "slow");
       a.send("*3\r\n$5\r\nBLPOP\r\n$5\r\ncl:bl\r\n$1\r\n0\r\n");
-      await new Promise((r) => setTimeout(r, 100));
+      await waitBlocked(b, 1);
       let got = (await b.call("COMMANDLOG", "GET", "-1", "slow")) as Entry[];
       assert.ok(!got.some((e) => e[3][0] === "BLPOP"));
       assert.equal(await b.call("RPUSH", "cl:bl", "x"), 1);
@@ -401,7 +413,7 @@ Deno.test({
       try {
         const id = await c.call("CLIENT", "ID");
         c.send("*3\r\n$5\r\nBLPOP\r\n$6\r\ncl:bl3\r\n$1\r\n0\r\n");
-        await new Promise((r) => setTimeout(r, 100));
+        await waitBlocked(b, 1);
         assert.equal(await b.call("CLIENT", "UNBLOCK", String(id), "ERROR"), 1);
         const err = await c.read();
         assert.ok(err instanceof RespError);

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { isValkeyLike, startServer, valkeyOnly } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
+import { INFO_ALL_SECTIONS } from "../helpers/info_sections.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -108,22 +109,6 @@ const TEXT_FORMATS: Record<string, RegExp> = {
   master_replid: /^[0-9a-f]{40}$/,
 };
 
-const CORE_SECTIONS = [
-  "Server",
-  "Clients",
-  "Memory",
-  "Persistence",
-  "Stats",
-  "Replication",
-  "CPU",
-  "Modules",
-  "Commandstats",
-  "Errorstats",
-  "Latencystats",
-  "Cluster",
-  "Keyspace",
-];
-
 /** INFO everything as sections of [name, value] fields, checking every line's form on the way. */
 function parseInfo(text: string): Map<string, [string, string][]> {
   assert.ok(text.endsWith("\r\n"), "INFO ends with CRLF");
@@ -175,10 +160,10 @@ Deno.test({
   async fn() {
     const sections = await infoEverything();
     const core = [...sections.keys()].filter((s) => /^[A-Z]/.test(s));
-    assert.deepEqual(core, CORE_SECTIONS);
+    assert.deepEqual(core, INFO_ALL_SECTIONS);
     // Module sections are `<module>_<section>`, lower-case, after the core ones.
     for (const s of sections.keys()) {
-      if (!CORE_SECTIONS.includes(s)) assert.match(s, /^[a-z0-9_]+$/, `module section ${s}`);
+      if (!INFO_ALL_SECTIONS.includes(s)) assert.match(s, /^[a-z0-9_]+$/, `module section ${s}`);
     }
     // No field name twice in a section (Modules repeats `module`, one line per module).
     for (const [s, list] of sections) {
@@ -268,7 +253,7 @@ Deno.test({
       );
     }
     for (const [s, list] of sections) {
-      if (CORE_SECTIONS.includes(s)) continue;
+      if (INFO_ALL_SECTIONS.includes(s)) continue;
       for (const [n, v] of list) assert.match(v, /^-?\d+(\.\d+)?$/, `${s}.${n}`);
     }
   },

@@ -7,6 +7,8 @@ import process from "node:process";
 import { Valkey } from "iovalkey";
 import { isValkyr, startServer, valkeyOnly } from "../helpers/server.ts";
 import { RawConn, RespError } from "../helpers/raw.ts";
+import { INFO_ALL_SECTIONS, INFO_DEFAULT_SECTIONS } from "../helpers/info_sections.ts";
+import { waitUntil } from "../helpers/timing.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -54,46 +56,17 @@ async function info(c: RawConn, ...sections: string[]): Promise<string> {
   return await c.call("INFO", ...sections) as string;
 }
 
-const DEFAULT = [
-  "Server",
-  "Clients",
-  "Memory",
-  "Persistence",
-  "Stats",
-  "Replication",
-  "CPU",
-  "Modules",
-  "Errorstats",
-  "Cluster",
-  "Keyspace",
-];
-const ALL = [
-  "Server",
-  "Clients",
-  "Memory",
-  "Persistence",
-  "Stats",
-  "Replication",
-  "CPU",
-  "Modules",
-  "Commandstats",
-  "Errorstats",
-  "Latencystats",
-  "Cluster",
-  "Keyspace",
-];
-
 Deno.test({
   name: "INFO without arguments prints the default sections separated by blank lines",
   ...opts,
   fn: () =>
     withConn(async (c) => {
       const text = await info(c);
-      assert.deepEqual(headers(text), DEFAULT);
+      assert.deepEqual(headers(text), INFO_DEFAULT_SECTIONS);
       assert.ok(text.startsWith("# Server\r\n"));
       assert.ok(text.endsWith("\r\n"));
       assert.ok(text.includes("\r\n\r\n# Clients\r\n"));
-      assert.deepEqual(headers(await info(c, "default")), DEFAULT);
+      assert.deepEqual(headers(await info(c, "default")), INFO_DEFAULT_SECTIONS);
     }),
 });
 
@@ -102,9 +75,9 @@ Deno.test({
   ...opts,
   fn: () =>
     withConn(async (c) => {
-      assert.deepEqual(headers(await info(c, "all")), ALL);
-      assert.deepEqual(coreHeaders(await info(c, "everything")), ALL);
-      assert.deepEqual(headers(await info(c, "ALL", "server")), ALL);
+      assert.deepEqual(headers(await info(c, "all")), INFO_ALL_SECTIONS);
+      assert.deepEqual(coreHeaders(await info(c, "everything")), INFO_ALL_SECTIONS);
+      assert.deepEqual(headers(await info(c, "ALL", "server")), INFO_ALL_SECTIONS);
     }),
 });
 
@@ -121,7 +94,7 @@ Deno.test({
       assert.deepEqual(headers(await info(c, "module_list")), ["Modules"]);
       assert.deepEqual(
         headers(await info(c, "default", "commandstats")),
-        ALL.filter((h) => h !== "Latencystats"),
+        INFO_ALL_SECTIONS.filter((h) => h !== "Latencystats"),
       );
       const two = await info(c, "server", "clients");
       assert.match(two, /\r\n\r\n# Clients\r\n/);
@@ -255,8 +228,11 @@ Deno.test({
         other.close();
       }
       // Connections closed just before (this test's and earlier ones') may still be closing on the
-      // server: let them go first.
-      await new Promise((r) => setTimeout(r, 200));
+      // server: wait until this one is alone, however long that takes on a loaded machine.
+      await waitUntil(
+        async () => field(await info(c, "clients"), "connected_clients") === "1",
+        "this connection to be the only one",
+      );
       const before = Number(field(await info(c, "clients"), "connected_clients"));
       const extra = await RawConn.connect(srv.port, srv.host);
       await extra.call("PING");
@@ -652,7 +628,10 @@ Deno.test({
       };
       const clientId = async (conn: RawConn) => Number(await conn.call("CLIENT", "ID"));
       b.send(new TextEncoder().encode("BLPOP cs:l1 5\r\n"));
-      await waitUntil(async () => String(await a.call("CLIENT", "LIST")).includes("cmd=blpop"));
+      await waitUntil(
+        async () => String(await a.call("CLIENT", "LIST")).includes("cmd=blpop"),
+        "BLPOP to block",
+      );
       assert.deepEqual(await blpop(), [0, 0], "a run that blocks is not a call yet");
       await a.call("RPUSH", "cs:l1", "x");
       assert.deepEqual(await b.read(), ["cs:l1", "x"]);
@@ -661,7 +640,10 @@ Deno.test({
       assert.deepEqual(await blpop(), [2, 0]);
       const id = await clientId(c);
       c.send(new TextEncoder().encode("BLPOP cs:l3 0\r\n"));
-      await waitUntil(async () => Number(await a.call("CLIENT", "UNBLOCK", String(id), "ERROR")) === 1);
+      await waitUntil(
+        async () => Number(await a.call("CLIENT", "UNBLOCK", String(id), "ERROR")) === 1,
+        "CLIENT UNBLOCK to find the blocked client",
+      );
       assert.ok((await c.read()) instanceof RespError);
       assert.deepEqual(await blpop(), [3, 1]);
     } finally {
@@ -671,13 +653,5 @@ Deno.test({
     }
   },
 });
-
-async function waitUntil(cond: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("condition not reached");
-}
 
 Deno.test({ name: "stop server", ...opts, fn: () => srv.stop() });

@@ -1081,8 +1081,6 @@ Deno.test({
 Deno.test({
   name: "CLIENT PAUSE inside MULTI starts when the transaction ends",
   ...opts,
-  // Valkyr has no MULTI/EXEC yet (the data-types issue).
-  ignore: isValkyr(),
   fn: async () => {
     const admin = await connect();
     const other = await connect();
@@ -1150,8 +1148,6 @@ Deno.test({
 Deno.test({
   name: "CLIENT UNBLOCK ends a blocking command by timeout or with an error",
   ...opts,
-  // Valkyr has no blocking commands yet (the data-types issue).
-  ignore: isValkyr(),
   fn: async () => {
     const c = await connect();
     const blocked = await connect();

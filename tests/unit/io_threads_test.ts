@@ -8,8 +8,12 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { isValkyr, serverCommand, startServer } from "../helpers/server.ts";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { isValkeyLike, isValkyr, serverCommand, startServer } from "../helpers/server.ts";
 import { encodeRequest, Push, RawConn } from "../helpers/raw.ts";
+import { waitUntil } from "../helpers/timing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const IO = ["--io-threads", "4"];
@@ -21,6 +25,11 @@ function sleep(ms: number): Promise<void> {
 async function connectedClients(c: RawConn): Promise<number> {
   const text = String(await c.call("INFO", "clients"));
   return Number(text.match(/connected_clients:(\d+)/)?.[1]);
+}
+
+async function blockedClients(c: RawConn): Promise<number> {
+  const text = String(await c.call("INFO", "clients"));
+  return Number(text.match(/blocked_clients:(\d+)/)?.[1]);
 }
 
 Deno.test({
@@ -170,7 +179,11 @@ Deno.test({
         for (const s of subs.slice(1)) assert.deepEqual(await s.read(), ["message", "ch", msg]);
       }
       for (const [i, b] of blockers.entries()) b.send(encodeRequest(["BLPOP", `list${i}`, "10"]));
-      await sleep(200);
+      // The pushes must wake clients that are blocked (a pop that came after its push would not block).
+      await waitUntil(
+        async () => await blockedClients(pub) === blockers.length,
+        "4 clients blocked in BLPOP",
+      );
       for (let i = blockers.length - 1; i >= 0; i--) {
         assert.equal(await pub.call("RPUSH", `list${i}`, `item${i}`), 1);
       }
@@ -189,7 +202,8 @@ Deno.test({
     const srv = await startServer(IO);
     const control = await RawConn.connect(srv.port);
     try {
-      for (let i = 0; i < 100 && await connectedClients(control) !== 1; i++) await sleep(20);
+      // The probe connection of the readiness check may still be counted for a moment.
+      await waitUntil(async () => await connectedClients(control) === 1, "the control connection alone");
       const victim = await RawConn.connect(srv.port);
       const id = await victim.call("CLIENT", "ID") as number;
       const list = String(await control.call("CLIENT", "LIST", "ID", String(id)));
@@ -206,11 +220,15 @@ Deno.test({
 
       // Half a request, then gone.
       const half = await RawConn.connect(srv.port);
+      const halfId = String(await half.call("CLIENT", "ID"));
       half.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\nabc");
-      await sleep(100);
+      // Gone only once the server holds the half request in the client's query buffer.
+      await waitUntil(
+        async () => /\bqbuf=[1-9]/.test(String(await control.call("CLIENT", "LIST", "ID", halfId))),
+        "the half request in the query buffer",
+      );
       half.close();
-      for (let i = 0; i < 100 && await connectedClients(control) !== 1; i++) await sleep(20);
-      assert.equal(await connectedClients(control), 1);
+      await waitUntil(async () => await connectedClients(control) === 1, "the closed connections to go");
       assert.equal(await control.call("EXISTS", "k"), 0);
       assert.equal(await control.call("PING"), "PONG");
     } finally {
@@ -260,6 +278,7 @@ Deno.test({
   ...opts,
   fn: async () => {
     const srv = await startServer(IO);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-io-threads-"));
     try {
       // A second server on the same port must fail even though the I/O threads listen with SO_REUSEPORT.
       const [cmd, args] = serverCommand([
@@ -269,9 +288,15 @@ Deno.test({
         "127.0.0.1",
         "--save",
         "",
+        // A directory of its own: from the working directory it could fail on a dump.rdb left there.
+        "--dir",
+        dir,
         ...IO,
       ]);
-      const child = spawn(cmd, args, { stdio: "ignore" });
+      const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+      child.stderr?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
       const code = await new Promise<number | null>((resolve) => {
         const t = setTimeout(() => {
           child.kill("SIGKILL");
@@ -284,6 +309,8 @@ Deno.test({
       });
       assert.notEqual(code, 0, "the second server must not start");
       assert.notEqual(code, -1, "the second server must exit by itself");
+      // ...for the port, not for anything else.
+      assert.match(out, new RegExp(`Failed listening on port ${srv.port} \\(tcp\\)`, "i"));
       const c = await RawConn.connect(srv.port);
       assert.equal(await c.call("SET", "k", "v"), "OK");
       c.send(encodeRequest(["SHUTDOWN", "NOSAVE"]));
@@ -291,6 +318,119 @@ Deno.test({
       assert.equal(await Promise.race([srv.exited, sleep(10000).then(() => "timeout")]), 0);
     } finally {
       await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
+  },
+});
+
+/** What a client sees of one scripted session, with what differs between two runs (times, ports) cut. */
+async function observed(extra: string[]): Promise<unknown[]> {
+  const srv = await startServer(extra);
+  const mon = await RawConn.connect(srv.port);
+  const c = await RawConn.connect(srv.port);
+  const out: unknown[] = [];
+  try {
+    assert.equal(await mon.call("MONITOR"), "OK");
+    if (isValkeyLike()) {
+      assert.equal(await c.call("CONFIG", "SET", "commandlog-request-larger-than", "0"), "OK");
+      assert.equal(await c.call("COMMANDLOG", "RESET", "large-request"), "OK");
+    }
+    assert.equal(await c.call("CONFIG", "RESETSTAT"), "OK");
+    const reqs: (string | Uint8Array)[] = [
+      encodeRequest(["SET", "k", "v"]),
+      encodeRequest(["get", "k"]),
+      encodeRequest(["nosuch", "a", "b"]),
+      encodeRequest(["GET"]),
+      encodeRequest(["CONFIG", "nosuch"]),
+      encodeRequest(["config", "GET", "maxmemory"]),
+      `SET "a b" 'c'\r\n`,
+      "ECHO hi\n",
+      "\r\n*0\r\n",
+      encodeRequest(["CLIENT", "INFO"]),
+      encodeRequest(["MULTI"]),
+      encodeRequest(["SET", "x", "1"]),
+      encodeRequest(["INCR", "x"]),
+      encodeRequest(["EXEC"]),
+      encodeRequest(["PING"]),
+    ];
+    c.send(Buffer.concat(reqs.map((r) => typeof r === "string" ? Buffer.from(r) : r)));
+    for (let i = 0; i < 14; i++) out.push(await c.read());
+    // A request split over two reads, then one more in the second read.
+    c.send("*3\r\n$3\r\nSET\r\n$1\r\ny");
+    await sleep(100);
+    c.send("\r\n$2\r\nzz\r\nGET y\r\n");
+    out.push(await c.read(), await c.read());
+    out.push(await c.call("CLIENT", "INFO"));
+    // (tot-net-out is left out: the earlier CLIENT INFO reply it counts holds the fd and port, whose digits vary.)
+    const fields = /(qbuf|qbuf-free|argv-mem|multi-mem|tot-net-in|tot-cmds|cmd)=\S*/g;
+    for (const [i, v] of out.entries()) {
+      if (typeof v === "string" && v.startsWith("id=")) out[i] = v.match(fields);
+    }
+    const info = async (section: string) =>
+      String(await c.call("INFO", section)).replace(/usec(_per_call)?=[\d.]+,?/g, "").split("\r\n")
+        .sort(); // (Redis lists them in its hash table's order)
+    out.push(await info("commandstats"), await info("errorstats"));
+    if (isValkeyLike()) {
+      const log = (await c.call("COMMANDLOG", "GET", "-1", "large-request")) as unknown[][];
+      out.push(log.map((e) => [e[2], e[3]]));
+    }
+    // Everything MONITOR sent up to a marker (it may come through another I/O thread than the replies).
+    assert.equal(await c.call("ECHO", "end-marker"), "end-marker");
+    let seen = "";
+    while (!seen.includes('"end-marker"')) seen += await mon.readRaw(1);
+    out.push(seen.split("\r\n").map((l) => l.replace(/^\+[\d.]+ \[\d+ [^\]]*\] /, "")));
+  } finally {
+    mon.close();
+    c.close();
+    await srv.stop();
+  }
+  return out;
+}
+
+Deno.test({
+  name: "io-threads 4: replies, commandstats, errorstats, COMMANDLOG sizes, CLIENT INFO, MONITOR as with 1",
+  ...opts,
+  fn: async () => {
+    const one = await observed(["--io-threads", "1"]);
+    const four = await observed(IO);
+    assert.deepEqual(four, one);
+  },
+});
+
+/** Requests before and after AUTH in one write (the stricter limits before it), as a client sees them. */
+async function authLimits(extra: string[]): Promise<unknown[]> {
+  const srv = await startServer([...extra, "--requirepass", "pw"]);
+  const out: unknown[] = [];
+  try {
+    const big = "v".repeat(20000);
+    const mset = ["MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6"];
+    const a = await RawConn.connect(srv.port);
+    a.send(
+      Buffer.concat([encodeRequest(["AUTH", "pw"]), encodeRequest(mset), encodeRequest(["SET", "big", big])]),
+    );
+    out.push(await a.read(), await a.read(), await a.read(), await a.call("STRLEN", "big"));
+    a.close();
+    const b = await RawConn.connect(srv.port);
+    b.send(Buffer.concat([encodeRequest(["PING"]), encodeRequest(mset), encodeRequest(["PING"])]));
+    out.push(await b.read(), await b.read(), await b.waitClosed());
+    const d = await RawConn.connect(srv.port);
+    d.send(Buffer.concat([encodeRequest(["GET", "x"]), encodeRequest(["SET", "big", big])]));
+    out.push(await d.read(), await d.read(), await d.waitClosed());
+  } finally {
+    await srv.stop();
+  }
+  return out.map((
+    v,
+  ) => (v instanceof Object && "message" in v ? `error ${(v as { message: string }).message}` : v));
+}
+
+Deno.test({
+  name: "io-threads 4: the limits before AUTH apply up to the AUTH in the same pipeline, as with 1",
+  ...opts,
+  fn: async () => {
+    const one = await authLimits(["--io-threads", "1"]);
+    assert.match(String(one[5]), /unauthenticated multibulk length/);
+    assert.match(String(one[8]), /unauthenticated bulk length/);
+    assert.deepEqual(await authLimits(IO), one);
   },
 });

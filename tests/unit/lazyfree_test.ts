@@ -52,7 +52,9 @@ async function bigSet(c: RawConn, key: string, n: number, batch = 10000): Promis
       at += m;
     }
     c.send(enc.encode(s));
-    for (let i = 0; i < reqs; i++) assert.equal(typeof (await c.read()), "number");
+    // Filling 10M members is not what is measured: a generous wait per reply (a table resize plus the
+    // collector can hold one up for seconds on a loaded machine).
+    for (let i = 0; i < reqs; i++) assert.equal(typeof (await c.read({ timeoutMs: 60000 })), "number");
   }
 }
 
@@ -135,9 +137,12 @@ test("freeing a 10M-member set does not stall the event loop", async (c) => {
       `UNLINK of ${N} members: reply in ${unlinkMs.toFixed(1)} ms, longest PING ${max.toFixed(1)} ms ` +
         `(before: ${baseline.toFixed(1)} ms)`,
     );
-    // Generous: a loaded 2-core machine adds its own hiccups; a synchronous free takes seconds.
+    // Generous: a loaded 2-core machine adds its own hiccups (on Bun the longest PING before UNLINK was
+    // already ~100 ms at times), so the stall allowed is 250 ms beyond those. (The members live off-heap:
+    // even a synchronous DEL of this set replied in ~1 ms here; what this guards is the pause of the
+    // collector afterwards.)
     assert.ok(unlinkMs < 250, `UNLINK took ${unlinkMs} ms`);
-    assert.ok(max < 250, `the server stalled ${max} ms`);
+    assert.ok(max < baseline + 250, `the server stalled ${max} ms (before: ${baseline} ms)`);
     assert.equal(await c.call("EXISTS", "big"), 0);
   } finally {
     p.close();

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { isValkyr, startServer, target } from "../helpers/server.ts";
 import { encodeRequest, RawConn } from "../helpers/raw.ts";
 import { assertError, connTest } from "../helpers/suite.ts";
+import { waitForLog } from "../helpers/timing.ts";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const HELLOTYPE = path.join(ROOT, "examples/modules/hellotype.ts");
@@ -181,21 +182,21 @@ t("modules that fail to load leave the server as it was", async (c) => {
   );
   assert.deepEqual(await c.call("CONFIG", "GET", "throwsmod.*"), []);
   assert.equal(await c.call("GET", "x"), null); // the core `get` was not replaced
-  const log = srv.output();
-  assert.match(log, /syntax\.js failed to load/);
-  assert.match(
-    log,
-    /throws\.js initialization failed: onLoad failed: refusing to load\. Module not loaded\./,
-  );
-  assert.match(
-    log,
-    /toonew\.js initialization failed: it requires module API version 99, this server provides 1/,
-  );
-  assert.match(log, /noapi\.js initialization failed: the manifest has no valid 'apiVersion'/);
-  assert.match(log, /nothing\.js does not export 'manifest' or 'createModule'/);
-  assert.match(log, /badtype\.js initialization failed: data type name 'short' is not 9 characters/);
-  assert.match(log, /dupcmd\.js initialization failed: command 'get' already exists/);
-  assert.match(log, /busy\.js initialization failed\. Module name is busy\./);
+  // Each reason is logged; the log comes through a pipe and can arrive after the replies.
+  for (
+    const line of [
+      /syntax\.js failed to load/,
+      /throws\.js initialization failed: onLoad failed: refusing to load\. Module not loaded\./,
+      /toonew\.js initialization failed: it requires module API version 99, this server provides 1/,
+      /noapi\.js initialization failed: the manifest has no valid 'apiVersion'/,
+      /nothing\.js does not export 'manifest' or 'createModule'/,
+      /badtype\.js initialization failed: data type name 'short' is not 9 characters/,
+      /dupcmd\.js initialization failed: command 'get' already exists/,
+      /busy\.js initialization failed\. Module name is busy\./,
+    ]
+  ) {
+    await waitForLog(srv.output, line);
+  }
   assert.equal(await c.call("PING"), "PONG");
 });
 
@@ -236,7 +237,7 @@ t("MODULE LOADEX applies CONFIG pairs and passes ARGS; bad pairs fail the load",
     assertError(await c.call("MODULE", "LOADEX", TESTMOD, ...args), LOAD_ERR);
     assert.ok(!(await moduleNames(c)).includes("testmod"), args.join(" "));
   }
-  assert.match(srv.output(), /Syntax Error from arguments to loadex around BOGUS\./);
+  await waitForLog(srv.output, /Syntax Error from arguments to loadex around BOGUS\./);
   // The failed loads left no config behind: a plain load starts from the defaults.
   assert.equal(await c.call("MODULE", "LOAD", TESTMOD), "OK");
   assert.deepEqual(await c.call("CONFIG", "GET", "testmod.level"), ["testmod.level", "5"]);
@@ -327,7 +328,7 @@ t(
         "ERR unknown subcommand 'NOPE'. Try TESTMOD.CONT HELP.",
       );
       assert.equal(await c.call("PING"), "PONG");
-      assert.match(srv.output(), /Module testmod: command 'testmod\.boom' threw: TypeError: kaboom/);
+      await waitForLog(srv.output, /Module testmod: command 'testmod\.boom' threw: TypeError: kaboom/);
       const errstats = await c.call("INFO", "errorstats") as string;
       assert.match(errstats, /errorstat_CUSTOMERR:count=1/);
     } finally {

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Valkey } from "iovalkey";
 import { isValkeyLike, isValkyr, startServer, valkeyOnly } from "../helpers/server.ts";
 import { encodeRequest, type RawConn, RespError, withRaw } from "../helpers/raw.ts";
+import { retryWhenSlow, waitUntil, within } from "../helpers/timing.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -585,12 +586,18 @@ Deno.test({
       await c.call("PING");
       assert.equal(await c.call("EXEC"), null);
 
-      await c.call("FLUSHALL");
-      await c.call("SET", "x", "foo");
-      await c.call("PEXPIRE", "x", "50");
-      await c.call("WATCH", "x");
-      const deadline = Date.now() + 3000;
-      while (Date.now() < deadline && await c.call("DBSIZE") !== 0) await sleep(20);
+      // WATCH must see the key still alive (a key already expired when watched does not fail EXEC), so
+      // the attempt counts only when WATCH's reply came back within the TTL.
+      await retryWhenSlow(async () => {
+        await c.call("UNWATCH");
+        await c.call("FLUSHALL");
+        await c.call("SET", "x", "foo");
+        const t0 = Date.now();
+        await c.call("PEXPIRE", "x", "100");
+        await c.call("WATCH", "x");
+        within(t0, 100, "WATCH after the key could have expired");
+      });
+      await waitUntil(async () => await c.call("DBSIZE") === 0, "active expiry of the watched key");
       await c.call("MULTI");
       await c.call("PING");
       assert.equal(await c.call("EXEC"), null);
@@ -739,10 +746,11 @@ Deno.test({
       await withRaw(srv.port, async (admin) => {
         await c.call("MULTI");
         await c.call("SET", "k", "v");
-        assert.equal(await admin.call("CLIENT", "PAUSE", "300", "WRITE"), "OK");
+        // Timed from before the PAUSE: the pause ends no earlier than 300 ms after that.
         let t0 = Date.now();
+        assert.equal(await admin.call("CLIENT", "PAUSE", "300", "WRITE"), "OK");
         assert.deepEqual(await c.call("EXEC"), ["OK"]);
-        assert.ok(Date.now() - t0 >= 200, "EXEC with writes waits for the pause to end");
+        assert.ok(Date.now() - t0 >= 290, "EXEC with writes waits for the pause to end");
 
         await c.call("MULTI");
         await c.call("GET", "k");

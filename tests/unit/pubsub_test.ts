@@ -622,7 +622,7 @@ Deno.test({
         await sub(c, ["SUBSCRIBE", "gone"]);
         await sub(c, ["PSUBSCRIBE", "gone*"]);
       });
-      const deadline = Date.now() + 2000;
+      const deadline = Date.now() + 10000;
       while (Date.now() < deadline && await pub.call("PUBLISH", "gone", "x") !== 0) await sleep(10);
       assert.equal(await pub.call("PUBLISH", "gone", "x"), 0);
       assert.deepEqual(await pub.call("PUBSUB", "NUMSUB", "gone"), ["gone", 0]);
@@ -674,10 +674,10 @@ Deno.test({
         });
       });
       await s.subscribe("c1", "c2");
-      const nrGot = new Promise<string>((resolve) => {
-        void nr.pSubscribe("c*", (msg: string, ch: string) => resolve(`${ch}:${msg}`));
-      });
-      await sleep(50);
+      // pSubscribe resolves once the server confirmed the subscription (a sleep would race it).
+      let nrResolve: (m: string) => void = () => {};
+      const nrGot = new Promise<string>((resolve) => (nrResolve = resolve));
+      await nr.pSubscribe("c*", (msg: string, ch: string) => nrResolve(`${ch}:${msg}`));
       assert.equal(await p.publish("c1", "one"), 2);
       assert.equal(await p.publish("c2", "two"), 2);
       await done;

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
 import { assertError, flushedTest } from "../helpers/suite.ts";
+import { waitUntil } from "../helpers/timing.ts";
 import { Valkey } from "iovalkey";
 
 const srv = await startServer();
@@ -524,11 +525,10 @@ test("STORE wakes a client blocked on the destination", async (c) => {
   const blocked = await RawConn.connect(srv.port);
   try {
     blocked.send("*3\r\n$5\r\nBLPOP\r\n$1\r\nd\r\n$1\r\n5\r\n");
-    for (let i = 0; i < 50; i++) {
-      const clients = String(await c.call("INFO", "clients"));
-      if (/blocked_clients:1\r\n/.test(clients)) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      async () => /blocked_clients:1\r\n/.test(String(await c.call("INFO", "clients"))),
+      "BLPOP to block",
+    );
     assert.equal(await c.call("SORT", "l", "ALPHA", "STORE", "d"), 2);
     assert.deepEqual(await blocked.read(), ["d", "a"]);
     assert.deepEqual(await c.call("LRANGE", "d", "0", "-1"), ["b"]);

@@ -19,6 +19,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../error
 import { lookupRead } from "../lookup.ts";
 import type { CommandSpec } from "../spec.ts";
 import { oneKey, optionIs } from "../string/common.ts";
+import { keysWithFlags } from "../server/keys_from_spec.ts";
 import {
   getSignedField,
   getUnsignedField,
@@ -140,6 +141,21 @@ function bitfieldGeneric(call: CommandCall, readOnly: boolean): void {
   }
 }
 
+/**
+ * Valkey's bitfieldGetKeys: the key is only read when every operation is a GET (OVERFLOW aside); a SET,
+ * INCRBY or an unparsable word makes it read-write.
+ */
+function bitfieldReadOnly(argv: Uint8Array[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    const rest = argv.length - i - 1;
+    const a = argv[i]!;
+    if (optionIs(a, "get") && rest >= 2) i += 2;
+    else if (optionIs(a, "overflow") && rest >= 1) i += 1;
+    else return false;
+  }
+  return true;
+}
+
 export const bitfieldSpec: CommandSpec = {
   name: "bitfield",
   summary: "Performs arbitrary bitfield integer operations on strings.",
@@ -153,6 +169,8 @@ export const bitfieldSpec: CommandSpec = {
     ["RW", "UPDATE", "ACCESS", "VARIABLE_FLAGS"],
     "This command allows both access and modification of the key",
   )],
+  getKeys: (argv) =>
+    keysWithFlags([1], [bitfieldReadOnly(argv) ? ["RO", "ACCESS"] : ["RW", "ACCESS", "UPDATE"]]),
   arguments: [
     { name: "key", type: "key", keySpecIndex: 0 },
     {

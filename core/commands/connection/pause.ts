@@ -142,6 +142,9 @@ export class PauseState {
       }
     }
     this.actions = actions;
+    if ((actions ^ prev) & (PauseAction.EXPIRE | PauseAction.EVICT)) {
+      this.server.setPauseHolds((actions & PauseAction.EXPIRE) !== 0, (actions & PauseAction.EVICT) !== 0);
+    }
     if ((actions & CLIENT_MASK) < (prev & CLIENT_MASK)) this.#scheduleRelease();
     this.#arm(now);
   }

@@ -96,6 +96,21 @@ Deno.test("nothing is paused until CLIENT PAUSE", () => {
   assert.deepEqual(pauseInfo(server, T0), { reason: "none", actions: "none", timeoutMs: 0 });
 });
 
+Deno.test("a pause holds expiry and eviction until it ends (Server.setPauseHolds)", () => {
+  const { server, now } = setup();
+  const holds = () => (server as unknown as { pauseHolds: [boolean, boolean] }).pauseHolds;
+  const admin = fakeClient({ id: 1 });
+  assert.deepEqual(clientPause(server, admin, "1000", "WRITE"), ["+OK"]);
+  assert.deepEqual(holds(), [true, true]);
+  run(server, admin, "CLIENT", "UNPAUSE");
+  assert.deepEqual(holds(), [false, false]);
+  assert.deepEqual(clientPause(server, admin, "1000", "ALL"), ["+OK", "+OK", "+OK"]);
+  assert.deepEqual(holds(), [true, true]);
+  now(T0 + 1001);
+  for (const fn of server.cronHooks) fn(server.clock.current);
+  assert.deepEqual(holds(), [false, false]);
+});
+
 Deno.test("CLIENT PAUSE WRITE holds writes and may-replicate commands but not reads", () => {
   const { server } = setup();
   const admin = fakeClient({ id: 1 });

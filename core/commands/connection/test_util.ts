@@ -156,6 +156,10 @@ export interface FakeServer {
   afterCommand(): void;
   protectedCommandError(): null;
   logger: { warning(msg: string): void };
+  expiry: { deferred: boolean; deferredWrites: boolean; visible: boolean; importMode: boolean };
+  /** What the pause subsystem last reported holding (expiry, eviction). */
+  pauseHolds: [boolean, boolean];
+  setPauseHolds(expire: boolean, evict: boolean): void;
 }
 
 /**
@@ -210,6 +214,11 @@ export function fakeServer(
     },
     afterCommand() {},
     protectedCommandError: () => null,
+    expiry: { deferred: false, deferredWrites: false, visible: false, importMode: false },
+    pauseHolds: [false, false],
+    setPauseHolds(expire, evict) {
+      this.pauseHolds = [expire, evict];
+    },
     logger: {
       warning(msg) {
         throw new Error(`unexpected warning: ${msg}`);

@@ -55,8 +55,18 @@ export function expireToI64(ms: number): bigint {
   return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : v;
 }
 
+/**
+ * Valkey's checkAlreadyExpired: an expire time at or before now makes EXPIRE, SET/GETEX with EXAT/PXAT and
+ * RESTORE delete the key instead of setting the time — except in `import-mode`, where the key keeps the
+ * past time and waits for the import source's DEL.
+ */
+export function alreadyExpired(call: CommandCall, when: number | bigint): boolean {
+  return when <= (typeof when === "bigint" ? BigInt(call.now) : call.now) && !call.server.expiry.importMode;
+}
+
 /** Valkey's `objectIsExpired` / `keyIsExpired`: a key is logically expired once `now` is past its time. */
 export function isExpired(db: Db, ref: number, now: number): boolean {
+  if (db.expiry.visible) return false;
   const when = db.getExpire(ref);
   return when !== -1 && now > when;
 }

@@ -18,7 +18,8 @@ function deleteKeys(call: CommandCall): void {
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i]!;
-    const ref = db.lookup(key);
+    // Deferred expiry (import mode) keeps an expired key, and DEL then deletes it as any other (Valkey).
+    const ref = db.expiry.deferred ? db.find(key) : db.lookup(key, true);
     if (ref === NO_ENTRY) continue;
     db.deleteRef(ref);
     call.keyModified(db, key);

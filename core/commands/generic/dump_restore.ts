@@ -23,9 +23,11 @@ import { Crc64 } from "../../persistence/crc64.ts";
 import { FormatError } from "../../persistence/encodings.ts";
 import { accessField } from "../../persistence/rdb_file.ts";
 import { isObjectType, RDB_VERSION, RdbReader, RdbWriter } from "../../persistence/rdb_io.ts";
+import { RDB_FOREIGN_VERSION_MAX, RDB_FOREIGN_VERSION_MIN } from "../../persistence/rdb_file.ts";
 import { readValue, writeValue } from "../../persistence/rdb_value.ts";
 import { persistenceOf } from "../../persistence/persistence.ts";
 import { keyArg, rangeKeySpec } from "./spec_util.ts";
+import { alreadyExpired } from "./common.ts";
 
 export const ERR_BUSYKEY = "BUSYKEY Target key name already exists.";
 export const ERR_DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
@@ -41,12 +43,17 @@ export function dumpPayload(value: Uint8Array | object, compress: boolean): Uint
   return w.take();
 }
 
-/** verifyDumpPayload: the footer's version is one Valkey 8.1 reads and the checksum matches. */
-export function verifyDumpPayload(p: Uint8Array): boolean {
+/**
+ * verifyDumpPayload: the footer's version is one Valkey 8.1 reads and the checksum matches. Versions 12..79
+ * (other forks' formats) are always refused; a newer version only when not `relaxed` (rdb-version-check).
+ */
+export function verifyDumpPayload(p: Uint8Array, relaxed = false): boolean {
   if (p.length < 10) return false;
   const f = p.length - 10;
   const ver = p[f]! | (p[f + 1]! << 8);
-  if (ver > RDB_VERSION) return false;
+  if ((ver >= RDB_FOREIGN_VERSION_MIN && ver <= RDB_FOREIGN_VERSION_MAX) || (ver > RDB_VERSION && !relaxed)) {
+    return false;
+  }
   return new Crc64().update(p, 0, p.length - 8).matches(p, p.length - 8);
 }
 
@@ -96,7 +103,8 @@ function restore(call: CommandCall): void {
   let ttl = int64Arg(argv[2]!);
   if (ttl < 0n) throw new ReplyError("ERR Invalid TTL value, must be >= 0");
   const payload = argv[3]!;
-  if (!verifyDumpPayload(payload)) throw new ReplyError(ERR_DUMP_PAYLOAD);
+  const relaxed = call.server.config.getEnum("rdb-version-check") === "relaxed";
+  if (!verifyDumpPayload(payload, relaxed)) throw new ReplyError(ERR_DUMP_PAYLOAD);
   const p = persistenceOf(call.server);
   let value: Uint8Array | object;
   try {
@@ -110,7 +118,7 @@ function restore(call: CommandCall): void {
   }
   const deleted = replace && db.delete(key);
   if (ttl !== 0n && !absttl) ttl += BigInt(call.now);
-  if (ttl !== 0n && ttl <= BigInt(call.now)) {
+  if (ttl !== 0n && alreadyExpired(call, ttl)) {
     if (deleted) {
       // Propagated as the deletion it is (Valkey's restoreCommand).
       const lazy = call.server.config.getBool("lazyfree-lazy-server-del");

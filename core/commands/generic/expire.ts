@@ -20,7 +20,7 @@ import { lookupWrite } from "../lookup.ts";
 import type { ArgSpec, CommandSpec } from "../spec.ts";
 import { eqIgnoreCase, INT64_MAX, INT64_MIN, parseI64 } from "../../util/numbers.ts";
 import { setExpireKeepingEncoding } from "../string/encoding.ts";
-import { errWord, expireToI64 } from "./common.ts";
+import { alreadyExpired, errWord, expireToI64 } from "./common.ts";
 import { keyArg, rangeKeySpec } from "./spec_util.ts";
 import { deletionWord, PEXPIREAT_WORD, word } from "../../server/propagate.ts";
 
@@ -95,7 +95,7 @@ function expireGeneric(call: CommandCall, relative: boolean, seconds: boolean): 
     call.reply.int(0);
     return;
   }
-  if (when <= BigInt(call.now)) {
+  if (alreadyExpired(call, when)) {
     // Already expired: removed as an expiry (Valkey's deleteExpiredKeyFromOverwriteAndPropagate).
     db.deleteRef(ref);
     db.expiredKeys++;

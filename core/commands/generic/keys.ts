@@ -66,8 +66,10 @@ function randomkey(call: CommandCall): void {
       return;
     }
     const key = db.getKey(ref).slice();
-    // An expired key is deleted by the lookup; if it survives, expiry is deferred: retry, boundedly.
-    if (db.lookup(key) !== NO_ENTRY && allVolatile && --tries === 0) {
+    // An expired key is deleted by the lookup; if it survives, expiry is deferred (import mode, CLIENT
+    // PAUSE): retry, boundedly.
+    db.lookup(key);
+    if (db.find(key) !== NO_ENTRY && allVolatile && --tries === 0) {
       call.reply.bulk(key);
       return;
     }

@@ -27,6 +27,7 @@ import { objectCommand } from "./object.ts";
 import { renameCommand, renamenxCommand } from "./rename.ts";
 import { scanCommand } from "./scan.ts";
 import { dumpCommand, restoreCommand } from "./dump_restore.ts";
+import { migrateCommand } from "./migrate.ts";
 import { expiretimeCommand, pexpiretimeCommand, pttlCommand, ttlCommand } from "./ttl.ts";
 
 export { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from "./scan.ts";
@@ -51,6 +52,7 @@ export const genericCommands: CommandSpec[] = [
   scanCommand,
   dumpCommand,
   restoreCommand,
+  migrateCommand,
   randomkeyCommand,
   objectCommand,
   expireCommand,

@@ -1,11 +1,12 @@
 /**
- * The HyperLogLog commands (PFADD, PFCOUNT, PFMERGE), for the server to register. PFDEBUG and PFSELFTEST
- * are not provided.
+ * The HyperLogLog commands (PFADD, PFCOUNT, PFMERGE, and the internal PFDEBUG and PFSELFTEST), for the
+ * server to register.
  *
  * @module
  */
 
 import type { CommandSpec } from "../spec.ts";
 import { pfaddSpec, pfcountSpec, pfmergeSpec } from "./pf.ts";
+import { pfdebugSpec, pfselftestSpec } from "./debug.ts";
 
-export const hllCommands: CommandSpec[] = [pfaddSpec, pfcountSpec, pfmergeSpec];
+export const hllCommands: CommandSpec[] = [pfaddSpec, pfcountSpec, pfmergeSpec, pfdebugSpec, pfselftestSpec];

@@ -16,6 +16,7 @@ import {
   ERR_MAXLEN_NEGATIVE,
   ERR_RANK_ZERO,
   keySpec,
+  listCompress,
   listFill,
   parseLong,
   parseLongNotMin,
@@ -48,7 +49,7 @@ function lset(call: CommandCall): void {
   const index = parseLong(argv[2]!);
   const value = argv[3]!;
   const fill = listFill(call);
-  list.growingBy(fill, argv, 3, 4);
+  list.growingBy(fill, argv, 3, 4, listCompress(call));
   if (!list.ql.replace(index, value)) throw new ReplyError(ERR_INDEX_OUT_OF_RANGE);
   list.shrinking(fill);
   call.keyModified(db, key);
@@ -108,7 +109,7 @@ function linsert(call: CommandCall): void {
   const list = writeList(call, key, db);
   if (list === undefined) return call.reply.int(0);
   // Valkey converts first, assuming the value will be inserted.
-  list.growingBy(listFill(call), argv, 4, 5);
+  list.growingBy(listFill(call), argv, 4, 5, listCompress(call));
   const pos = list.ql.find(argv[3]!);
   if (pos === undefined) return call.reply.int(-1);
   list.ql.insert(pos, argv[4]!, after);

@@ -36,6 +36,11 @@ export function listFill(call: CommandCall): number {
   return call.server.config.getInt("list-max-listpack-size");
 }
 
+/** `list-compress-depth`, recorded by a list when it becomes a quicklist. */
+export function listCompress(call: CommandCall): number {
+  return call.server.config.getInt("list-compress-depth");
+}
+
 /** getLongFromObjectOrReply: a signed 64-bit integer as a number (exact within ±2^53). */
 export function parseLong(word: Uint8Array, error = ERR_NOT_INTEGER): number {
   const v = parseI64(word);

@@ -8,7 +8,15 @@ import { HEAD, TAIL, type Where } from "../../types/quicklist.ts";
 import type { ListValue } from "../../types/list.ts";
 import type { CommandCall } from "../call.ts";
 import type { ArgSpec, CommandSpec } from "../spec.ts";
-import { createList, elementsRemoved, keySpec, listFill, parseWhere, writeList } from "./common.ts";
+import {
+  createList,
+  elementsRemoved,
+  keySpec,
+  listCompress,
+  listFill,
+  parseWhere,
+  writeList,
+} from "./common.ts";
 
 /**
  * lmoveGenericCommand on a source list known to exist: checks the destination's type, pops, pushes
@@ -23,7 +31,7 @@ export function moveFrom(call: CommandCall, src: ListValue, from: Where, to: Whe
   let dst = writeList(call, dstKey, db);
   const value = src.ql.pop(from)!;
   if (dst === undefined) dst = createList(call, dstKey, db);
-  dst.growing(listFill(call), value.length, 1);
+  dst.growing(listFill(call), value.length, 1, listCompress(call));
   dst.ql.push(value, to);
   call.keyModified(db, dstKey);
   call.notify("l", to === HEAD ? "lpush" : "rpush", dstKey, db.id);

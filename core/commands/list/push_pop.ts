@@ -16,6 +16,7 @@ import {
   ERR_NUMKEYS,
   keynumSpec,
   keySpec,
+  listCompress,
   listFill,
   parsePositive,
   parseWhere,
@@ -35,7 +36,7 @@ function push(call: CommandCall, where: Where, xx: boolean): void {
     if (xx) return call.reply.int(0);
     list = createList(call, key, db);
   }
-  list.growingBy(listFill(call), argv, 2);
+  list.growingBy(listFill(call), argv, 2, argv.length, listCompress(call));
   const ql = list.ql;
   for (let j = 2; j < argv.length; j++) ql.push(argv[j]!, where);
   call.dirty(argv.length - 2);

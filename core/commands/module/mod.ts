@@ -2,8 +2,10 @@
  * MODULE HELP / LIST / LOAD / LOADEX / UNLOAD, as Valkey 8.1's moduleCommand (specs from its
  * `src/commands/module*.json`). Loading reads a `.ts` / `.js` file with a dynamic import, so LOAD and
  * LOADEX answer asynchronously: the client waits (like a blocked client) and nothing else of it runs until
- * the reply is written. Every load failure replies the same error and leaves the server as it was; the
- * reason is in the log.
+ * the reply is written. Inside MULTI, as in Valkey, they are queued and run in EXEC: the import starts
+ * when the command is queued (the client's next requests wait for it), and EXEC registers the module
+ * synchronously, its reply in EXEC's array. Every load failure replies the same error and leaves the
+ * server as it was; the reason is in the log.
  *
  * @module
  */
@@ -44,16 +46,24 @@ export function parseLoadex(
 
 /**
  * Runs a load and replies when it is done. The client is held (as blocked) meanwhile so its next requests
- * wait for this reply.
+ * wait for this reply. Inside EXEC the load is synchronous: the file was imported when the command was
+ * queued ({@link prepareQueuedLoad}), so EXEC registers it and replies in place, all in one step.
  */
 function loadAndReply(call: CommandCall, file: string, args: string[], configs?: [string, string][]): void {
   const { server, client, spec } = call;
-  if (client.flags.has("x")) {
-    // Inside EXEC the reply must be written now, and a file import cannot finish synchronously.
-    call.error("ERR MODULE LOAD is not supported inside MULTI/EXEC");
+  const host = moduleHost(server);
+  if ((call as CommandCall & { inExec?: boolean }).inExec === true) {
+    let mod;
+    try {
+      mod = host.loadPrepared(file, args, configs);
+    } catch {
+      call.error(ERR_MODULE_LOAD);
+      return;
+    }
+    server.config.loadModules.push({ path: mod.path, args: [...mod.args] });
+    call.reply.ok();
     return;
   }
-  const host = moduleHost(server);
   client.blocked = true;
   const done = (err: string | null) => {
     client.blocked = false;
@@ -73,6 +83,21 @@ function loadAndReply(call: CommandCall, file: string, args: string[], configs?:
     },
     () => done(ERR_MODULE_LOAD),
   );
+}
+
+/**
+ * MODULE LOAD / LOADEX queued in MULTI: starts importing the file now and holds the client's next requests
+ * (EXEC among them) until the import settled, so EXEC can register the module synchronously and stay
+ * atomic. Other clients are not held.
+ */
+function prepareQueuedLoad(call: CommandCall): void {
+  const { server, client } = call;
+  const file = text(call.argv[2]!);
+  client.blocked = true;
+  moduleHost(server).prepareFile(file).then(() => {
+    client.blocked = false;
+    if (!client.closed) server.processInput(client);
+  });
 }
 
 function moduleLoad(call: CommandCall): void {
@@ -187,6 +212,7 @@ export const moduleCommand: CommandSpec = {
       ],
       parse: "manual",
       handler: moduleLoad,
+      onQueued: prepareQueuedLoad,
     },
     {
       name: "loadex",
@@ -211,6 +237,7 @@ export const moduleCommand: CommandSpec = {
       ],
       parse: "manual",
       handler: moduleLoadex,
+      onQueued: prepareQueuedLoad,
     },
     {
       name: "unload",

@@ -67,9 +67,52 @@ function configSet(call: CommandCall): void {
   }
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([cstr(argv[i]!), utf8.decode(argv[i + 1]!)]);
-  const err = call.server.config.set(pairs, { isLocal: isLocalCaller(call) });
-  if (err === null) call.reply.ok();
-  else call.error(err);
+  const config = call.server.config;
+  const port = String(config.getInt("port"));
+  const bind = config.getBind().join(" ");
+  const err = config.set(pairs, { isLocal: isLocalCaller(call) });
+  if (err !== null) return call.error(err);
+  if (String(config.getInt("port")) === port && config.getBind().join(" ") === bind) return call.reply.ok();
+  rebindAndReply(call, port, bind);
+}
+
+/**
+ * A changed `port` or `bind` takes effect at once, as Valkey's changeListener: the TCP listeners are
+ * closed and bound again. Binding is asynchronous here, so the client waits for the outcome (like a
+ * blocked client); when it fails, the old values come back, the old addresses are bound again, and the
+ * reply is Valkey's apply error. Inside EXEC, which cannot wait, the reply is OK and a failure is logged.
+ */
+function rebindAndReply(call: CommandCall, oldPort: string, oldBind: string): void {
+  const { server, client, spec } = call;
+  const config = server.config;
+  const portChanged = String(config.getInt("port")) !== oldPort;
+  const restore = async (): Promise<boolean> => {
+    if (await server.rebindTcp()) return true;
+    config.set([["port", oldPort], ["bind", oldBind]], { isLocal: true });
+    if (!(await server.rebindTcp())) {
+      server.logger.warning("Failed to listen on the previous addresses either.");
+    }
+    return false;
+  };
+  if ((call as CommandCall & { inExec?: boolean }).inExec === true) {
+    void restore();
+    return call.reply.ok();
+  }
+  client.blocked = true;
+  void restore().then((ok) => {
+    client.blocked = false;
+    if (client.closed) return;
+    if (ok) client.writer.ok();
+    else {
+      const err = portChanged
+        ? "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
+        : "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.";
+      server.commands.stats(spec).failedCalls++;
+      server.stats.countError(err);
+      client.writer.error(err);
+    }
+    server.processInput(client);
+  });
 }
 
 function configResetStat(call: CommandCall): void {

@@ -1,6 +1,8 @@
 /**
  * DEBUG, with the subcommands Valkyr implements completely (Valkey 8.1's debug.c debugCommand):
- * CHANGE-REPL-ID, ERROR, HELP, LOG, OBJECT, POPULATE, PROTOCOL, RELOAD, SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
+ * CHANGE-REPL-ID, DIGEST, DIGEST-VALUE (digest.ts), ERROR, HELP, LOADAOF (core/persistence/aof.ts), LOG,
+ * OBJECT, PAUSE-CRON, POPULATE, PROTOCOL, QUICKLIST-PACKED-THRESHOLD (core/types/quicklist.ts), RELOAD,
+ * SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
  * one command that reads its subcommand by hand (COMMAND INFO shows no subcommands); a subcommand it does
  * not know, or with the wrong number of words, is Valkey's "unknown subcommand or wrong number of arguments"
  * error. HELP lists Valkey's lines for the implemented subcommands only.
@@ -38,16 +40,26 @@ import { replyHelp, subcommandSyntaxError } from "./help.ts";
 import { resetReplicationId } from "./info.ts";
 import * as fs from "node:fs";
 import { persistenceOf } from "../../persistence/persistence.ts";
+import { aofOf } from "../../persistence/aof.ts";
+import { datasetDigest, digestHex, valueDigest } from "./digest.ts";
+import { setPackedThreshold } from "../../types/quicklist.ts";
+import { memtoull } from "../../config/directives.ts";
 
 const HELP = [
   "CHANGE-REPL-ID",
   "    Change the replication IDs of the instance.",
   "    Dangerous: should be used only for testing the replication subsystem.",
+  "DIGEST",
+  "    Output a hex signature representing the current DB content.",
+  "DIGEST-VALUE <key> [<key> ...]",
+  "    Output a hex signature of the values of all the specified keys.",
   "ERROR <string>",
   "    Return a RESP protocol error with <string> as message. Useful for clients",
   "    unit tests to simulate error replies.",
   "LOG <message>",
   "    Write <message> to the server log.",
+  "LOADAOF",
+  "    Flush the AOF buffers on disk and reload the AOF in memory.",
   "OBJECT <key> [fast]",
   "    Show low level info about `key` and associated value.",
   "    Some fields of the default behavior may be time consuming to fetch,",
@@ -78,8 +90,13 @@ const HELP = [
   "    Setting it to 0 disables expiring keys in background when they are not",
   "    accessed (otherwise the behavior). Setting it to 1 reenables back the",
   "    default.",
+  "QUICKLIST-PACKED-THRESHOLD <size>",
+  "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+  "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
   "SLEEP <seconds>",
   "    Stop the server for <seconds>. Decimals allowed.",
+  "PAUSE-CRON <0|1>",
+  "    Stop periodic cron job processing.",
 ];
 
 const ERR_POSITIVE = "ERR value is out of range, must be positive";
@@ -375,6 +392,10 @@ function debugHandler(call: CommandCall): void {
     if (Number.isFinite(us) && us > 0 && us < 2 ** 63) blockingSleep(us / 1000);
     return call.reply.ok();
   }
+  if (sub === "pause-cron" && argc === 3) {
+    call.server.cronPaused = atoi(argv[2]!) !== 0;
+    return call.reply.ok();
+  }
   if (sub === "set-active-expire" && argc === 3) {
     setActiveExpire(call.server, atoi(argv[2]!) !== 0);
     return call.reply.ok();
@@ -390,6 +411,27 @@ function debugHandler(call: CommandCall): void {
     return call.reply.raw(out);
   }
   if (sub === "reload") return debugReload(call);
+  if (sub === "quicklist-packed-threshold" && argc === 3) {
+    const sz = memtoull(new TextDecoder().decode(cString(argv[2]!)));
+    if (sz === null || !setPackedThreshold(sz)) {
+      return call.error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+    }
+    return call.reply.ok();
+  }
+  if (sub === "loadaof") {
+    // Valkey's debug.c LOADAOF (any arguments after it are ignored, as there).
+    if (!aofOf(call.server).debugLoad()) {
+      return call.error("ERR Error trying to load the AOF files, check server logs.");
+    }
+    return call.reply.ok();
+  }
+  if (sub === "digest" && argc === 2) return call.reply.simple(digestHex(datasetDigest(call.server)));
+  if (sub === "digest-value") {
+    // Like Valkey's dbFind: logically expired keys are digested too, nothing is touched.
+    call.reply.arrayHeader(argc - 2);
+    for (let j = 2; j < argc; j++) call.reply.simple(digestHex(valueDigest(call.db, argv[j]!)));
+    return;
+  }
   if (sub === "change-repl-id" && argc === 2) {
     call.server.logger.notice("Changing replication IDs after receiving DEBUG change-repl-id");
     resetReplicationId(call.server);

@@ -36,6 +36,7 @@ import { existingModuleHost } from "../../module_api/host.ts";
 import { latencystatsSection } from "../observability/latency_cmd.ts";
 import { totalWatchedKeys } from "../transaction/mod.ts";
 import { pubsubChannelCount, pubsubPatternCount, pubsubShardChannelCount } from "../pubsub/mod.ts";
+import { migrateCachedSockets } from "../generic/migrate.ts";
 
 /** The sections of a plain INFO (Valkey's default_sections). */
 export const DEFAULT_SECTIONS: readonly string[] = [
@@ -145,6 +146,8 @@ function serverSection(server: Server, nowMs: number): string {
   const hz = server.config.getInt("hz");
   const cronPeriod = Math.floor(1000 / Math.max(1, Math.min(500, hz)));
   const configFile = server.config.configFile;
+  const redisCompat = server.config.has("extended-redis-compatibility") &&
+    server.config.getBool("extended-redis-compatibility");
   return lines("Server", [
     ["redis_version", REDIS_COMPAT_VERSION],
     ["server_name", "valkey"],
@@ -153,7 +156,7 @@ function serverSection(server: Server, nowMs: number): string {
     ["redis_git_sha1", "00000000"],
     ["redis_git_dirty", 0],
     ["redis_build_id", BUILD_ID],
-    ["server_mode", "standalone"],
+    [redisCompat ? "redis_mode" : "server_mode", "standalone"],
     ["os", OS_LINE],
     ["arch_bits", 64],
     ["monotonic_clock", "POSIX clock_gettime"],
@@ -203,7 +206,7 @@ function clientsSection(server: Server, nowMs: number): string {
     ["clients_in_timeout_table", server.blocking.blockedCount],
     ["total_watched_keys", totalWatchedKeys(server)],
     ["total_blocking_keys", server.blocking.blockedKeys],
-    ["total_blocking_keys_on_nokey", 0],
+    ["total_blocking_keys_on_nokey", server.blocking.blockedKeysOnNoKey],
     ["paused_reason", pause.reason],
     ["paused_actions", pause.actions],
     ["paused_timeout_milliseconds", pause.timeoutMs],
@@ -343,7 +346,7 @@ function statsSection(server: Server): string {
     ["pubsubshard_channels", pubsubShardChannelCount(server)],
     ["latest_fork_usec", 0],
     ["total_forks", 0],
-    ["migrate_cached_sockets", 0],
+    ["migrate_cached_sockets", migrateCachedSockets(server)],
     ["slave_expires_tracked_keys", 0],
     ["active_defrag_hits", ev?.defrag.hits ?? 0],
     ["active_defrag_misses", ev?.defrag.misses ?? 0],

@@ -22,7 +22,7 @@ import type { ValueObject } from "../../types/value.ts";
 import { eqIgnoreCase, parseI64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from "../errors.ts";
-import { listFill } from "../list/common.ts";
+import { listCompress, listFill } from "../list/common.ts";
 import { keyCreated, lookupRead, lookupWrite } from "../lookup.ts";
 import type { ArgSpec, CommandSpec, KeySpec } from "../spec.ts";
 import {
@@ -232,7 +232,7 @@ function sortGeneric(call: CommandCall, readonly: boolean): void {
       const lru = db.getLru(oldRef);
       db.setLru(db.setObject(store, list, false), lru);
     } else keyCreated(call, db, db.setObject(store, list, false), store);
-    list.growingBy(listFill(call), out);
+    list.growingBy(listFill(call), out, 0, out.length, listCompress(call));
     for (const v of out) list.ql.push(v, TAIL);
     call.keyModified(db, store);
     call.notify("l", "sortstore", store, db.id);

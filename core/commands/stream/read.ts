@@ -299,7 +299,7 @@ function xread(call: CommandCall, isGroup: boolean): void {
         blockArgv[pos] = new TextEncoder().encode(formatId(ids[j]!));
       }
     }
-    blocking.block(call.client, blockArgv, keys, timeoutAt, (w) => w.nullArray(), false);
+    blocking.block(call.client, blockArgv, keys, timeoutAt, (w) => w.nullArray(), false, isGroup);
     return;
   }
   call.reply.nullArray();

@@ -21,6 +21,7 @@ import {
 import { lookupRead, lookupWrite } from "../lookup.ts";
 import type { CommandSpec } from "../spec.ts";
 import { expireArgument, oneKey, optionIs, writeString } from "./common.ts";
+import { alreadyExpired } from "../generic/common.ts";
 import { encodingFor, setExpireKeepingEncoding, storedEncoding } from "./encoding.ts";
 
 /**
@@ -91,7 +92,7 @@ function getexHandler(call: CommandCall): void {
     when = expireArgument(call, expire, (flags & (EX | EXAT)) !== 0, (flags & (EX | PX)) !== 0);
   }
   call.reply.bulk(db.getString(ref));
-  if ((flags & (EXAT | PXAT)) !== 0 && when <= call.now) {
+  if ((flags & (EXAT | PXAT)) !== 0 && alreadyExpired(call, when)) {
     db.deleteRef(ref);
     db.expiredKeys++;
     call.dirty();

@@ -24,6 +24,8 @@ import { deletionWord, PXAT_WORD, SET_WORD, word } from "../../server/propagate.
 import { lookupRead, lookupWrite } from "../lookup.ts";
 import type { CommandSpec } from "../spec.ts";
 import { expireArgument, oneKey, optionIs, writeString } from "./common.ts";
+import { alreadyExpired } from "../generic/common.ts";
+import { keysWithFlags } from "../server/keys_from_spec.ts";
 import { encodingFor, setExpireKeepingEncoding, storedEncoding } from "./encoding.ts";
 
 const NX = 1 << 0;
@@ -89,7 +91,7 @@ export function setGeneric(
     }
     return;
   }
-  if (expire !== undefined && when <= call.now) {
+  if (expire !== undefined && alreadyExpired(call, when)) {
     // An absolute time already in the past: the key is gone rather than written.
     if (found) {
       db.deleteRef(ref);
@@ -186,6 +188,11 @@ export const setSpec: CommandSpec = {
   keySpecs: [
     oneKey(["RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"], "RW and ACCESS due to the optional `GET` argument"),
   ],
+  // Valkey's setGetKeys: the key is read only when a GET word follows the value; otherwise it is overwritten.
+  getKeys: (argv) =>
+    keysWithFlags([1], [
+      argv.slice(3).some((a) => optionIs(a, "get")) ? ["RW", "ACCESS", "UPDATE"] : ["OW", "UPDATE"],
+    ]),
   arguments: [
     { name: "key", type: "key", keySpecIndex: 0 },
     { name: "value", type: "string" },

@@ -167,6 +167,7 @@ export function installTransactions(server: Server): void {
     if (st !== undefined && st.inMulti && !NOT_QUEUED.has(call.fullName)) {
       st.enqueue(call.spec, call.fullName, call.argv, call.fullName.includes("|") ? 2 : 1);
       call.reply.simple("QUEUED");
+      call.spec.onQueued?.(call);
       return true;
     }
     const plan = tx.planFor(call);

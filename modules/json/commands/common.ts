@@ -17,7 +17,7 @@ import { JNum, JObj, type JValue } from "../document.ts";
 import { JsonDoc } from "../doc.ts";
 import { E, JsonError, type JsonErrorMessage } from "../errors.ts";
 import { MAX_DOCUMENT_SIZE, MAX_PATH_LIMIT } from "../configs.ts";
-import { isSyntaxError, type Selection } from "../path.ts";
+import { isSyntaxError } from "../path.ts";
 
 let docType: DataTypeHandle<JsonDoc> | null = null;
 
@@ -25,7 +25,8 @@ export function setDocType(h: DataTypeHandle<JsonDoc>): void {
   docType = h;
 }
 
-function handle(): DataTypeHandle<JsonDoc> {
+/** The registered `ReJSON-RL` type (throws before the module is loaded). */
+export function handle(): DataTypeHandle<JsonDoc> {
   if (docType === null) throw new Error("json module is not loaded");
   return docType;
 }
@@ -55,11 +56,39 @@ export function bytes(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** The document under `key`: null when missing; a non-JSON key fails with `WRONGTYPE Not a JSON document key`. */
+/**
+ * The document under `key`: null when missing; a non-JSON key fails with `WRONGTYPE Not a JSON document key`.
+ * For "read" the document stays in its encoding (readers handle both); "write" switches it to the tree form
+ * (doc.ts) and remembers it, so {@link settleDocs} packs it again when the command is done.
+ */
 export function getDoc(ctx: CommandContext, key: Uint8Array, mode: "read" | "write"): JsonDoc | null {
+  const v = lookupDoc(ctx, key, mode);
+  if (v !== null && mode === "write") {
+    if (!touched.includes(v)) {
+      touched.push(v);
+      wasTape.push(v.tape !== null);
+    }
+    v.useTree();
+  }
+  return v;
+}
+
+/** As {@link getDoc}, leaving the document in its encoding (for writes that work on the tape). */
+export function lookupDoc(ctx: CommandContext, key: Uint8Array, mode: "read" | "write"): JsonDoc | null {
   const v = ctx.getValue(handle(), key, mode);
   if (v === WRONG_TYPE) throw new JsonError(E.NOT_DOC_KEY);
   return v;
+}
+
+/** Documents switched to the tree form by the running command, and whether each was a tape. */
+const touched: JsonDoc[] = [];
+const wasTape: boolean[] = [];
+
+/** Lets every document the running command wrote pick its encoding again (doc.ts's settle). */
+export function settleDocs(): void {
+  for (let i = 0; i < touched.length; i++) touched[i]!.settle(wasTape[i]!);
+  touched.length = 0;
+  wasTape.length = 0;
 }
 
 /** As {@link getDoc}, but a missing key fails with `NONEXISTENT Document key does not exist`. */
@@ -75,6 +104,7 @@ export function storeDoc(ctx: CommandContext, key: Uint8Array, doc: JsonDoc): vo
 
 /** After a successful write: keyspace event, WATCH/tracking, propagation. */
 export function written(ctx: CommandContext, event: string, key: Uint8Array): void {
+  settleDocs(); // before the keyspace re-measures the value
   ctx.signalModifiedKey(key);
   ctx.notifyKeyspaceEvent("g", event, key);
   ctx.replicateVerbatim();
@@ -85,12 +115,12 @@ export function isRootPath(p: string): boolean {
 }
 
 /** Legacy-path rule when nothing matched: the branch error, else NONEXISTENT. */
-export function legacyMissing(sel: Selection): never {
+export function legacyMissing(sel: { error: JsonErrorMessage | null }): never {
   throw new JsonError(sel.error ?? E.PATH_NOT_EXIST);
 }
 
 /** Rethrows a syntax error a v2 selection met (others end only their branch). */
-export function checkSelection(sel: Selection): void {
+export function checkSelection(sel: { error: JsonErrorMessage | null }): void {
   if (sel.error !== null && isSyntaxError(sel.error)) throw new JsonError(sel.error);
 }
 
@@ -128,6 +158,8 @@ export function run(fn: (ctx: CommandContext) => void): (ctx: CommandContext) =>
       if (e instanceof JsonError) throw new ModuleError(e.wire);
       if (e instanceof RangeError) throw new ModuleError("ERR " + e.message);
       throw e;
+    } finally {
+      settleDocs();
     }
   };
 }

@@ -5,16 +5,28 @@
  * @module
  */
 
-import type { CommandContext, ModuleCommandSpec } from "../../../core/module_api/mod.ts";
-import { eqIgnoreCase } from "../../../core/module_api/mod.ts";
-import { countValues, depthOf, isContainer, JObj, jsonEquals, type JValue, typeOf } from "../document.ts";
-import { DOC_OVERHEAD, type JsonDoc } from "../doc.ts";
+import type { CommandContext, ModuleCommandSpec, ScanEntry } from "../../../core/module_api/mod.ts";
+import { eqIgnoreCase, WRONG_TYPE } from "../../../core/module_api/mod.ts";
+import { JObj, jsonEquals } from "../document.ts";
+import type { JsonDoc } from "../doc.ts";
 import { E, JsonError } from "../errors.ts";
+import { K_ARRAY, K_OBJECT, K_STRING } from "../node.ts";
 import { parseJson } from "../parser.ts";
-import { isV2Path, type Match, select } from "../path.ts";
-import { COMPACT, type PrintFormat, serialize, serializeArray } from "../serializer.ts";
-import { sizeOf } from "../document.ts";
-import { cmd, getDoc, legacyMissing, oneKey, parseIntArg, replyResp, RO, str, utf8Length } from "./common.ts";
+import { isV2Path, type Match, selectIn } from "../path.ts";
+import { COMPACT, type PrintFormat, serialize } from "../serializer.ts";
+import { type DocView, serializeList, viewOf } from "../view.ts";
+import {
+  cmd,
+  getDoc,
+  handle,
+  legacyMissing,
+  oneKey,
+  parseIntArg,
+  replyResp,
+  RO,
+  str,
+  utf8Length,
+} from "./common.ts";
 
 const READ_FLAGS: ModuleCommandSpec["flags"] = ["READONLY", "FAST"];
 /** Module commands carry exactly the categories they declare (as valkey-json's "json read fast"). */
@@ -44,27 +56,29 @@ function jsonGet(ctx: CommandContext): void {
     if (opt !== null) {
       if (i + 1 >= argv.length) throw new JsonError(E.SYNTAX);
       fmt[opt] = str(argv[++i]!);
-    } else if (eqIgnoreCase(a, "noescape")) continue;
+    } else if (eqIgnoreCase(a, "noescape")) continue; // valkey-json: accepted for compatibility, no effect
     else paths.push(str(a));
   }
   const doc = getDoc(ctx, argv[1]!, "read");
   if (doc === null) return ctx.reply.nullBulk();
+  const view = viewOf(doc);
   if (paths.length === 0) paths.push(".");
   if (paths.length === 1) {
     const p = paths[0]!;
-    const sel = select(doc.root, p, "read");
-    if (sel.v2) return ctx.reply.bulkStr(serializeArray(sel.matches.map((m) => m.value), fmt));
+    const sel = selectIn(view.ops, view.root, p, "read");
+    if (sel.v2) return ctx.reply.bulkStr(serializeList(view, sel.matches.map((m) => m.value), fmt));
     if (sel.matches.length === 0) legacyMissing(sel);
-    return ctx.reply.bulkStr(serialize(sel.matches[0]!.value, fmt));
+    return ctx.reply.bulkStr(view.serialize(sel.matches[0]!.value, fmt));
   }
+  // several paths: one object keyed by the paths, of the matched values
   const anyV2 = paths.some(isV2Path);
   const out = new JObj();
   for (const p of paths) {
-    const sel = select(doc.root, p, "read");
-    if (anyV2) out.set(p, sel.matches.map((m) => m.value));
+    const sel = selectIn(view.ops, view.root, p, "read");
+    if (anyV2) out.set(p, sel.matches.map((m) => view.ops.value(m.value)));
     else {
       if (sel.matches.length === 0) legacyMissing(sel);
-      out.set(p, sel.matches[0]!.value);
+      out.set(p, view.ops.value(sel.matches[0]!.value));
     }
   }
   ctx.reply.bulkStr(serialize(out, fmt));
@@ -83,9 +97,10 @@ function jsonMget(ctx: CommandContext): void {
       replies.push(null);
       continue;
     }
-    const sel = select(doc.root, path, "read");
-    if (sel.v2) replies.push(serializeArray(sel.matches.map((m) => m.value)));
-    else replies.push(sel.matches.length === 0 ? null : serialize(sel.matches[0]!.value));
+    const view = viewOf(doc);
+    const sel = selectIn(view.ops, view.root, path, "read");
+    if (sel.v2) replies.push(serializeList(view, sel.matches.map((m) => m.value), COMPACT));
+    else replies.push(sel.matches.length === 0 ? null : view.serialize(sel.matches[0]!.value, COMPACT));
   }
   ctx.reply.arrayHeader(replies.length);
   for (const r of replies) r === null ? ctx.reply.nullBulk() : ctx.reply.bulkStr(r);
@@ -95,10 +110,10 @@ function jsonMget(ctx: CommandContext): void {
 
 interface Reader {
   /** null: the match has the wrong type (nil in v2 replies). */
-  value(v: JValue): unknown;
+  value(view: DocView<unknown>, n: unknown): unknown;
   /** Legacy error when the first match has the wrong type (undefined: reply nil). */
   wrongType?: JsonError;
-  reply(ctx: CommandContext, x: unknown): void;
+  reply(ctx: CommandContext, x: unknown, view: DocView<unknown>): void;
   /** Legacy: missing path replies nil instead of NONEXISTENT. */
   missingIsNil?: boolean;
   /** v2 reply for a missing key: empty array instead of nil. */
@@ -112,13 +127,14 @@ function perMatch(ctx: CommandContext, r: Reader): void {
     if (r.missingKeyEmptyArray && isV2Path(path)) return ctx.reply.arrayHeader(0);
     return ctx.reply.nullBulk();
   }
-  const sel = select(doc.root, path, "read");
+  const view = viewOf(doc);
+  const sel = selectIn(view.ops, view.root, path, "read");
   if (sel.v2) {
     ctx.reply.arrayHeader(sel.matches.length);
     for (const m of sel.matches) {
-      const x = r.value(m.value);
+      const x = r.value(view, m.value);
       if (x === null) ctx.reply.nullBulk();
-      else r.reply(ctx, x);
+      else r.reply(ctx, x, view);
     }
     return;
   }
@@ -128,8 +144,8 @@ function perMatch(ctx: CommandContext, r: Reader): void {
   }
   // legacy: the first match of the right type
   for (const m of sel.matches) {
-    const x = r.value(m.value);
-    if (x !== null) return r.reply(ctx, x);
+    const x = r.value(view, m.value);
+    if (x !== null) return r.reply(ctx, x, view);
   }
   if (r.wrongType !== undefined) throw r.wrongType;
   ctx.reply.nullBulk();
@@ -138,26 +154,26 @@ function perMatch(ctx: CommandContext, r: Reader): void {
 const intReply = (ctx: CommandContext, x: unknown) => ctx.reply.int(x as number);
 
 const typeReader: Reader = {
-  value: (v) => typeOf(v),
+  value: (view, n) => view.type(n),
   reply: (ctx, x) => ctx.reply.simple(x as string),
   missingIsNil: true,
   missingKeyEmptyArray: true,
 };
 
 const strlenReader: Reader = {
-  value: (v) => typeof v === "string" ? utf8Length(v) : null,
+  value: (view, n) => view.ops.kind(n) === K_STRING ? utf8Length(view.text(n)) : null,
   wrongType: new JsonError(E.NOT_STRING),
   reply: intReply,
 };
 
 const objlenReader: Reader = {
-  value: (v) => v instanceof JObj ? v.size : null,
+  value: (view, n) => view.ops.kind(n) === K_OBJECT ? view.ops.length(n) : null,
   wrongType: new JsonError(E.NOT_OBJECT),
   reply: intReply,
 };
 
 const objkeysReader: Reader = {
-  value: (v) => v instanceof JObj ? v.keys : null,
+  value: (view, n) => view.ops.kind(n) === K_OBJECT ? view.ops.children(n).keys : null,
   wrongType: new JsonError(E.NOT_OBJECT),
   reply: (ctx, x) => {
     const keys = x as string[];
@@ -168,14 +184,31 @@ const objkeysReader: Reader = {
 };
 
 const arrlenReader: Reader = {
-  value: (v) => Array.isArray(v) ? v.length : null,
+  value: (view, n) => view.ops.kind(n) === K_ARRAY ? view.ops.length(n) : null,
   wrongType: new JsonError(E.NOT_ARRAY),
   reply: intReply,
 };
 
+/** JSON.RESP of a node: containers walked in place, scalars through common.ts's mapping. */
+function replyRespNode<N>(ctx: CommandContext, view: DocView<N>, n: N): void {
+  const ops = view.ops;
+  const k = ops.kind(n);
+  if (k !== K_ARRAY && k !== K_OBJECT) return replyResp(ctx, ops.value(n));
+  const { keys, vals } = ops.children(n);
+  ctx.reply.arrayHeader(vals.length + 1);
+  ctx.reply.simple(keys === null ? "[" : "{");
+  for (let i = 0; i < vals.length; i++) {
+    if (keys !== null) {
+      ctx.reply.arrayHeader(2);
+      ctx.reply.bulkStr(keys[i]!);
+    }
+    replyRespNode(ctx, view, vals[i]!);
+  }
+}
+
 const respReader: Reader = {
-  value: (v) => ({ v }),
-  reply: (ctx, x) => replyResp(ctx, (x as { v: JValue }).v),
+  value: (_view, n) => ({ n }),
+  reply: (ctx, x, view) => replyRespNode(ctx, view, (x as { n: unknown }).n),
   missingKeyEmptyArray: true,
 };
 
@@ -189,39 +222,87 @@ function jsonArrindex(ctx: CommandContext): void {
   const stop = argv.length > 5 ? parseIntArg(argv[5]!, E.VALUE_NOT_INTEGER) : 0;
   const doc = getDoc(ctx, argv[1]!, "read");
   if (doc === null) throw new JsonError(E.KEY_NOT_FOUND);
-  const sel = select(doc.root, path, "read");
+  const view = viewOf(doc);
+  const ops = view.ops;
+  const sel = selectIn(ops, view.root, path, "read");
+  const isArray = (n: unknown) => ops.kind(n) === K_ARRAY;
   if (!sel.v2) {
     if (sel.matches.length === 0) legacyMissing(sel);
-    if (!sel.matches.some((m) => Array.isArray(m.value))) throw new JsonError(E.NOT_ARRAY);
+    if (!sel.matches.some((m) => isArray(m.value))) throw new JsonError(E.NOT_ARRAY);
   }
   const needle = parseJson(argv[3]!);
   // start < 0 counts from 0; stop 0 or -1 means "to the end"; any other negative stop selects nothing
-  const find = (arr: JValue[]): number => {
-    const n = arr.length;
+  const find = (arr: unknown): number => {
+    const elems = ops.children(arr).vals;
+    const n = elems.length;
     const s = Math.max(start, 0);
     let e = stop === 0 || stop === -1 ? n : stop;
     if (e > n) e = n;
-    for (let i = s; i < e; i++) if (jsonEquals(arr[i]!, needle)) return i;
+    for (let i = s; i < e; i++) if (jsonEquals(ops.value(elems[i]!), needle)) return i;
     return -1;
   };
   if (sel.v2) {
     ctx.reply.arrayHeader(sel.matches.length);
-    for (const m of sel.matches) Array.isArray(m.value) ? ctx.reply.int(find(m.value)) : ctx.reply.nullBulk();
+    for (const m of sel.matches) isArray(m.value) ? ctx.reply.int(find(m.value)) : ctx.reply.nullBulk();
     return;
   }
-  ctx.reply.int(find(sel.matches.find((m) => Array.isArray(m.value))!.value as JValue[]));
+  ctx.reply.int(find(sel.matches.find((m) => isArray(m.value))!.value));
 }
 
 // ---- JSON.DEBUG ----
 
+/**
+ * JSON.DEBUG HELP: valkey-json 1.0's lines, word for word, for the subcommands this module has (its
+ * KEYTABLE-* lines describe an interning table this module does not have, and are left out).
+ */
 const DEBUG_HELP = [
-  "JSON.DEBUG MEMORY <key> [path] - report memory size (bytes). Without path, path defaults to root. " +
-  "Report memory of the whole document if path is root.",
-  "JSON.DEBUG FIELDS <key> [path] - report number of fields in the JSON element. Without path, " +
-  "path defaults to root.",
+  "JSON.DEBUG MEMORY <key> [path] - report memory size (bytes). Without path reports document size without " +
+  "keys. With path reports size including keys",
   "JSON.DEBUG DEPTH <key> - report the maximum path depth of the JSON document.",
+  "JSON.DEBUG FIELDS <key> [path] - report number of fields in the JSON element. Path defaults to root if " +
+  "not provided.",
   "JSON.DEBUG HELP - print help message.",
+  "------- DANGER, LONG RUNNING COMMANDS, DON'T USE ON PRODUCTION SYSTEM --------",
+  "JSON.DEBUG MAX-DEPTH-KEY - Find JSON key with maximum depth",
+  "JSON.DEBUG MAX-SIZE-KEY  - Find JSON key with largest memory size",
 ];
+
+/**
+ * JSON.DEBUG MAX-DEPTH-KEY / MAX-SIZE-KEY: walks every key of the selected database (the module API's
+ * keyspace scan, as valkey-json uses RM_Scan) and replies `[max, key]` for the JSON document with the
+ * greatest path depth (as DEPTH reports it) or memory size (as MEMORY without a path reports it). Only a
+ * strictly greater value replaces the leader, so among ties the first document the walk meets wins, and
+ * with no document above 0 (no document at all, or only scalars for DEPTH) the reply is `[0, ""]`. The
+ * name goes out as a simple string, as valkey-json's C string: cut at a NUL byte; CR/LF (which would
+ * break the protocol there) become spaces. Holds the server for the whole walk, like valkey-json's.
+ */
+function debugMaxKey(ctx: CommandContext, measure: (doc: JsonDoc) => number): void {
+  const type = handle();
+  let max = 0;
+  let name: Uint8Array | null = null;
+  const cursor = ctx.createScanCursor();
+  const visit = (key: Uint8Array, entry: ScanEntry): void => {
+    const doc = entry.value(type);
+    if (doc === WRONG_TYPE) return;
+    const m = measure(doc);
+    if (m > max) {
+      max = m;
+      name = key;
+    }
+  };
+  while (ctx.scan(cursor, visit)) {
+    // one bucket per step, until the walk is complete
+  }
+  let s = "";
+  if (name !== null) {
+    const k: Uint8Array = name;
+    const nul = k.indexOf(0);
+    s = str(nul === -1 ? k : k.subarray(0, nul)).replace(/[\r\n]/g, " ");
+  }
+  ctx.reply.arrayHeader(2);
+  ctx.reply.int(max);
+  ctx.reply.simple(s);
+}
 
 function debugMeasure(ctx: CommandContext, memory: boolean): void {
   const argv = ctx.argv;
@@ -229,19 +310,17 @@ function debugMeasure(ctx: CommandContext, memory: boolean): void {
   const doc = getDoc(ctx, argv[2]!, "read");
   const path = argv[3] === undefined ? "." : str(argv[3]);
   if (doc === null) return isV2Path(path) ? ctx.reply.arrayHeader(0) : ctx.reply.nullBulk();
-  const measure = (m: Match): number => {
-    // without a path: the tracked size; with one: measured by walking the tree (the two must agree)
+  const view = viewOf(doc);
+  const measure = (m: Match<unknown, unknown>): number => {
+    // without a path: the tracked size; with one: measured again (the two must agree)
     if (memory) {
-      return m.parent !== null
-        ? sizeOf(m.value)
-        : argv[3] === undefined
-        ? doc.size
-        : DOC_OVERHEAD + sizeOf(doc.root);
+      return m.parent !== null ? view.size(m.value) : argv[3] === undefined ? doc.size : doc.measure();
     }
-    const n = countValues(m.value);
-    return isContainer(m.value) ? n - 1 : n;
+    const n = view.count(m.value);
+    const k = view.ops.kind(m.value);
+    return k === K_ARRAY || k === K_OBJECT ? n - 1 : n;
   };
-  const sel = select(doc.root, path, "read");
+  const sel = selectIn(view.ops, view.root, path, "read");
   if (sel.v2) {
     ctx.reply.arrayHeader(sel.matches.length);
     for (const m of sel.matches) ctx.reply.int(measure(m));
@@ -254,12 +333,13 @@ function debugMeasure(ctx: CommandContext, memory: boolean): void {
 function debugDepth(ctx: CommandContext): void {
   const doc = getDoc(ctx, ctx.argv[2]!, "read");
   if (doc === null) return ctx.reply.nullBulk();
-  ctx.reply.int(depthOf(doc.root));
+  const view = viewOf(doc);
+  ctx.reply.int(view.depth(view.root));
 }
 
 function debugHelp(ctx: CommandContext): void {
   ctx.reply.arrayHeader(DEBUG_HELP.length);
-  for (const l of DEBUG_HELP) ctx.reply.bulkStr(l);
+  for (const l of DEBUG_HELP) ctx.reply.simple(l);
 }
 
 /** The key spec of a JSON.DEBUG subcommand that takes a key (argv: JSON.DEBUG SUB key ...). */
@@ -422,6 +502,30 @@ export const readCommands: ModuleCommandSpec[] = [
         [],
         [],
         debugHelp,
+      ),
+      cmd(
+        "MAX-DEPTH-KEY",
+        2,
+        ["READONLY"],
+        DEBUG_ACL,
+        "Finds the JSON document with the greatest path depth in the database",
+        [],
+        [],
+        (ctx) =>
+          debugMaxKey(ctx, (doc) => {
+            const view = viewOf(doc);
+            return view.depth(view.root);
+          }),
+      ),
+      cmd(
+        "MAX-SIZE-KEY",
+        2,
+        ["READONLY"],
+        DEBUG_ACL,
+        "Finds the JSON document with the largest memory size in the database",
+        [],
+        [],
+        (ctx) => debugMaxKey(ctx, (doc) => doc.size),
       ),
     ],
   },

@@ -25,9 +25,11 @@ import {
   sizeOf,
 } from "../document.ts";
 import { JsonDoc } from "../doc.ts";
+import { MAX_DOCUMENT_SIZE } from "../configs.ts";
+import { appendMember, encode, nodeEnd, spliceTape, TAPE_MAX, TapeOps, unitBytes } from "../tape.ts";
 import { E, JsonError } from "../errors.ts";
 import { parseJson } from "../parser.ts";
-import { keysOf, type Match, select, type Selection, unique } from "../path.ts";
+import { keysOf, type Match, select, selectIn, type Selection, unique } from "../path.ts";
 import { serialize } from "../serializer.ts";
 import {
   checkPathLimit,
@@ -36,11 +38,13 @@ import {
   getDoc,
   isRootPath,
   legacyMissing,
+  lookupDoc,
   needDoc,
   oneKey,
   parseIntArg,
   RW_INSERT,
   RW_UPDATE,
+  settleDocs,
   storeDoc,
   str,
   utf8Length,
@@ -92,8 +96,9 @@ function planSet(
   path: string,
   json: Uint8Array,
   cond: "nx" | "xx" | null,
+  parsed?: JValue,
 ): SetPlan | null {
-  const value = parseJson(json);
+  const value = parsed !== undefined ? parsed : parseJson(json);
   const doc = getDoc(ctx, key, "write");
   const vdepth = depthOf(value);
   if (doc === null) {
@@ -160,13 +165,63 @@ function parseCond(ctx: CommandContext): "nx" | "xx" | null | undefined {
   return undefined;
 }
 
+/**
+ * JSON.SET on a tape document whose path designates exactly one existing value or one new member: the new
+ * value's tape is spliced in without decoding the document (tape.ts). False when the general path must run
+ * instead (several or no locations, a tree document, a result too big for a tape); nothing has changed then.
+ */
+function setOnTape(
+  ctx: CommandContext,
+  key: Uint8Array,
+  path: string,
+  value: JValue,
+  cond: "nx" | "xx" | null,
+): boolean {
+  // json.max-document-size is checked against a document's size as a tree (the general path), so that
+  // a write is accepted or refused the same way whatever the document's encoding
+  if (Number(ctx.config(MAX_DOCUMENT_SIZE)) > 0) return false;
+  const doc = lookupDoc(ctx, key, "write");
+  if (doc === null || doc.tape === null) return false;
+  const tape = doc.tape;
+  const sel = selectIn<number, number>(new TapeOps(tape), 0, path, "set");
+  const targets = unique(sel.matches);
+  const insert = sel.inserts[0];
+  // one value replaced, or one member added (the NX/XX rules of planSet)
+  if (targets.length + sel.inserts.length !== 1) return false;
+  if (cond === (insert === undefined ? "nx" : "xx")) {
+    ctx.reply.nullBulk();
+    return true;
+  }
+  checkPathLimit(ctx, sel.maxDepth + depthOf(value));
+  const fragment = encode(value, TAPE_MAX);
+  if (fragment === null) return false;
+  const chain: number[] = [];
+  for (let x = insert === undefined ? targets[0]!.up : insert.from; x !== null; x = x.up) {
+    chain.push(x.value as number);
+  }
+  chain.reverse();
+  let next: string;
+  if (insert === undefined) {
+    const at = targets[0]!.value;
+    next = spliceTape(tape, chain, at, nodeEnd(tape, at), fragment);
+  } else next = appendMember(tape, chain, insert.key, fragment);
+  if (next.length > TAPE_MAX) return false; // the general path handles the switch to a tree
+  doc.setTape(next, unitBytes(fragment) === 1 && (insert === undefined || unitBytes(insert.key) === 1));
+  written(ctx, "json.set", key);
+  ctx.reply.ok();
+  return true;
+}
+
 function jsonSet(ctx: CommandContext): void {
   const argv = ctx.argv;
   if (argv.length > 5) return ctx.wrongArity();
   const cond = parseCond(ctx);
   if (cond === undefined) throw new JsonError(E.SYNTAX);
   const key = argv[1]!;
-  const plan = planSet(ctx, key, str(argv[2]!), argv[3]!, cond);
+  const path = str(argv[2]!);
+  const value = parseJson(argv[3]!);
+  if (setOnTape(ctx, key, path, value, cond)) return;
+  const plan = planSet(ctx, key, path, argv[3]!, cond, value);
   if (plan === null) return ctx.reply.nullBulk();
   applySet(ctx, key, plan);
   written(ctx, "json.set", key);
@@ -193,6 +248,7 @@ function jsonMset(ctx: CommandContext): void {
       continue;
     }
     applySet(ctx, key, plan);
+    settleDocs();
     ctx.signalModifiedKey(key);
     ctx.notifyKeyspaceEvent("g", "json.mset", key);
   }

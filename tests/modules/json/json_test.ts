@@ -586,10 +586,14 @@ test("COMMAND INFO shows arity, flags and the json ACL category", async (c) => {
   assert.equal(info[2]![1], 5);
   const debug = await c.call("COMMAND", "INFO", "json.debug") as unknown[][];
   const subs = (debug[0]![9] as unknown[][]).map((s) => [s[0], s[1]]);
-  assert.deepEqual(subs, [["JSON.DEBUG|MEMORY", -3], ["JSON.DEBUG|FIELDS", -3], ["JSON.DEBUG|DEPTH", 3], [
-    "JSON.DEBUG|HELP",
-    2,
-  ]]);
+  assert.deepEqual(subs, [
+    ["JSON.DEBUG|MEMORY", -3],
+    ["JSON.DEBUG|FIELDS", -3],
+    ["JSON.DEBUG|DEPTH", 3],
+    ["JSON.DEBUG|HELP", 2],
+    ["JSON.DEBUG|MAX-DEPTH-KEY", 2],
+    ["JSON.DEBUG|MAX-SIZE-KEY", 2],
+  ]);
 });
 
 test("INFO json_core_metrics counts documents down when core commands drop them (the free callback)", async (c) => {

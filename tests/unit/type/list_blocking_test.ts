@@ -426,16 +426,20 @@ test("a waiter woken for a key that expired blocks again until its original time
   try {
     const w = await conn();
     const start = Date.now();
-    send(w, "BLPOP", "mylist", "0.5");
+    send(w, "BLPOP", "mylist", "1");
     await waitBlocked(c, 1);
     await c.call("MULTI");
     await c.call("RPUSH", "mylist", "a");
     await c.call("PEXPIRE", "mylist", "50");
-    await c.call("DEBUG", "SLEEP", "0.1");
+    await c.call("DEBUG", "SLEEP", "0.5");
+    const execAt = Date.now();
     await c.call("EXEC");
     assert.equal(await w.read(), null);
-    const took = Date.now() - start;
-    assert.ok(took >= 450 && took < 700, `timed out after ${took} ms`);
+    const end = Date.now();
+    assert.ok(end - start >= 950, `timed out after ${end - start} ms, before its 1 s`);
+    // A timeout restarted when EXEC woke the waiter would end 1 s after the 0.5 s sleep at the earliest;
+    // the original one ends 1 s after BLPOP arrived (before EXEC): 0.5 s of margin for a loaded machine.
+    assert.ok(end < execAt + 1500, `timed out ${end - execAt} ms after EXEC: the timeout was restarted`);
   } finally {
     await c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
   }

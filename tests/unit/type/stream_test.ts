@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
 import { blockingSuite, send } from "../../helpers/blocking.ts";
 import { assertError } from "../../helpers/suite.ts";
+import { waitUntil } from "../../helpers/timing.ts";
 import { Valkey } from "iovalkey";
 import { createClient } from "redis";
 
@@ -462,7 +463,8 @@ Deno.test({
       ]);
       // A blocked node-redis XREAD (isolated connection) woken by an iovalkey XADD.
       const pending = r.xRead({ key: "cs", id: "$" }, { BLOCK: 0 });
-      await new Promise((res) => setTimeout(res, 100));
+      // "$" is the last ID when XREAD runs: an XADD that got there first would leave it blocked forever.
+      await waitUntil(async () => /blocked_clients:1\r\n/.test(await v.info("clients")), "XREAD to block");
       await v.xadd("cs", "3-0", "temp", "23");
       assert.deepEqual(await pending, [{ name: "cs", messages: [{ id: "3-0", message: { temp: "23" } }] }]);
       await v.del("cs");

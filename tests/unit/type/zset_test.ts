@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { startServer, valkeyOnly } from "../../helpers/server.ts";
 import { RawConn, RespError } from "../../helpers/raw.ts";
 import { flushedTest } from "../../helpers/suite.ts";
+import { waitUntil } from "../../helpers/timing.ts";
 
 const srv = await startServer();
 
@@ -23,6 +24,14 @@ const test = flushedTest(srv);
 function assertError(reply: unknown, message: string): void {
   assert.ok(reply instanceof RespError, `expected error '${message}', got ${JSON.stringify(reply)}`);
   assert.equal(reply.message, message);
+}
+
+/** Waits until INFO reports one blocked client (a sleep does not prove the command reached the server). */
+async function waitBlocked(c: RawConn): Promise<void> {
+  await waitUntil(
+    async () => /blocked_clients:1\r\n/.test(String(await c.call("INFO", "clients"))),
+    "a client to block",
+  );
 }
 
 async function encodingOf(c: RawConn, key: string): Promise<unknown> {
@@ -692,7 +701,7 @@ test("BZPOPMIN and BZPOPMAX pop at once or after a wait", async (c) => {
   const other = await RawConn.connect(srv.port);
   try {
     other.send("*3\r\n$8\r\nBZPOPMAX\r\n$1\r\nw\r\n$1\r\n0\r\n");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitBlocked(c);
     await c.call("ZADD", "w", "5", "x", "6", "y");
     assert.deepEqual(await other.read(), ["w", "y", "6"]);
     assert.deepEqual(await c.call("ZRANGE", "w", "0", "-1"), ["x"]);
@@ -712,7 +721,7 @@ test("a blocked BZPOPMIN keeps waiting when its key becomes another type, and in
   const other = await RawConn.connect(srv.port);
   try {
     other.send("*3\r\n$8\r\nBZPOPMIN\r\n$1\r\nk\r\n$1\r\n0\r\n");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitBlocked(c);
     await c.call("MULTI");
     await c.call("ZADD", "k", "1", "a");
     await c.call("DEL", "k");
@@ -739,7 +748,7 @@ test("BZMPOP pops pairs and blocks", async (c) => {
   const other = await RawConn.connect(srv.port);
   try {
     other.send("*5\r\n$6\r\nBZMPOP\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\nq\r\n$3\r\nMIN\r\n");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitBlocked(c);
     await c.call("ZADD", "q", "7", "x");
     assert.deepEqual(await other.read(), ["q", [["x", "7"]]]);
     assert.equal(await c.call("EXISTS", "q"), 0);
