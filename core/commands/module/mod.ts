@@ -15,6 +15,7 @@ import type { CommandCall } from "../call.ts";
 import type { CommandFlag, CommandSpec } from "../spec.ts";
 import { replyHelp, subcommandSyntaxError } from "../server/help.ts";
 import { ERR_MODULE_LOAD, moduleHost } from "../../module_api/host.ts";
+import { replyWhenSettled } from "../deferred.ts";
 
 const LOAD_FLAGS: CommandFlag[] = ["NO_ASYNC_LOADING", "ADMIN", "NOSCRIPT", "PROTECTED"];
 
@@ -50,7 +51,7 @@ export function parseLoadex(
  * queued ({@link prepareQueuedLoad}), so EXEC registers it and replies in place, all in one step.
  */
 function loadAndReply(call: CommandCall, file: string, args: string[], configs?: [string, string][]): void {
-  const { server, client, spec } = call;
+  const { server } = call;
   const host = moduleHost(server);
   if ((call as CommandCall & { inExec?: boolean }).inExec === true) {
     let mod;
@@ -64,24 +65,15 @@ function loadAndReply(call: CommandCall, file: string, args: string[], configs?:
     call.reply.ok();
     return;
   }
-  client.blocked = true;
-  const done = (err: string | null) => {
-    client.blocked = false;
-    if (client.closed) return;
-    if (err === null) client.writer.ok();
-    else {
-      server.commands.stats(spec).failedCalls++;
-      server.stats.countError(err);
-      client.writer.error(err);
-    }
-    server.processInput(client);
-  };
-  host.loadFile(file, args, configs).then(
-    (mod) => {
-      server.config.loadModules.push({ path: mod.path, args: [...mod.args] });
-      done(null);
-    },
-    () => done(ERR_MODULE_LOAD),
+  replyWhenSettled(
+    call,
+    host.loadFile(file, args, configs).then(
+      (mod) => {
+        server.config.loadModules.push({ path: mod.path, args: [...mod.args] });
+        return null;
+      },
+      () => ERR_MODULE_LOAD,
+    ),
   );
 }
 

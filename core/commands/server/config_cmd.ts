@@ -18,6 +18,7 @@ import { ERR_SYNTAX } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
 import { ConfigRewriteError } from "../../config/config.ts";
 import { replyHelp } from "./help.ts";
+import { replyWhenSettled } from "../deferred.ts";
 
 const utf8 = new TextDecoder();
 
@@ -83,7 +84,7 @@ function configSet(call: CommandCall): void {
  * reply is Valkey's apply error. Inside EXEC, which cannot wait, the reply is OK and a failure is logged.
  */
 function rebindAndReply(call: CommandCall, oldPort: string, oldBind: string): void {
-  const { server, client, spec } = call;
+  const { server } = call;
   const config = server.config;
   const portChanged = String(config.getInt("port")) !== oldPort;
   const restore = async (): Promise<boolean> => {
@@ -98,21 +99,16 @@ function rebindAndReply(call: CommandCall, oldPort: string, oldBind: string): vo
     void restore();
     return call.reply.ok();
   }
-  client.blocked = true;
-  void restore().then((ok) => {
-    client.blocked = false;
-    if (client.closed) return;
-    if (ok) client.writer.ok();
-    else {
-      const err = portChanged
+  replyWhenSettled(
+    call,
+    restore().then((ok) =>
+      ok
+        ? null
+        : portChanged
         ? "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
-        : "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.";
-      server.commands.stats(spec).failedCalls++;
-      server.stats.countError(err);
-      client.writer.error(err);
-    }
-    server.processInput(client);
-  });
+        : "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses."
+    ),
+  );
 }
 
 function configResetStat(call: CommandCall): void {
