@@ -17,25 +17,15 @@ import {
   writeListpack,
 } from "./encodings.ts";
 import { RdbReader, RdbType, RdbWriter } from "./rdb_io.ts";
-import { type EncodingLimits, readValue, writeValue } from "./rdb_value.ts";
+import { readValue, writeValue } from "./rdb_value.ts";
 import { IntSet } from "../types/intset.ts";
+import { DEFAULT_LIMITS } from "./test_limits.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const b = (s: string) => enc.encode(s);
 
-const LIMITS: EncodingLimits = {
-  hashMaxListpackEntries: 128,
-  hashMaxListpackValue: 64,
-  setMaxIntsetEntries: 512,
-  setMaxListpackEntries: 128,
-  setMaxListpackValue: 64,
-  zsetMaxListpackEntries: 128,
-  zsetMaxListpackValue: 64,
-  listMaxListpackSize: -2,
-  streamNodeMaxEntries: 100,
-  streamNodeMaxBytes: 4096,
-};
+const LIMITS = DEFAULT_LIMITS;
 
 function write(v: Uint8Array | ValueObject, compress = false): Uint8Array {
   const w = new RdbWriter(compress);

@@ -11,24 +11,14 @@ import { Consumer, ConsumerGroup, ID_MAX, makeId, StreamValue } from "../types/s
 import { decodeIntset, decodeListpack, decodeZiplist, encodeIntset, encodeListpack } from "./encodings.ts";
 import { type LoadOptions, loadRdb, RdbLoadError, serializeAll } from "./rdb_file.ts";
 import { RdbReader, RdbWriter } from "./rdb_io.ts";
-import { type EncodingLimits, readValue, writeValue } from "./rdb_value.ts";
+import { readValue, writeValue } from "./rdb_value.ts";
+import { DEFAULT_LIMITS } from "./test_limits.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const b = (s: string) => enc.encode(s);
 
-const LIMITS: EncodingLimits = {
-  hashMaxListpackEntries: 128,
-  hashMaxListpackValue: 64,
-  setMaxIntsetEntries: 512,
-  setMaxListpackEntries: 128,
-  setMaxListpackValue: 64,
-  zsetMaxListpackEntries: 128,
-  zsetMaxListpackValue: 64,
-  listMaxListpackSize: -2,
-  streamNodeMaxEntries: 100,
-  streamNodeMaxBytes: 4096,
-};
+const LIMITS = DEFAULT_LIMITS;
 const SET_LIMITS = { maxIntsetEntries: 512, maxListpackEntries: 128, maxListpackValue: 64 };
 const HASH_LIMITS = { maxEntries: 128, maxValue: 64 };
 

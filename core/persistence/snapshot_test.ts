@@ -6,25 +6,14 @@ import { Db, StrEnc } from "../keyspace/db.ts";
 import { HashValue } from "../types/hash.ts";
 import { loadRdb } from "./rdb_file.ts";
 import { Snapshot, WriterThread } from "./snapshot.ts";
-import type { EncodingLimits } from "./rdb_value.ts";
+import { DEFAULT_LIMITS } from "./test_limits.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const b = (s: string) => enc.encode(s);
 const writer = new WriterThread();
 
-const LIMITS: EncodingLimits = {
-  hashMaxListpackEntries: 128,
-  hashMaxListpackValue: 64,
-  setMaxIntsetEntries: 512,
-  setMaxListpackEntries: 128,
-  setMaxListpackValue: 64,
-  zsetMaxListpackEntries: 128,
-  zsetMaxListpackValue: 64,
-  listMaxListpackSize: -2,
-  streamNodeMaxEntries: 100,
-  streamNodeMaxBytes: 4096,
-};
+const LIMITS = DEFAULT_LIMITS;
 
 /** Every key of the Dbs with its value (strings; hashes as sorted pairs) and TTL. */
 function image(dbs: Db[]): Record<string, string> {
