@@ -164,6 +164,8 @@ class RemoteConnection implements Connection {
   readonly unix: boolean;
   readonly fd: number;
   handler: ConnectionHandler = NOOP_HANDLER;
+  /** write() appends to the down ring, which is flushed once per round (see IoThreads.scheduleFlush). */
+  readonly writesBatched = true;
   /** Bytes given to write() (wraps at 2^32 like the Worker's counter). */
   sent = 0;
   closing = false;

@@ -21,6 +21,11 @@ export interface Connection {
   readonly fd: number;
   /** Queues bytes for sending; takes ownership of `bytes`. */
   write(bytes: Uint8Array): void;
+  /**
+   * True when write() only appends to a batch that is sent later anyway (an I/O Worker's ring): the server
+   * then writes each client's replies at once instead of gathering them to the end of the event-loop turn.
+   */
+  readonly writesBatched?: boolean;
   /** Bytes queued in user space and not yet accepted by the kernel. */
   readonly pendingBytes: number;
   pauseReading(): void;

@@ -42,6 +42,8 @@ export class Client {
   closeAfterReply = false;
   /** Set once the connection is gone or being torn down; no more input is processed. */
   closed = false;
+  /** Waiting in the server's list of clients whose replies are written at the end of the turn. */
+  flushQueued = false;
   /** Reading paused because the output queue is too large (backpressure). */
   readPaused = false;
   /** First time the output exceeded the soft limit (ms), for client-output-buffer-limit soft seconds. */

@@ -2,8 +2,14 @@
  * The server: listeners, clients, databases, the command table, the cron, and the input/output loop that
  * walks one request net → resp → dispatch → handler → keyspace → writer → net.
  *
- * Input loop: a chunk is fed to the client's parser and every complete request in it is executed before
- * the replies are written in one go (pipelines cost one write). Output: a client whose queued output passes
+ * Input loop: a chunk is fed to the client's parser and every complete request in it is executed; the
+ * replies are written in one go (pipelines cost one write) once the runtime has delivered every chunk that
+ * was ready — at the end of the event-loop turn, for all clients served in it, as Valkey's beforeSleep
+ * (handleClientsWithPendingWrites) does. Writing a reply to a loopback socket runs the receiving side's TCP
+ * input in the kernel and wakes the reader; writing to each client the moment its pipeline was executed made
+ * every write pay that wake-up, while a burst of writes at the end of the turn finds the reader awake after
+ * the first. Measured (Deno, redis-benchmark -c 50 -P 16 GET on 630k keys): kernel time per request
+ * 0.81 → 0.45 µs. Output: a client whose queued output passes
  * `client-output-buffer-limit` (hard, or soft for longer than its seconds) is closed as Valkey does; below
  * that, a client that does not read its replies stops being read from once OUTPUT_PAUSE bytes are queued, so
  * memory stays bounded, and is resumed when the socket drains.
@@ -12,6 +18,7 @@
  */
 
 import process from "node:process";
+import { setImmediate } from "node:timers";
 import { Config } from "../config/config.ts";
 import { Db } from "../keyspace/db.ts";
 import { defaultAdapter, runtimeName } from "../net/mod.ts";
@@ -468,8 +475,35 @@ export class Server {
       this.stats.clientQueryBufferLimitDisconnections++;
       client.closeAfterReply = true;
     }
-    this.flush(client);
+    if (client.conn.writesBatched === true) this.flush(client);
+    else this.queueFlush(client);
   }
+
+  /** Clients whose replies are written at the end of this event-loop turn (see the head of this file). */
+  #pendingWrites: Client[] = [];
+  #writesScheduled = false;
+
+  /** Writes `client`'s replies at the end of this event-loop turn, with those of every client served in it. */
+  queueFlush(client: Client): void {
+    if (client.flushQueued) return;
+    client.flushQueued = true;
+    this.#pendingWrites.push(client);
+    if (!this.#writesScheduled) {
+      this.#writesScheduled = true;
+      setImmediate(this.#writePending);
+    }
+  }
+
+  readonly #writePending = (): void => {
+    this.#writesScheduled = false;
+    const list = this.#pendingWrites;
+    this.#pendingWrites = [];
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      c.flushQueued = false;
+      this.flush(c);
+    }
+  };
 
   /** Writes a client's pending replies to its socket and enforces the output-buffer limits. */
   flush(client: Client): void {
