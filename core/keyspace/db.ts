@@ -370,7 +370,10 @@ export class Db implements EntryAccess {
    * lookup in import mode still deletes it), and an import source sees it as live.
    */
   lookup(key: Uint8Array, write = false): number {
-    const ref = this.table.find(key, hashOf(key));
+    const hash = hashOf(key);
+    this.#lastKey = key;
+    this.#lastHash = hash;
+    const ref = this.table.find(key, hash);
     if (ref === NO_ENTRY) return NO_ENTRY;
     if (this.snapshot !== undefined) this.preserve(ref);
     const i32 = this.slab.i32(ref);
@@ -467,6 +470,21 @@ export class Db implements EntryAccess {
     if (old === NO_ENTRY) return this.place(NO_ENTRY, hash, key, enc & F_ENC, 0, value, 0, -1);
     if (this.snapshot !== undefined) this.preserve(old);
     return this.overwrite(old, hash, key, enc & F_ENC, value, null, keepTtl);
+  }
+
+  /** The key of the last lookup() and its hash: a write that follows its own lookup hashes once. */
+  #lastKey: Uint8Array | null = null;
+  #lastHash = 0;
+
+  /**
+   * Inserts `key` with a string value, where the caller's `lookup(key, true)` just reported it absent (a
+   * created key, as SET's): the key is not looked for again and its hash is the lookup's. With expiry
+   * deferred an expired key may still be in place though reported absent: then this is setString.
+   */
+  addString(key: Uint8Array, value: Uint8Array, enc: StrEnc): number {
+    if (this.expiry.deferred) return this.setString(key, value, enc, false);
+    const hash = key === this.#lastKey ? this.#lastHash : hashOf(key);
+    return this.place(NO_ENTRY, hash, key, enc & F_ENC, 0, value, 0, -1);
   }
 
   /** Sets `key` to a non-string value object (insert or overwrite). Returns the entry's ref. */

@@ -454,3 +454,28 @@ Deno.test("the expire index removes rows by moving the last one into the hole", 
   idx.clear();
   assert.equal(idx.memoryBytes(), 0);
 });
+
+Deno.test("addString inserts a key its lookup just missed, hashing once, and is setString under deferred expiry", () => {
+  const { db, clock } = fakeDb(1000);
+  for (let i = 0; i < 2000; i++) {
+    const key = b(`user:${i}`);
+    assert.equal(db.lookup(key, true), NO_ENTRY);
+    db.addString(key, b(`v${i}`), StrEnc.EMBSTR);
+  }
+  // A key other than the one last looked up is hashed afresh.
+  db.lookup(b("user:0"), true);
+  db.addString(b("other"), b("x"), StrEnc.EMBSTR);
+  assert.equal(db.size, 2001);
+  for (let i = 0; i < 2000; i++) assert.equal(str(db.getString(db.find(b(`user:${i}`)))), `v${i}`);
+  assert.equal(str(db.getString(db.find(b("other")))), "x");
+  // Expiry deferred (CLIENT PAUSE WRITE): an expired key reads as absent but stays; adding it overwrites.
+  db.setExpire(db.find(b("user:7")), 1500);
+  clock.now = 2000;
+  db.expiry = { deferred: true, deferredWrites: true, visible: false };
+  assert.equal(db.lookup(b("user:7"), true), NO_ENTRY);
+  const ref = db.addString(b("user:7"), b("new"), StrEnc.EMBSTR);
+  assert.equal(db.find(b("user:7")), ref);
+  assert.equal(str(db.getString(ref)), "new");
+  assert.equal(db.getExpire(ref), -1);
+  assert.equal(db.size, 2001);
+});

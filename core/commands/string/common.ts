@@ -46,7 +46,8 @@ export function checkStringLength(call: CommandCall, size: number, append: numbe
 
 /** LLONG_MAX / 1000: the most seconds an expire argument may hold. */
 /**
- * Stores a string value at `key` as Valkey's setKey does: `ref` is what lookupWrite found (or NO_ENTRY);
+ * Stores a string value at `key` as Valkey's setKey does: `ref` is what lookupWrite(key) found just before
+ * (or NO_ENTRY; the key is then inserted without a second lookup);
  * a created key gets its LRU clock and `new` event; an existing key keeps its TTL only with `keepTtl`.
  * Returns the entry's ref. An existing entry is updated in place of a second hash lookup.
  */
@@ -60,7 +61,7 @@ export function writeString(
   keepTtl: boolean,
 ): number {
   if (ref === NO_ENTRY) {
-    const created = db.setString(key, value, enc, false);
+    const created = db.addString(key, value, enc);
     keyCreated(call, db, created, key);
     return created;
   }
