@@ -10,6 +10,9 @@
  * loaded through `redis-cli --pipe`; reports used_memory and RSS per key (growth over the empty server,
  * each reading after MEMORY PURGE).
  *
+ * `--repeat N` runs the throughput part N times, every server once per round, and reports the median of
+ * each figure (at pipeline 16 single runs vary by 10–20% on a shared 2-core machine).
+ *
  * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
  * bench/results/.
  *
@@ -38,7 +41,7 @@
  * Collections (issue #3): `--only collections [--kinds hash,set,zset,stream]` runs bench/collections.ts
  * (used_memory per element of a hash, set, sorted set and stream of `--keys` elements each).
  *
- * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun]
+ * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun] [--repeat N]
  *        [--only throughput|memory|cache|bloom|json|tracking|collections|persistence] [--tests set,get] [--seconds N]
  *        [--io-threads 1,2,4] [--rounds N] [--kinds hash,set,zset,stream]
  *
@@ -65,6 +68,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     "io-threads": { type: "string" },
     rounds: { type: "string", default: "6" },
+    repeat: { type: "string", default: "1" },
     kinds: { type: "string", default: "hash,set,zset,stream" },
   },
 });
@@ -175,6 +179,8 @@ function loadKeys(port: number, n: number): void {
 interface Result {
   server: string;
   throughput: Record<string, number>;
+  /** With --repeat: every round's figure (throughput holds their median). */
+  rounds?: Record<string, number[]>;
   memory?: { usedPerKey: number; rssPerKey: number; keys: number };
 }
 
@@ -241,24 +247,47 @@ const results: Result[] = [];
 const doThroughput = values.only === undefined || values.only === "throughput";
 const doMemory = values.only === undefined || values.only === "memory";
 
-for (const def of servers()) {
-  console.error(`# ${def.name}`);
-  const res: Result = { server: def.name, throughput: {} };
-  if (doThroughput) {
-    const r = await start(def);
-    try {
-      for (const pipeline of [1, 16]) {
-        for (const test of values.tests!.split(",")) {
-          const rps = benchmark(r.port, test, pipeline);
-          res.throughput[`${test.toUpperCase()} P${pipeline}`] = rps;
-          console.error(`  ${test.toUpperCase()} pipeline ${pipeline}: ${rps.toFixed(0)} req/s`);
+// Throughput: `--repeat N` rounds, each running every server in turn (so a change in the machine's load
+// touches all of them alike); each figure is the median of its rounds.
+const REPEAT = Math.max(1, Number(values.repeat));
+const runs = new Map<string, Map<string, number[]>>();
+if (doThroughput) {
+  for (let round = 1; round <= REPEAT; round++) {
+    for (const def of servers()) {
+      console.error(`# ${def.name}${REPEAT > 1 ? ` (round ${round} of ${REPEAT})` : ""}`);
+      let perServer = runs.get(def.name);
+      if (perServer === undefined) runs.set(def.name, perServer = new Map());
+      const r = await start(def);
+      try {
+        for (const pipeline of [1, 16]) {
+          for (const test of values.tests!.split(",")) {
+            const rps = benchmark(r.port, test, pipeline);
+            const metric = `${test.toUpperCase()} P${pipeline}`;
+            perServer.set(metric, [...perServer.get(metric) ?? [], rps]);
+            console.error(`  ${test.toUpperCase()} pipeline ${pipeline}: ${rps.toFixed(0)} req/s`);
+          }
         }
+      } finally {
+        await stop(r);
       }
-    } finally {
-      await stop(r);
     }
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+for (const def of servers()) {
+  const res: Result = { server: def.name, throughput: {} };
+  for (const [metric, xs] of runs.get(def.name) ?? []) {
+    res.throughput[metric] = median(xs);
+    if (REPEAT > 1) (res.rounds ??= {})[metric] = xs;
+  }
   if (doMemory) {
+    console.error(`# ${def.name} memory`);
     const r = await start(def);
     try {
       // MEMORY PURGE before each reading: jemalloc returns dirty pages, Valkyr runs a full GC so freed
@@ -319,7 +348,13 @@ const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const suffix = values.tests === "set,get" ? "" : `-${values.tests!.replace(/,/g, "-")}`;
 const dir = path.join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
-const meta = { date: new Date().toISOString(), requests: REQUESTS, keys: KEYS, clients: CLIENTS };
+const meta = {
+  date: new Date().toISOString(),
+  requests: REQUESTS,
+  keys: KEYS,
+  clients: CLIENTS,
+  repeat: REPEAT,
+};
 writeFileSync(path.join(dir, `bench-${stamp}${suffix}.json`), JSON.stringify({ ...meta, results }, null, 2));
 writeFileSync(path.join(dir, `latest${suffix}.json`), JSON.stringify({ ...meta, results }, null, 2));
 const { chartSvg } = await import("./chart.ts");
