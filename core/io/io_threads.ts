@@ -119,6 +119,13 @@
  *   that held across runs on 2 shared cores (Worker spin: Bun 0.6-1.1x, Deno 0.7-1.7x req/s; main
  *   spin: its CPU per request doubled). Bun's Workers already listen with Bun.listen; Deno.listen with
  *   reusePort (to leave node:net) needs --unstable-net, without which Deno exits at the call.
+ * - Since the main thread writes its own sockets at the end of each event-loop turn (server.ts: one burst
+ *   of writes wakes the reader once; Deno pipeline 16 got ~1.5x faster with io-threads 1), the Workers no
+ *   longer gain here. `deno task bench --io-threads 1,2,4 --runtimes deno,bun --requests 300000`, req/s
+ *   io-threads N / 1: N = 2: Deno pipeline 1 0.79-1.00x, pipeline 16 0.79-1.09x; Bun 0.64-0.81x and
+ *   0.68-0.90x. N = 4: Deno 0.59-0.80x and 0.85-1.01x; Bun 0.54-0.65x and 0.67-0.76x. Main-thread CPU per
+ *   request, N = 2 / 1: 0.28-0.51x at pipeline 1, 0.55-0.74x at pipeline 16. Worker connections' replies
+ *   are not held to the end of the turn: their write() only fills the ring, sent once per round.
  *
  * @module
  */
