@@ -178,6 +178,10 @@ export class BatchParser extends RequestParser {
       const max = this.limits.maxBulkLen;
       let k = at + 4;
       const argv = new Array<Uint8Array>(argc);
+      // Views made with the constructor rather than subarray() (see RequestParser: V8's subarray looks up
+      // the species constructor).
+      const ab = raw.buffer;
+      const base = raw.byteOffset;
       for (let i = 0; i < argc; i++, k += 2) {
         const off = w[k]!;
         const len = w[k + 1]!;
@@ -185,7 +189,7 @@ export class BatchParser extends RequestParser {
           // Refused by this client's proto-max-bulk-len: the parser builds the error.
           return this.#rest();
         }
-        argv[i] = raw.subarray(off, off + len);
+        argv[i] = new Uint8Array(ab, base + off, len);
       }
       this.#at = k;
       this.#left--;
