@@ -38,14 +38,31 @@ Deno.test({
       d.close();
 
       const busy = Deno.listen({ hostname: "127.0.0.1", port: await freePort() });
+      const before = await c.call("CONFIG", "GET", "maxmemory", "client-query-buffer-limit");
       try {
         assertError(
           await c.call("CONFIG", "SET", "port", String(busy.addr.port)),
           "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
         );
+        // Every config of the call is rolled back, not only the port (Valkey's "CONFIG SET rollback on
+        // apply error").
+        assertError(
+          await c.call(
+            "CONFIG",
+            "SET",
+            "maxmemory",
+            "10000001",
+            "port",
+            String(busy.addr.port),
+            "client-query-buffer-limit",
+            "10m",
+          ),
+          "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
+        );
       } finally {
         busy.close();
       }
+      assert.deepEqual(await c.call("CONFIG", "GET", "maxmemory", "client-query-buffer-limit"), before);
       assert.deepEqual(await c.call("CONFIG", "GET", "port"), ["port", String(next)]);
       const e = await RawConn.connect(next);
       assert.equal(await e.call("PING"), "PONG");

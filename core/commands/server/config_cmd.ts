@@ -71,25 +71,30 @@ function configSet(call: CommandCall): void {
   const config = call.server.config;
   const port = String(config.getInt("port"));
   const bind = config.getBind().join(" ");
+  // What each named config held, to roll the whole call back if the new port or bind cannot be bound.
+  const previous: [string, string][] = [];
+  for (const [name] of pairs) if (config.has(name)) previous.push([name, config.get(name)]);
   const err = config.set(pairs, { isLocal: isLocalCaller(call) });
   if (err !== null) return call.error(err);
   if (String(config.getInt("port")) === port && config.getBind().join(" ") === bind) return call.reply.ok();
-  rebindAndReply(call, port, bind);
+  rebindAndReply(call, String(config.getInt("port")) !== port, previous);
 }
 
 /**
  * A changed `port` or `bind` takes effect at once, as Valkey's changeListener: the TCP listeners are
  * closed and bound again. Binding is asynchronous here, so the client waits for the outcome (like a
- * blocked client); when it fails, the old values come back, the old addresses are bound again, and the
- * reply is Valkey's apply error. Inside EXEC, which cannot wait, the reply is OK and a failure is logged.
+ * blocked client); when it fails, every config of the call gets its old value back (`previous`, as
+ * Valkey's CONFIG SET rolls back all of them, running their apply steps again), the old addresses are
+ * bound again, and the reply is Valkey's apply error. Inside EXEC, which cannot wait, the reply is OK and a
+ * failure is logged.
  */
-function rebindAndReply(call: CommandCall, oldPort: string, oldBind: string): void {
+function rebindAndReply(call: CommandCall, portChanged: boolean, previous: [string, string][]): void {
   const { server } = call;
   const config = server.config;
-  const portChanged = String(config.getInt("port")) !== oldPort;
   const restore = async (): Promise<boolean> => {
     if (await server.rebindTcp()) return true;
-    config.set([["port", oldPort], ["bind", oldBind]], { isLocal: true });
+    const err = config.set(previous, { isLocal: true });
+    if (err !== null) server.logger.warning(`CONFIG SET rollback failed: ${err}`);
     if (!(await server.rebindTcp())) {
       server.logger.warning("Failed to listen on the previous addresses either.");
     }
