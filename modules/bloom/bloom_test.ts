@@ -177,7 +177,9 @@ Deno.test("VALIDATESCALETO: reachable targets pass, others name the reason", () 
 });
 
 Deno.test("the object blob round-trips and keeps bits, counts, seed and properties", () => {
-  const o = BloomObject.create(params({ seed: randomSeed(), seedRandom: true }), LIMIT);
+  // A fixed seed (the random flag is what round-trips): with a random one, "only-in-copy" below would now
+  // and then be a false positive of the filter and not be added.
+  const o = BloomObject.create(params({ seed: FIXED_SEED, seedRandom: true }), LIMIT);
   for (let i = 0; i < 250; i++) o.addItem(enc(`m${i}`), LIMIT);
   const blob = o.encode();
   assert.equal(blob[0], 1);
