@@ -80,7 +80,10 @@ export function strictInt64(b: Uint8Array): bigint | null {
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
-/** strictInt64 for at most 15 characters (always a safe integer), as a number; null if not an integer. */
+/**
+ * strictInt64's digits rule as a number; null if not an integer. Exact for at most 15 characters (always a
+ * safe integer); longer ones give a double near the value (enough for isSafeIntText's range check).
+ */
 function smallInt(b: Uint8Array, start: number, n: number): number | null {
   let i = start;
   const end = start + n;
@@ -436,7 +439,7 @@ export function listpackFromValkey(b: Uint8Array, owned = false): Listpack {
         // A string that spells a safe integer is kept as an integer in memory.
         if (h !== 0 && l - h <= 17 && l - h > 0) {
           const d = b[p + h]!;
-          if ((d === 0x2d || (d >= 0x30 && d <= 0x39)) && smallIntOrNull(b, p + h, l - h)) same = false;
+          if ((d === 0x2d || (d >= 0x30 && d <= 0x39)) && isSafeIntText(b, p + h, l - h)) same = false;
         }
       }
     }
@@ -462,24 +465,10 @@ export function listpackFromValkey(b: Uint8Array, owned = false): Listpack {
 }
 
 /** True when `b[start, start+n)` is a canonical decimal safe integer (the in-memory Listpack's rule). */
-function smallIntOrNull(b: Uint8Array, start: number, n: number): boolean {
+function isSafeIntText(b: Uint8Array, start: number, n: number): boolean {
   if (n > 17) return false;
-  let i = start;
-  const end = start + n;
-  if (b[i] === 0x2d) {
-    if (n === 1) return false;
-    i++;
-  }
-  const c0 = b[i]!;
-  if (c0 === 0x30) return n === 1;
-  if (c0 < 0x31 || c0 > 0x39) return false;
-  let v = 0;
-  for (; i < end; i++) {
-    const c = b[i]!;
-    if (c < 0x30 || c > 0x39) return false;
-    v = v * 10 + (c - 0x30);
-  }
-  return v <= Number.MAX_SAFE_INTEGER;
+  const v = smallInt(b, start, n);
+  return v !== null && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
 }
 
 /** A Valkey listpack of `elements`. */

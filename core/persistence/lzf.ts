@@ -67,14 +67,8 @@ export function lzfCompressInto(
       let len = 3;
       const maxLen = Math.min(MAX_REF, n - ip);
       while (len < maxLen && src[ref + len] === src[ip + len]) len++;
-      // Flush the pending literals, in runs of at most MAX_LIT.
-      while (lit < ip) {
-        const run = Math.min(MAX_LIT, ip - lit);
-        if (op + 1 + run > maxOut) return -1;
-        out[op++] = run - 1;
-        for (let k = 0; k < run; k++) out[op++] = src[lit + k]!;
-        lit += run;
-      }
+      op = literals(src, lit, ip, out, op, maxOut);
+      if (op < 0) return -1;
       const l = len - 2;
       if (l < 7) {
         if (op + 2 > maxOut) return -1;
@@ -98,12 +92,27 @@ export function lzfCompressInto(
       ip++;
     }
   }
-  while (lit < n) {
-    const run = Math.min(MAX_LIT, n - lit);
+  return literals(src, lit, n, out, op, maxOut);
+}
+
+/**
+ * Writes the literal bytes `src[from, to)` at `out[op]` in runs of at most MAX_LIT, each after its length
+ * byte: the new output position, or -1 when they would pass `maxOut`.
+ */
+function literals(
+  src: Uint8Array,
+  from: number,
+  to: number,
+  out: Uint8Array,
+  op: number,
+  maxOut: number,
+): number {
+  while (from < to) {
+    const run = Math.min(MAX_LIT, to - from);
     if (op + 1 + run > maxOut) return -1;
     out[op++] = run - 1;
-    for (let k = 0; k < run; k++) out[op++] = src[lit + k]!;
-    lit += run;
+    for (let k = 0; k < run; k++) out[op++] = src[from + k]!;
+    from += run;
   }
   return op;
 }
