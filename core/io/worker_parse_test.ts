@@ -4,6 +4,7 @@ import { CommandTable } from "../commands/registry.ts";
 import { coreCommands } from "../commands/all.ts";
 import { BatchParser, copyTable } from "./batch_parser.ts";
 import { ConnParser, FrameBuilder, WorkerTable } from "./worker_parse.ts";
+import { mulberry32 as rng } from "../util/prng.ts";
 
 const enc = new TextEncoder();
 
@@ -11,17 +12,6 @@ function table(): CommandTable {
   const t = new CommandTable();
   for (const spec of coreCommands()) t.register(spec);
   return t;
-}
-
-/** A seeded PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function mb(...args: (string | Uint8Array)[]): Uint8Array {

@@ -8,18 +8,7 @@ import {
   NO_REF,
   reverseBits32,
 } from "./hash_table.ts";
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../util/prng.ts";
 
 /**
  * Test entries: ref -> key bytes. Odd indexes use negative refs (-2 - index) so the table is also

@@ -10,16 +10,7 @@ import { serialize } from "./serializer.ts";
 import { select } from "./path.ts";
 import { JsonError } from "./errors.ts";
 import type { JValue } from "./document.ts";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./test_rng.ts";
 
 const SAMPLES = [
   '{"a":[1,2,{"b":null,"c":"x\\n"}],"d":-1.5e3,"e":true,"f":{}}',

@@ -19,16 +19,7 @@ import {
   typeAt,
 } from "./tape.ts";
 import { productDoc } from "../../bench/json.ts";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./test_rng.ts";
 
 const NUMBERS = [
   "0",

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { startServer } from "../helpers/server.ts";
 import { encodeRequest, RawConn, RespError } from "../helpers/raw.ts";
+import { mulberry32 as prng } from "../../core/util/prng.ts";
 
 const srv = await startServer();
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -17,18 +18,6 @@ const SECONDS = Number(process.env.VALKYR_FUZZ_SECONDS ?? "8");
 const SEED = process.env.VALKYR_FUZZ_SEED === "random"
   ? Date.now() % 1_000_000
   : Number(process.env.VALKYR_FUZZ_SEED ?? "20261206");
-
-/** mulberry32: a small seeded PRNG, so a run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function rss(c: RawConn): Promise<number> {
   const info = await c.call("INFO", "memory");

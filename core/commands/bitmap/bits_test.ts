@@ -13,17 +13,7 @@ import {
   unsignedFieldResult,
 } from "./bits.ts";
 import { bitop } from "./bitop.ts";
-
-/** A deterministic pseudo-random generator (xorshift32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { xorshift32 as rng } from "../../util/prng.ts";
 
 function randomBytes(rand: () => number, n: number, density = 0.5): Uint8Array {
   const b = new Uint8Array(n);
