@@ -19,7 +19,7 @@ import {
   typeAt,
 } from "./tape.ts";
 import { productDoc } from "../../bench/json.ts";
-import { rng } from "./test_rng.ts";
+import { PATH_TOKENS, rng } from "./test_fuzz.ts";
 
 const NUMBERS = [
   "0",
@@ -205,49 +205,6 @@ Deno.test("fuzz: random paths give the same matches, errors and inserts on the t
     '{"store":{"book":[{"price":8.95,"isbn":"x"},{"price":12}],"bicycle":{"price":19.95}},"a":{"a":{"b":1}}}',
     productDoc(5),
   ].map((t) => parseJson(t));
-  const tokens = [
-    "$",
-    ".",
-    "..",
-    "*",
-    "[",
-    "]",
-    "[*]",
-    "a",
-    "b",
-    "price",
-    "store",
-    "book",
-    "0",
-    "-1",
-    "[1]",
-    "[-1]",
-    ":",
-    ",",
-    "?(",
-    ")",
-    "@",
-    "@.price",
-    "==",
-    "<",
-    ">=",
-    "&&",
-    "||",
-    '"a"',
-    "'b'",
-    "1.5",
-    "null",
-    "true",
-    " ",
-    "$.store",
-    "[0:2]",
-    "[::-1]",
-    '["a","b"]',
-    "[?(@.price<10)]",
-    "[?(@>0)]",
-    ".tags",
-    ".dimensions",
-  ];
   const describe = (f: () => { matches: unknown[]; inserts: unknown[]; error: unknown; v2: boolean }) => {
     try {
       const s = f();
@@ -260,7 +217,7 @@ Deno.test("fuzz: random paths give the same matches, errors and inserts on the t
   for (let i = 0; i < 6000; i++) {
     let p = r() < 0.5 ? "$" : "";
     const n = 1 + Math.floor(r() * 8);
-    for (let k = 0; k < n; k++) p += tokens[Math.floor(r() * tokens.length)];
+    for (let k = 0; k < n; k++) p += PATH_TOKENS[Math.floor(r() * PATH_TOKENS.length)];
     const tree = docs[i % docs.length]!;
     const tape = encode(tree)!;
     const ops = new TapeOps(tape);
