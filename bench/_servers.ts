@@ -29,6 +29,13 @@ export interface ServerControl<D> {
   stop: (r: Running) => Promise<void>;
 }
 
+/** The median of `xs` (not empty). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /** One `redis-cli` command; its output, trimmed. */
 export function cli(port: number, ...args: string[]): string {
   return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();

@@ -1,19 +1,23 @@
 /**
  * `deno task bench --io-threads 1,2,4`: Valkyr with each io-threads count, GET and SET at pipeline 1 and
- * 16 with 50 and 200 clients, and the ratio of each figure to io-threads 1 (issue #7).
+ * 16 with 50 and 200 clients, and the ratio of each figure to io-threads 1 (issue #7). The reference
+ * servers found (redis-server, valkey-server) run the same way with their own I/O threads, in the same run.
  *
  * Besides requests per second it reads the server's CPU time from /proc (Linux) around each run and
  * prints CPU µs per request of the main thread and of the whole process: on a machine without spare cores
  * (the benchmark client takes one) the throughput cannot grow, but the main thread's share must drop,
  * which is what lets the main thread scale where cores are spare.
  *
- * Usage: deno task bench --io-threads 1,2,4 [--runtimes deno,bun,binary] [--requests N]
+ * Usage: deno task bench --io-threads 1,2,4 [--runtimes deno,bun,binary] [--requests N] [--repeat N]
+ * Writes bench/results/latest-io-threads.json (every round's figures).
  *
  * @module
  */
 
-import { readdirSync, readFileSync } from "node:fs";
-import { benchmark, type ServerControl } from "./_servers.ts";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "../tests/helpers/server.ts";
+import { benchmark, median, type ServerControl } from "./_servers.ts";
 
 export interface IoServerDef {
   name: string;
@@ -23,6 +27,8 @@ export interface IoServerDef {
 export interface IoBenchOptions<D extends IoServerDef> extends ServerControl<D> {
   counts: number[];
   requests: number;
+  /** Rounds (`--repeat`): every server and count once per round; figures are medians. */
+  rounds?: number;
 }
 
 const CLK_TCK = 100;
@@ -56,42 +62,57 @@ interface Row {
   server: string;
   threads: number;
   metric: string;
-  rps: number;
-  mainUs: number;
-  totalUs: number;
+  /** Each round's figures; the table shows their medians (and the range of req/s with several rounds). */
+  rps: number[];
+  mainUs: number[];
+  totalUs: number[];
 }
 
 export async function runIoThreads<D extends IoServerDef>(o: IoBenchOptions<D>): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const def of o.servers) {
-    for (const n of o.counts) {
-      console.error(`# ${def.name} io-threads ${n}`);
-      const withThreads = { ...def, args: (p: number) => [...def.args(p), "--io-threads", String(n)] };
-      const r = await o.start(withThreads);
-      const pid = r.child.pid!;
-      try {
-        for (const clients of [50, 200]) {
-          for (const pipeline of [1, 16]) {
-            for (const test of ["set", "get"]) {
-              // Pipeline 1 is ~10x slower: fewer requests keep the run short.
-              const requests = pipeline === 1 ? Math.max(10000, Math.floor(o.requests / 5)) : o.requests;
-              const m0 = cpuSeconds(pid, pid);
-              const t0 = cpuSeconds(pid);
-              const rps = benchmark(r.port, { clients, requests, pipeline }, test, ["-t", test]);
-              const mainUs = (cpuSeconds(pid, pid) - m0) * 1e6 / requests;
-              const totalUs = (cpuSeconds(pid) - t0) * 1e6 / requests;
-              const metric = `${test.toUpperCase()} P${pipeline} c${clients}`;
-              rows.push({ server: def.name, threads: n, metric, rps, mainUs, totalUs });
-              console.error(
-                `  ${metric}: ${rps.toFixed(0)} req/s, CPU µs/request main ${mainUs.toFixed(2)} total ${
-                  totalUs.toFixed(2)
-                }`,
-              );
+  const rows = new Map<string, Row>();
+  const rounds = Math.max(1, o.rounds ?? 1);
+  for (let round = 1; round <= rounds; round++) {
+    // Every server and count once per round, so a change in the machine's load touches all of them alike.
+    for (const def of o.servers) {
+      for (const n of o.counts) {
+        console.error(`# ${def.name} io-threads ${n}${rounds > 1 ? ` (round ${round} of ${rounds})` : ""}`);
+        const withThreads = { ...def, args: (p: number) => [...def.args(p), "--io-threads", String(n)] };
+        const r = await o.start(withThreads);
+        const pid = r.child.pid!;
+        try {
+          for (const clients of [50, 200]) {
+            for (const pipeline of [1, 16]) {
+              for (const test of ["set", "get"]) {
+                // Pipeline 1 is ~10x slower: fewer requests keep the run short.
+                const requests = pipeline === 1 ? Math.max(10000, Math.floor(o.requests / 5)) : o.requests;
+                const m0 = cpuSeconds(pid, pid);
+                const t0 = cpuSeconds(pid);
+                const rps = benchmark(r.port, { clients, requests, pipeline }, test, ["-t", test]);
+                const mainUs = (cpuSeconds(pid, pid) - m0) * 1e6 / requests;
+                const totalUs = (cpuSeconds(pid) - t0) * 1e6 / requests;
+                const metric = `${test.toUpperCase()} P${pipeline} c${clients}`;
+                const key = `${def.name}/${n}/${metric}`;
+                let row = rows.get(key);
+                if (row === undefined) {
+                  rows.set(
+                    key,
+                    row = { server: def.name, threads: n, metric, rps: [], mainUs: [], totalUs: [] },
+                  );
+                }
+                row.rps.push(rps);
+                row.mainUs.push(mainUs);
+                row.totalUs.push(totalUs);
+                console.error(
+                  `  ${metric}: ${rps.toFixed(0)} req/s, CPU µs/request main ${mainUs.toFixed(2)} total ${
+                    totalUs.toFixed(2)
+                  }`,
+                );
+              }
             }
           }
+        } finally {
+          await o.stop(r);
         }
-      } finally {
-        await o.stop(r);
       }
     }
   }
@@ -99,29 +120,47 @@ export async function runIoThreads<D extends IoServerDef>(o: IoBenchOptions<D>):
     "server",
     "io-threads",
     "metric",
-    "req/s",
+    rounds > 1 ? "req/s (median, min-max)" : "req/s",
     "ratio",
     "main µs/req",
     "ratio",
     "total µs/req",
   ]];
-  for (const row of rows) {
-    const base = rows.find((b) =>
-      b.server === row.server && b.metric === row.metric && b.threads === o.counts[0]
-    );
+  for (const row of rows.values()) {
+    const base = rows.get(`${row.server}/${o.counts[0]}/${row.metric}`);
+    const rps = median(row.rps);
+    const mainUs = median(row.mainUs);
+    const range = rounds > 1
+      ? ` (${(Math.min(...row.rps) / 1000).toFixed(0)}k-${(Math.max(...row.rps) / 1000).toFixed(0)}k)`
+      : "";
     table.push([
       row.server,
       String(row.threads),
       row.metric,
-      row.rps.toFixed(0),
-      base ? (row.rps / base.rps).toFixed(2) : "-",
-      row.mainUs.toFixed(2),
-      base ? (row.mainUs / base.mainUs).toFixed(2) : "-",
-      row.totalUs.toFixed(2),
+      rps.toFixed(0) + range,
+      base ? (rps / median(base.rps)).toFixed(2) : "-",
+      mainUs.toFixed(2),
+      base ? (mainUs / median(base.mainUs)).toFixed(2) : "-",
+      median(row.totalUs).toFixed(2),
     ]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
-  console.log(`\nratios are to io-threads ${o.counts[0]}; CPU from /proc (Linux), main = the main thread`);
-  return rows;
+  console.log(
+    `\nratios are to io-threads ${o.counts[0]}${
+      rounds > 1 ? ` (medians of ${rounds} rounds)` : ""
+    }; CPU from /proc (Linux), main = the main thread`,
+  );
+  const dir = path.join(ROOT, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const out = {
+    date: new Date().toISOString(),
+    requests: o.requests,
+    rounds,
+    counts: o.counts,
+    rows: [...rows.values()],
+  };
+  writeFileSync(path.join(dir, "latest-io-threads.json"), JSON.stringify(out, null, 2));
+  console.log("results: bench/results/latest-io-threads.json");
+  return [...rows.values()];
 }

@@ -10,8 +10,9 @@
  * loaded through `redis-cli --pipe`; reports used_memory and RSS per key (growth over the empty server,
  * each reading after MEMORY PURGE).
  *
- * `--repeat N` runs the throughput part N times, every server once per round, and reports the median of
- * each figure (at pipeline 16 single runs vary by 10–20% on a shared 2-core machine).
+ * `--repeat N` runs the throughput part (or the `--io-threads` runs) N times, every server once per round,
+ * and reports the median of each figure (at pipeline 16 single runs vary by 10–20% on a shared 2-core
+ * machine).
  *
  * Prints a table with ratios to the first reference server and writes JSON + an SVG chart to
  * bench/results/.
@@ -30,7 +31,7 @@
  * documents as JSON vs as strings; JSON.GET / JSON.SET on a path next to GET / SET).
  *
  * I/O threads (issue #7): `--io-threads 1,2,4` runs bench/io_threads.ts (GET/SET, pipeline 1 and 16, 50
- * and 200 clients, ratio to io-threads 1, main-thread CPU per request).
+ * and 200 clients, ratio to io-threads 1, main-thread CPU per request), for Valkyr and the reference servers.
  *
  * Latency tracking (issue #6): `--only tracking [--rounds N]` runs bench/tracking.ts (SET/GET throughput
  * with `latency-tracking` yes vs no, alternating runs, median and spread; per-command cost in-process).
@@ -54,7 +55,7 @@ import * as path from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { freePort, ROOT, waitReady } from "../tests/helpers/server.ts";
-import { benchmark as runBenchmark, cli, info, pipe, type Running, sleep } from "./_servers.ts";
+import { benchmark as runBenchmark, cli, info, median, pipe, type Running, sleep } from "./_servers.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -238,8 +239,22 @@ if (values.only === "persistence") {
 if (values["io-threads"] !== undefined) {
   const { runIoThreads } = await import("./io_threads.ts");
   const counts = values["io-threads"].split(",").map(Number);
-  const valkyrs = servers().filter((s) => !s.reference);
-  await runIoThreads({ servers: valkyrs, start, stop, counts, requests: REQUESTS });
+  // The reference servers run with the same counts: how a C server's own I/O threads fare on this machine
+  // is the yardstick (redis-server 7.0 reads in its threads only with io-threads-do-reads).
+  const withRefs = servers().map((s) =>
+    s.name !== "redis-server" ? s : {
+      ...s,
+      args: (p: number) => [...s.args(p), "--io-threads-do-reads", "yes"],
+    }
+  );
+  await runIoThreads({
+    servers: withRefs,
+    start,
+    stop,
+    counts,
+    requests: REQUESTS,
+    rounds: Math.max(1, Number(values.repeat)),
+  });
   process.exit(0);
 }
 
@@ -272,12 +287,6 @@ if (doThroughput) {
       }
     }
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 for (const def of servers()) {

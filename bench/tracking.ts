@@ -33,7 +33,7 @@ import { Client } from "../core/server/client.ts";
 import { startServer } from "../core/server/embed.ts";
 import { nullConnection } from "../core/net/null.ts";
 import { ROOT } from "../tests/helpers/server.ts";
-import { benchmark, type BenchServerDef, cli, type ServerControl } from "./_servers.ts";
+import { benchmark, type BenchServerDef, cli, median, type ServerControl } from "./_servers.ts";
 
 export type TrackingServerDef = BenchServerDef;
 
@@ -48,12 +48,6 @@ interface Row {
   test: string;
   on: number[];
   off: number[];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** ns per call of the tracking work (Map.get + record), net of the loop around it. */

@@ -126,6 +126,17 @@
  *   0.68-0.90x. N = 4: Deno 0.59-0.80x and 0.85-1.01x; Bun 0.54-0.65x and 0.67-0.76x. Main-thread CPU per
  *   request, N = 2 / 1: 0.28-0.51x at pipeline 1, 0.55-0.74x at pipeline 16. Worker connections' replies
  *   are not held to the end of the turn: their write() only fills the ring, sent once per round.
+ * - The same bench with the reference servers' own I/O threads, medians of 3 rounds (`--repeat 3`), req/s
+ *   io-threads N / 1: N = 2: Valkyr Deno 0.75-0.94x (pipeline 1 0.75-0.90x), Bun 0.82-1.12x; redis-server
+ *   7.0 (io-threads-do-reads yes) 0.48-0.67x, valkey-server 8.1.1 0.44-0.69x. N = 4: Valkyr 0.62-0.97x;
+ *   redis 0.03-0.20x, Valkey 0.05-0.29x (their threads spin on 2 cores). Main-thread CPU per request
+ *   N = 2 / 1: Valkyr 0.26-0.70x, Valkey 0.76-1.65x (bench/results/latest-io-threads.json).
+ * - Tried: the main thread also accepting a share of the connections (its own SO_REUSEPORT listener beside
+ *   the Workers', as Redis 6's main thread takes a share of the I/O): pipeline 16 went to 1.08-1.46x
+ *   (Deno) and 0.93-1.24x (Bun), pipeline 1 stayed at 0.67-0.91x, and the main thread's CPU per request
+ *   rose to 0.64-1.03x of io-threads 1 (single runs). Not kept. Waking through a unix socket pair instead of
+ *   Atomics (a byte each way, read by the event loop): 28-52 µs of CPU per round trip on both runtimes (TCP
+ *   38-72 µs), more than waitAsync/notify.
  *
  * @module
  */
