@@ -149,19 +149,29 @@ export class Blocking {
       q.push(client);
       if (unblockOnNoKey) this.#noKeyWaiters.set(k, (this.#noKeyWaiters.get(k) ?? 0) + 1);
     }
-    if (timeoutAt > 0) {
-      const delay = Math.max(0, timeoutAt - Date.now());
-      state.timer = setTimeout(() => this.#timeout(client), delay);
-    }
+    if (timeoutAt > 0) state.timer = this.#timer(client, timeoutAt);
     this.#state.set(client, state);
     client.blocked = true;
     client.flags.add("b");
     return true;
   }
 
+  /**
+   * The timer of a wait that ends once the wall clock is past `timeoutAt` (Valkey's `timeout < now`: a
+   * timeout taken from a time truncated to the ms never ends the wait early).
+   */
+  #timer(client: Client, timeoutAt: number): ReturnType<typeof setTimeout> {
+    return setTimeout(() => this.#timeout(client), Math.max(0, timeoutAt + 1 - Date.now()));
+  }
+
   #timeout(client: Client): void {
     const st = this.#state.get(client);
     if (st === undefined) return;
+    // A timer may fire a little early (runtimes round the delay): wait for the rest.
+    if (Date.now() <= st.timeoutAt) {
+      st.timer = this.#timer(client, st.timeoutAt);
+      return;
+    }
     this.#remove(client);
     const at = client.writer.length;
     st.onTimeout(client.writer);

@@ -64,10 +64,24 @@ const PROTECTED_MODE_DENIED = "-DENIED Running in protected mode because protect
  * already reads to time each command (one clock read per command: on Deno `Date.now()` costs ~45 ns and
  * `performance.now()` ~90 ns), plus an offset to wall time that the cron re-reads every tick, so the two
  * cannot drift apart.
+ *
+ * `Date.now()` is the wall time truncated to the ms, so `Date.now() - performance.now()` is up to 1 ms
+ * below the true offset, and a time derived from it would lag `Date.now()` by up to 1 ms (a blocking
+ * timeout computed from it then fired early). The offset is taken at a tick of `Date.now()` at start
+ * (waiting at most 1 ms once), and each re-read keeps the larger of the old and new estimate unless the
+ * wall clock moved back by more than 1 ms (then it follows).
  */
 export class Clock {
-  #offset = Date.now() - performance.now();
+  #offset: number;
   current = Date.now();
+
+  constructor() {
+    const d0 = Date.now();
+    let d = d0;
+    const until = performance.now() + 2;
+    while ((d = Date.now()) === d0 && performance.now() < until);
+    this.#offset = d - performance.now();
+  }
 
   /** Reads the wall clock now. */
   now(): number {
@@ -81,7 +95,8 @@ export class Clock {
 
   /** Re-reads the offset between the monotonic and the wall clock (cron). */
   resync(): void {
-    this.#offset = Date.now() - performance.now();
+    const estimate = Date.now() - performance.now();
+    if (estimate > this.#offset || estimate < this.#offset - 1) this.#offset = estimate;
   }
 }
 

@@ -71,6 +71,18 @@ test("BLPOP with a float timeout replies a null array when it expires", async (c
   assert.equal(await c.readRaw(3), "_\r\n");
 });
 
+test("a blocking timeout never ends the wait early", async (c) => {
+  // Valkey ends a wait once its clock is past the deadline (taken at the command's start, in ms). Measured
+  // from before the request was sent, every wait lasts at least the timeout.
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now();
+    c.send("*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$4\r\n0.03\r\n");
+    assert.equal(await c.readRaw(5), "*-1\r\n");
+    const waited = performance.now() - t0;
+    assert.ok(waited >= 30, `waited ${waited.toFixed(2)} ms for a 30 ms timeout`);
+  }
+});
+
 test("BLMOVE and BRPOPLPUSH time out with a null array too", async (c) => {
   c.send("*6\r\n$6\r\nBLMOVE\r\n$1\r\na\r\n$1\r\nb\r\n$4\r\nLEFT\r\n$5\r\nRIGHT\r\n$4\r\n0.01\r\n");
   assert.equal(await c.readRaw(5), "*-1\r\n");
