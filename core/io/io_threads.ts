@@ -46,6 +46,12 @@
  *   reading the client that filled it until then (TCP backpressure instead of memory).
  * - Frames stay in order per ring, which gives each client's bytes in order, OPEN before DATA, and DATA
  *   before CLOSED: a client that disconnects mid-request is seen as with io-threads 1.
+ * - Across Workers, each up frame carries an order stamp from a counter the Workers share (ring.ts
+ *   ORDER), and the main thread takes the frames waiting in several rings by stamp: a request one Worker
+ *   read before another Worker read a second client's runs first, as when one thread reads both. Draining
+ *   Worker by Worker ran them in Worker order instead (Valkey's "MONITOR log blocked command only once",
+ *   which sends BLPOP on one connection and then INFO on another, failed 2 runs in 4 with io-threads 4;
+ *   with the stamps 1 in 8, when the second Worker read its request before the first one got the CPU).
  * - A slot is reused only after the main thread released it, so a late frame never reaches a newer client.
  * - DATA payloads are views into the ring handed to the client's parser, which copies them (no extra copy
  *   on the main thread); REQS arguments are views into the ring, used during the round and copied only
@@ -148,7 +154,7 @@ import { type ParserLimits, RequestParser } from "../resp/parser.ts";
 import type { CommandTable } from "../commands/registry.ts";
 import { BatchParser, copyTable, type TableSnapshot } from "./batch_parser.ts";
 import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions } from "../net/types.ts";
-import { Bell, Doorbell, newRingBuffers, Ring, RingWriter, WANT } from "./ring.ts";
+import { Bell, Doorbell, newRingBuffers, orderBefore, Ring, RingWriter, WANT } from "./ring.ts";
 import {
   DOWN_CLOSE,
   DOWN_DESTROY,
@@ -452,13 +458,11 @@ export class IoThreads {
     if (this.#stopping) return;
     this.doorbell.awake();
     if (this.table !== null && this.table.version !== this.#snapshot?.version) this.#syncTable();
-    let more = false;
+    // A Worker rang because it made room in its down ring: send what waited for it.
+    for (const w of this.workers) if (!w.stopped) w.down.pump();
+    const more = this.#drainInOrder() >= FRAMES_PER_WAKE;
     for (const w of this.workers) {
-      if (w.stopped) continue;
-      // A Worker rang because it made room in its down ring: send what waited for it.
-      w.down.pump();
-      if (w.up.drain(w.onFrame, FRAMES_PER_WAKE) >= FRAMES_PER_WAKE) more = true;
-      if (Atomics.load(w.up.ctl, WANT) === 1) {
+      if (!w.stopped && Atomics.load(w.up.ctl, WANT) === 1) {
         Atomics.store(w.up.ctl, WANT, 0);
         w.down.bell.ring();
       }
@@ -467,6 +471,49 @@ export class IoThreads {
     // More is waiting: let timers and other sockets run first, then come back without sleeping.
     if (more) setImmediate(() => this.#wake());
     else this.doorbell.sleep();
+  }
+
+  /**
+   * Handles up to FRAMES_PER_WAKE frames of all Workers, always the one stamped first (ring.ts ORDER): a
+   * request read by one Worker before another Worker read a second client's request runs first, as with
+   * one thread reading both (draining Worker by Worker ran them in Worker order). With one Worker its
+   * ring is already in that order.
+   */
+  #drainInOrder(): number {
+    const workers = this.workers;
+    if (workers.length === 1) {
+      const w = workers[0]!;
+      return w.stopped ? 0 : w.up.drain(w.onFrame, FRAMES_PER_WAKE);
+    }
+    let n = 0;
+    while (n < FRAMES_PER_WAKE) {
+      let first: IoWorker | undefined;
+      let firstOrder = 0;
+      let second = -1;
+      for (const w of workers) {
+        if (w.stopped) continue;
+        const order = w.up.peekOrder();
+        if (order < 0) continue;
+        if (first === undefined || orderBefore(order, firstOrder)) {
+          if (first !== undefined) second = firstOrder;
+          first = w;
+          firstOrder = order;
+        } else if (second < 0 || orderBefore(order, second)) second = order;
+      }
+      if (first === undefined) break;
+      if (second < 0) {
+        // Only this Worker has frames waiting.
+        n += first.up.drain(first.onFrame, FRAMES_PER_WAKE - n);
+        continue;
+      }
+      // Its frames stamped before any other Worker's next one.
+      while (n < FRAMES_PER_WAKE) {
+        n += first.up.drain(first.onFrame, 1);
+        const order = first.up.peekOrder();
+        if (order < 0 || !orderBefore(order, second)) break;
+      }
+    }
+    return n;
   }
 
   #stopping = false;

@@ -49,6 +49,15 @@ class WConn {
   constructor(readonly slot: number, readonly conn: Connection) {}
 }
 
+/**
+ * Sends a frame up with an order stamp from the counter all Workers share (the main thread's doorbell):
+ * the main thread takes the frames of several Workers in the order they were made, so requests sent on
+ * different connections run in the order the Workers read them.
+ */
+function sendUp(type: number, slot: number, payload: Uint8Array | null, copy: boolean): void {
+  up.send(up.bell.stamp(type), slot, payload, copy);
+}
+
 const adapter = defaultAdapter();
 const encoder = new TextEncoder();
 let up!: RingWriter;
@@ -104,7 +113,7 @@ function settle(): void {
     publishFlushed(w);
     if (w.conn.pendingBytes > 0) continue;
     unsettled.delete(w);
-    if (w.mainPaused) up.send(UP_DRAIN, w.slot, null, false);
+    if (w.mainPaused) sendUp(UP_DRAIN, w.slot, null, false);
   }
   if (unsettled.size > 0 && settleTimer === undefined && !stopping) {
     settleTimer = setTimeout(() => {
@@ -136,14 +145,14 @@ function accept(listenerId: number, conn: Connection): ConnectionHandler {
     conn.unix,
     conn.fd,
   ];
-  up.send(UP_OPEN, slot, encoder.encode(JSON.stringify(info)), false);
+  sendUp(UP_OPEN, slot, encoder.encode(JSON.stringify(info)), false);
   scheduleTick();
   return {
     data(chunk) {
       if (w.closed) return;
       const reqs = w.parser?.scan(chunk, table, frames, up.ring.maxPayload) ?? null;
-      if (reqs !== null) up.send(UP_REQS, w.slot, reqs, true);
-      else up.send(UP_DATA, w.slot, chunk, true);
+      if (reqs !== null) sendUp(UP_REQS, w.slot, reqs, true);
+      else sendUp(UP_DATA, w.slot, chunk, true);
       if (up.queued > 0 && !w.ringPaused) {
         // The main thread is behind: stop reading this client until it made room.
         w.ringPaused = true;
@@ -156,14 +165,14 @@ function accept(listenerId: number, conn: Connection): ConnectionHandler {
       if (w.closed) return;
       publishFlushed(w);
       if (w.mainPaused) {
-        up.send(UP_DRAIN, w.slot, null, false);
+        sendUp(UP_DRAIN, w.slot, null, false);
         scheduleTick();
       }
     },
     closed() {
       if (w.closed) return;
       w.closed = true;
-      up.send(UP_CLOSED, w.slot, null, false);
+      sendUp(UP_CLOSED, w.slot, null, false);
       scheduleTick();
     },
   };

@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
-import { Bell, Doorbell, HEAD, newRingBuffers, Ring, RingWriter, SEQ, TAIL, WANT } from "./ring.ts";
+import {
+  Bell,
+  Doorbell,
+  HEAD,
+  newRingBuffers,
+  orderBefore,
+  Ring,
+  RingWriter,
+  SEQ,
+  TAIL,
+  WANT,
+} from "./ring.ts";
 
 function bytes(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -81,6 +92,39 @@ Deno.test("ring writer: queues in order behind a full ring, asks for room, split
   let o = 0;
   for (const g of got) (joined.set(g, o), o += g.length);
   assert.deepEqual(joined, big);
+});
+
+Deno.test("order stamps: two rings sharing a bell are read back in the order their frames were made", () => {
+  const bell = new Bell();
+  const a = new Ring(newRingBuffers(4096));
+  const b = new Ring(newRingBuffers(4096));
+  const wa = new RingWriter(a, bell);
+  const wb = new RingWriter(b, bell);
+  assert.equal(a.peekOrder(), -1);
+  // Interleaved producers; payloads big enough that ring a wraps (a WRAP frame is skipped by peekOrder).
+  const made: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const [w, name] = i % 3 === 0 ? [wb, "b"] : [wa, "a"];
+    w.send(bell.stamp(5), i, bytes(700, i), false);
+    made.push(`${name}${i}`);
+    if (i === 5) a.drain(() => {}), b.drain(() => {}), made.length = 0;
+  }
+  const read: string[] = [];
+  for (;;) {
+    const oa = a.peekOrder();
+    const ob = b.peekOrder();
+    if (oa < 0 && ob < 0) break;
+    const [r, name] = ob < 0 || (oa >= 0 && orderBefore(oa, ob)) ? [a, "a"] : [b, "b"];
+    r.drain((t, c) => {
+      assert.equal(t, 5, "the type comes back without its stamp");
+      read.push(`${name}${c}`);
+    }, 1);
+  }
+  assert.deepEqual(read, made);
+  // Stamps wrap at 2^24: compared across the wrap.
+  assert.ok(orderBefore(0xfffffe, 1));
+  assert.ok(!orderBefore(1, 0xfffffe));
+  assert.ok(orderBefore(7, 8) && !orderBefore(8, 8));
 });
 
 Deno.test("ring writer: flush rings the doorbell once per batch", () => {
