@@ -142,7 +142,9 @@
  *   (Deno) and 0.93-1.24x (Bun), pipeline 1 stayed at 0.67-0.91x, and the main thread's CPU per request
  *   rose to 0.64-1.03x of io-threads 1 (single runs). Not kept. Waking through a unix socket pair instead of
  *   Atomics (a byte each way, read by the event loop): 28-52 µs of CPU per round trip on both runtimes (TCP
- *   38-72 µs), more than waitAsync/notify.
+ *   38-72 µs), more than waitAsync/notify. A Worker blocking briefly (Atomics.wait, a futex, up to 50 or
+ *   300 µs) for the replies to the requests it just sent up, instead of waiting in its event loop: no gain
+ *   (io-threads 2, Deno, req/s with / without: pipeline 1 0.85-1.05x, pipeline 16 0.83-1.12x; 5 pairs).
  *
  * @module
  */
