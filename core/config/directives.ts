@@ -774,6 +774,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "active-defrag-ignore-bytes", type: "memory", min: 1, max: LLONG_MAX, default: 100 * MB },
   { name: "timeout", type: "int", min: 0, max: INT_MAX, default: 0 },
   { name: "rdb-key-save-delay", type: "int", flags: ["HIDDEN"], min: INT_MIN, max: INT_MAX, default: 0 },
+  { name: "key-load-delay", type: "int", flags: ["HIDDEN"], min: INT_MIN, max: INT_MAX, default: 0 },
   { name: "auto-aof-rewrite-percentage", type: "int", min: 0, max: INT_MAX, default: 100 },
   { name: "auto-aof-rewrite-min-size", type: "memory", min: 0, max: LLONG_MAX, default: 64 * MB },
   { name: "tcp-backlog", type: "int", flags: ["IMMUTABLE"], min: 0, max: INT_MAX, default: 511 },

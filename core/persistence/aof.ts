@@ -50,6 +50,7 @@ import { persistenceOf } from "./persistence.ts";
 import { latencyElapsed, latencyEnd, latencySample, latencyStart } from "../observability/latency_events.ts";
 import { serializeAll } from "./rdb_file.ts";
 import { RdbWriter } from "./rdb_io.ts";
+import { debugDelay } from "../util/delay.ts";
 import { AUTOSYNC_BYTES, Snapshot } from "./snapshot.ts";
 import { CommandSnapshot, rewriteCommands } from "./aof_rewrite.ts";
 
@@ -809,6 +810,7 @@ export class Aof {
     let validBeforeMulti = pos;
     let inMulti = false;
     const queued: Uint8Array[][] = [];
+    const delay = this.config.getInt("key-load-delay");
     const uxeof = (): LoadStatus => {
       if (this.config.getBool("aof-load-truncated")) {
         log.warning(`!!! Warning: short read while loading the AOF file ${name}!!!`);
@@ -880,6 +882,7 @@ export class Aof {
         if (err !== null) return err;
       }
       validUpTo = pos;
+      if (delay !== 0) debugDelay(delay);
     }
     if (inMulti) {
       log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);

@@ -369,6 +369,7 @@ export class Persistence {
         dropExpired: true,
         replaceExisting,
         relaxedVersion: server.config.getEnum("rdb-version-check") === "relaxed",
+        keyDelayUs: server.config.getInt("key-load-delay"),
         notice: (m) => log.notice(m),
         warning: (m) => log.warning(m),
       });

@@ -18,6 +18,7 @@
 
 import type { Db } from "../keyspace/db.ts";
 import { keyValueEncoding } from "../commands/string/encoding.ts";
+import { debugDelay } from "../util/delay.ts";
 import { LRU_CLOCK_MAX, lruClock } from "../commands/lookup.ts";
 import { LFU_INIT_VAL, lfuMinutes } from "../eviction/lfu.ts";
 import type { ValueObject } from "../types/value.ts";
@@ -155,6 +156,8 @@ export interface LoadOptions {
   replaceExisting?: boolean;
   /** rdb-version-check relaxed: try images of a newer RDB version than this server writes. */
   relaxedVersion?: boolean;
+  /** `key-load-delay` (µs after each key, for tests; negative: see debugDelay). */
+  keyDelayUs?: number;
   /** Log lines (notice level) and warnings, as Valkey prints them while loading. */
   notice(msg: string): void;
   warning(msg: string): void;
@@ -213,6 +216,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
   let idle = -1;
   let freq = -1;
   const now = opts.nowMs;
+  const delay = opts.keyDelayUs ?? 0;
   for (;;) {
     const type = r.byte();
     if (type === Opcode.EXPIRETIME) {
@@ -296,6 +300,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
       res.keysLoaded++;
     }
     expire = idle = freq = -1;
+    if (delay !== 0) debugDelay(delay);
   }
   if (ver >= 5) {
     const at = r.pos;

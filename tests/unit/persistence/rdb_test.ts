@@ -267,6 +267,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: "key-load-delay is hidden and slows loading by its µs per key, from an RDB and from an AOF",
+  ...opts,
+  fn: async () => {
+    const dir = tempDir();
+    await withServer(dir, ["--appendonly", "yes", "--aof-use-rdb-preamble", "no"], async (c) => {
+      // A hidden config: not listed by a pattern, given by its name.
+      const all = (await c.call("CONFIG", "GET", "*")) as string[];
+      assert.ok(!all.some((v, i) => i % 2 === 0 && v === "key-load-delay"));
+      assert.deepEqual(await c.call("CONFIG", "GET", "key-load-delay"), ["key-load-delay", "0"]);
+      for (let i = 0; i < 100; i++) {
+        c.send(`*3\r\n$3\r\nSET\r\n$4\r\nk${String(i).padStart(3, "0")}\r\n$1\r\nv\r\n`);
+      }
+      for (let i = 0; i < 100; i++) assert.equal(await c.read(), "OK");
+      assert.equal(await c.call("CONFIG", "SET", "key-load-delay", "3000"), "OK");
+      // 100 keys at 3 ms each.
+      let t0 = performance.now();
+      assert.equal(await c.call("DEBUG", "RELOAD"), "OK");
+      assert.ok(performance.now() - t0 >= 300, `DEBUG RELOAD took ${performance.now() - t0} ms`);
+      assert.equal(await c.call("DBSIZE"), 100);
+      // The AOF holds the 100 SETs as commands (no RDB preamble): one delay per command.
+      t0 = performance.now();
+      assert.equal(await c.call("DEBUG", "LOADAOF"), "OK");
+      assert.ok(performance.now() - t0 >= 300, `DEBUG LOADAOF took ${performance.now() - t0} ms`);
+      assert.equal(await c.call("DBSIZE"), 100);
+      assert.equal(await c.call("CONFIG", "SET", "key-load-delay", "0"), "OK");
+    });
+    fs.rmSync(dir, { recursive: true });
+  },
+});
+
+Deno.test({
   name: "BGSAVE answers, refuses a second one, and counts saves in INFO",
   ...opts,
   fn: async () => {
