@@ -23,9 +23,10 @@
  * Keys are evicted until the excess is freed; every 16 keys the time spent is compared with the
  * `maxmemory-eviction-tenacity` limit (50 µs per step up to 10, then +15% per step, unlimited at 100).
  * When the limit is hit, eviction continues from a timer (EVICT_RUNNING: commands are not rejected
- * meanwhile). When nothing is left to evict the result is EVICT_FAIL and deny-oom commands — and any
- * command queued inside MULTI other than EXEC/DISCARD/QUIT/RESET, and EXEC of a queue holding a deny-oom
- * command — get `-OOM command not allowed when used memory > 'maxmemory'.`
+ * meanwhile). When nothing is left to evict the result is EVICT_FAIL and deny-oom commands — and EXEC of a
+ * queue holding a deny-oom command — get `-OOM command not allowed when used memory > 'maxmemory'.` Other
+ * commands inside MULTI are queued as usual (Valkey 8.1; Redis 7.0 refused every command but
+ * EXEC/DISCARD/QUIT/RESET there).
  *
  * An evicted key is deleted (its value to the lazy-free queue under `lazyfree-lazy-eviction`), propagated
  * as DEL/UNLINK, counted in INFO evicted_keys, signalled as modified (WATCH) and announced with the
@@ -74,8 +75,6 @@ const POLICIES: Record<string, number> = {
 const CLIENT_OVERHEAD_BYTES = 640;
 /** Smallest effective `maxmemory-clients` (Valkey: 128 KiB, so a bad setting cannot lock everyone out). */
 const MIN_CLIENTS_LIMIT = 128 * 1024;
-/** Commands never rejected inside MULTI for memory (Valkey's processCommand). */
-const MULTI_OOM_EXEMPT = new Set(["exec", "discard", "quit", "reset"]);
 
 const IS_BUN = runtimeName() === "bun";
 
@@ -214,7 +213,6 @@ export class Evictor {
     if (!deny && call.fullName === "exec" && st !== undefined && st.inMulti) {
       deny = st.queue.some((q) => q.spec.flags.includes("DENYOOM"));
     }
-    if (!deny && st !== undefined && st.inMulti && !MULTI_OOM_EXEMPT.has(call.fullName)) deny = true;
     return deny;
   }
 
