@@ -478,15 +478,10 @@ export class IoThreads {
   /**
    * Handles up to FRAMES_PER_WAKE frames of all Workers, always the one stamped first (ring.ts ORDER): a
    * request read by one Worker before another Worker read a second client's request runs first, as with
-   * one thread reading both (draining Worker by Worker ran them in Worker order). With one Worker its
-   * ring is already in that order.
+   * one thread reading both (draining Worker by Worker ran them in Worker order).
    */
   #drainInOrder(): number {
     const workers = this.workers;
-    if (workers.length === 1) {
-      const w = workers[0]!;
-      return w.stopped ? 0 : w.up.drain(w.onFrame, FRAMES_PER_WAKE);
-    }
     let n = 0;
     while (n < FRAMES_PER_WAKE) {
       let first: IoWorker | undefined;

@@ -77,8 +77,8 @@ export class Clock {
 
   constructor() {
     const d0 = Date.now();
-    let d = d0;
     const until = performance.now() + 2;
+    let d: number;
     while ((d = Date.now()) === d0 && performance.now() < until);
     this.#offset = d - performance.now();
   }

@@ -44,6 +44,7 @@ import { aofOf } from "../../persistence/aof.ts";
 import { datasetDigest, digestHex, valueDigest } from "./digest.ts";
 import { setPackedThreshold } from "../../types/quicklist.ts";
 import { memtoull } from "../../config/directives.ts";
+import { blockingSleep } from "../../util/delay.ts";
 
 const HELP = [
   "CHANGE-REPL-ID",
@@ -138,14 +139,6 @@ export function strtodPrefix(b: Uint8Array): number {
   }
   m = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(s);
   return m === null ? 0 : Number(m[0]);
-}
-
-let sleepCell: Int32Array | undefined;
-
-/** Blocks the whole server (the event loop included) for `ms` milliseconds, as Valkey's nanosleep does. */
-function blockingSleep(ms: number): void {
-  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
-  Atomics.wait(sleepCell, 0, 0, ms);
 }
 
 /** Bytes RDB uses for a length (rdbSaveLen). */
