@@ -4,9 +4,13 @@
  * when it is installed (Valkey-8.1-only tests skip themselves there). Prints one closing line,
  * `N passed, N failed`, summed over all runs, and exits non-zero when anything failed.
  *
- * `deno-io4` runs the Deno integration suite again with `--io-threads 4` (VALKYR_TEST_IO_THREADS).
+ * `deno-io4` runs the Deno integration suite again with `--io-threads 4` (VALKYR_TEST_IO_THREADS), whose
+ * Workers drive their sockets through libc's epoll on Linux; `bun-io4` does the same on Bun, whose Workers
+ * use Bun.listen (as the compiled executable does); `deno-io4-sockets` runs the I/O-thread-sensitive test
+ * files on Deno with Workers on node:net (VALKYR_IO_EPOLL=0, the path where epoll is not available).
  *
- * Usage: deno run -A tests/run_all.ts [--only deno,deno-io4,bun,binary,redis,valkey] [--skip-unit]
+ * Usage: deno run -A tests/run_all.ts [--only deno,deno-io4,deno-io4-sockets,bun,bun-io4,binary,redis,valkey]
+ *        [--skip-unit]
  *
  * @module
  */
@@ -83,8 +87,33 @@ if (want("deno-io4")) {
     }),
   );
 }
+if (want("deno-io4-sockets")) {
+  const files = [
+    "io_threads_test.ts",
+    "limits_test.ts",
+    "introspection_test.ts",
+    "pubsub_test.ts",
+    "monitor_test.ts",
+    "type/list_blocking_test.ts",
+  ].map((f) => `tests/unit/${f}`);
+  results.push(
+    runDenoTest("integration (I/O thread files): Valkyr on Deno, io-threads 4 on node:net", files, {
+      VALKYR_TEST_TARGET: "deno",
+      VALKYR_TEST_IO_THREADS: "4",
+      VALKYR_IO_EPOLL: "0",
+    }),
+  );
+}
 if (want("bun")) {
   results.push(runDenoTest("integration: Valkyr on Bun", ["tests/"], { VALKYR_TEST_TARGET: "bun" }));
+}
+if (want("bun-io4")) {
+  results.push(
+    runDenoTest("integration: Valkyr on Bun, io-threads 4", ["tests/"], {
+      VALKYR_TEST_TARGET: "bun",
+      VALKYR_TEST_IO_THREADS: "4",
+    }),
+  );
 }
 if (want("binary")) {
   console.log("\n=== compiling dist/valkyr ===");

@@ -54,6 +54,8 @@ export type ToWorker =
     parse: boolean;
     /** Microseconds the Worker keeps looking for frames before it sleeps (see ring.ts Doorbell). */
     spinUs: number;
+    /** Drive the sockets through libc's epoll (core/net/epoll.ts) instead of the runtime's. */
+    epoll: boolean;
   }
   /** The command table (again after MODULE LOAD/UNLOAD changed it). */
   | { op: "commands"; table: CommandTableCopy }
@@ -63,7 +65,8 @@ export type ToWorker =
 
 /** postMessage from a Worker to the main thread. */
 export type FromWorker =
-  | { op: "ready" }
+  /** `wakeFd`: the eventfd that wakes the Worker's epoll loop (-1: it waits with Atomics). */
+  | { op: "ready"; wakeFd: number }
   | { op: "listening"; id: number; port: number }
   | { op: "listen-error"; id: number; message: string }
   | { op: "unlistened"; id: number }

@@ -11,6 +11,11 @@
  * - A Worker reads, parses each read into requests (argument offsets and lengths, the command looked up
  *   in its copy of the command table) and forwards the read with that index; it writes to the socket the
  *   reply bytes the main thread sends back, and reports how many of them the kernel took.
+ * - On Linux a Worker drives its sockets itself through libc (core/net/epoll.ts): it waits in epoll_wait
+ *   on its sockets and on an eventfd, reads into one buffer and writes replies straight from the down
+ *   ring, and never returns to its event loop except to take a control message. Elsewhere (or with the
+ *   internal switch VALKYR_IO_EPOLL=0) it uses the runtime's sockets (node:net, Bun.listen) and event
+ *   loop. Figures below.
  * - The main thread executes from the index without parsing again (batch_parser.ts): only what depends
  *   on the client's state is decided there (see "Parsing in the Workers" below).
  * - The main thread sees each Worker-owned socket as a `Connection` (RemoteConnection below) like any other,
@@ -39,7 +44,10 @@
  * - Doorbells (ring.ts Bell/Doorbell): a round ends by ringing the other side (Atomics.add), and
  *   Atomics.notify is called only when that side sleeps. Waking a waiter costs several µs of CPU on the
  *   notifying thread; notifying after every round cost the main thread 10% of its time at pipeline 16.
- *   The main thread has one doorbell for all Workers, so it wakes once for all of them.
+ *   The main thread has one doorbell for all Workers, so it wakes once for all of them. A Worker in its
+ *   epoll loop is woken by a write to its eventfd (Bell.wakeUp) instead of Atomics.notify, and control
+ *   messages (listen, commands, stop: postMessage) are counted in its doorbell's POSTED slot: it goes
+ *   back to its event loop to take them, then returns to epoll_wait.
  * - Nobody blocks: the main thread waits with Atomics.waitAsync (a promise), never Atomics.wait. A full
  *   ring is not waited for either: frames queue in order behind it (RingWriter), the writer sets the
  *   ring's WANT flag and the reader rings back once it made room. A Worker whose up ring is full stops
@@ -145,6 +153,20 @@
  *   38-72 µs), more than waitAsync/notify. A Worker blocking briefly (Atomics.wait, a futex, up to 50 or
  *   300 µs) for the replies to the requests it just sent up, instead of waiting in its event loop: no gain
  *   (io-threads 2, Deno, req/s with / without: pipeline 1 0.85-1.05x, pipeline 16 0.83-1.12x; 5 pairs).
+ * - Where a Worker's time went (perf, Deno, io-threads 2, GET pipeline 1, 50 clients): on node:net 64% in
+ *   the kernel (TCP, scheduling), 24% in Deno's runtime (its event loop, ops, the V8 task a waitAsync
+ *   wake-up posts), 6% JavaScript; the CPU profile showed 20% of its busy time in write ops and ~15% in
+ *   wake-ups. Hence the epoll loop (core/net/epoll.ts): no event loop, streams or promises per read and
+ *   write; it blocks in epoll_wait and is woken through an eventfd. Its Worker: 79% kernel, 12% runtime
+ *   (FFI calls, V8), 6% JavaScript. A/B in the same window (io-threads 2, 50 clients, redis-benchmark,
+ *   3 interleaved rounds, process CPU per request): Deno pipeline 1 GET 16.3/17.3/19.1 µs on node:net vs
+ *   14.9/16.3/13.4 with epoll (io-threads 1: 12.9/11.1/13.8), SET 19.6/18.5/18.5 vs 14.3/17.2/13.5;
+ *   pipeline 16 GET 2.45/2.42/1.93 vs 1.83/1.98/1.93, req/s 444k/431k/532k vs 542k/502k/519k. On Bun,
+ *   Bun.listen and epoll are even (pipeline 1 GET 12.1/12.9/13.9 vs 12.1/13.2/12.4 µs; pipeline 16 GET
+ *   696k/666k/637k vs 592k/607k/632k req/s), so Bun keeps Bun.listen (VALKYR_IO_EPOLL=1 to compare).
+ *   What remains at pipeline 1 is the hand-over itself: each request crosses two threads that fall
+ *   asleep between rounds, and switching them in and out took 17% of the Worker's time and 27% of the
+ *   main thread's (finish_task_switch and the interrupt unlocks after it, in perf) on this VM.
  *
  * @module
  */
@@ -156,7 +178,9 @@ import { type ParserLimits, RequestParser } from "../resp/parser.ts";
 import type { CommandTable } from "../commands/registry.ts";
 import { BatchParser, copyTable, type TableSnapshot } from "./batch_parser.ts";
 import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions } from "../net/types.ts";
-import { Bell, Doorbell, newRingBuffers, orderBefore, Ring, RingWriter, WANT } from "./ring.ts";
+import { Bell, Doorbell, newRingBuffers, orderBefore, POSTED, Ring, RingWriter, WANT } from "./ring.ts";
+import { EpollLoop, type Libc, openLibc } from "../net/epoll.ts";
+import { runtimeName } from "../net/mod.ts";
 import {
   DOWN_CLOSE,
   DOWN_DESTROY,
@@ -265,6 +289,8 @@ class IoWorker {
   #replies = new Map<string, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   stopped = false;
   readonly ready: Promise<void>;
+  /** The eventfd that wakes the Worker's epoll loop (-1: it waits with Atomics). */
+  wakeFd = -1;
 
   constructor(readonly io: IoThreads, readonly index: number) {
     const upBufs = newRingBuffers(RING_BYTES);
@@ -285,7 +311,14 @@ class IoWorker {
       downBell: downBell.buffer,
       parse: io.table !== null,
       spinUs: envNumber("VALKYR_IO_SPIN_US"),
-    }).then(() => {});
+      epoll: io.libc !== null,
+    }).then((m) => {
+      const libc = io.libc;
+      if (m.op !== "ready" || m.wakeFd < 0 || libc === null) return;
+      const fd = m.wakeFd;
+      this.wakeFd = fd;
+      downBell.wakeUp = () => EpollLoop.wake(libc, fd);
+    });
     this.worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
       const m = e.data;
       const key = "id" in m ? `${m.op === "listen-error" ? "listening" : m.op}:${m.id}` : m.op;
@@ -302,13 +335,33 @@ class IoWorker {
     });
   }
 
+  /**
+   * Posts a control message. A Worker in its epoll loop takes messages only in its event loop: the count
+   * of posted messages tells it to go there (ring.ts POSTED), and the eventfd wakes it.
+   */
+  post(m: ToWorker): void {
+    this.worker.postMessage(m);
+    Atomics.add(this.down.bell.ctl, POSTED, 1);
+    this.#wakeLoop();
+  }
+
+  #wakeLoop(): void {
+    if (this.wakeFd >= 0 && this.io.libc !== null) EpollLoop.wake(this.io.libc, this.wakeFd);
+  }
+
+  /** Terminates the Worker (woken first: a Worker waiting in epoll_wait ends once it runs JavaScript). */
+  #terminate(): void {
+    this.worker.terminate();
+    this.#wakeLoop();
+  }
+
   /** The Worker died: its requests fail and its clients are gone (as if their sockets had closed). */
   #fail(err: Error): void {
     this.io.logWarning(err.message);
     this.stopped = true;
     for (const r of this.#replies.values()) r.reject(err);
     this.#replies.clear();
-    this.worker.terminate();
+    this.#terminate();
     for (const [slot, conn] of this.conns.entries()) {
       if (conn === undefined) continue;
       this.conns[slot] = undefined;
@@ -322,7 +375,7 @@ class IoWorker {
     if (this.stopped) return Promise.reject(new Error(`I/O thread ${this.index} is not running`));
     return new Promise((resolve, reject) => {
       this.#replies.set(key, { resolve, reject });
-      this.worker.postMessage(m);
+      this.post(m);
     });
   }
 
@@ -390,7 +443,7 @@ class IoWorker {
     ]);
     clearTimeout(timer);
     this.stopped = true;
-    this.worker.terminate();
+    this.#terminate();
   }
 }
 
@@ -408,6 +461,8 @@ export class IoThreads {
   #snapshot: TableSnapshot | null = null;
   /** The command table as last sent to the Workers (BatchParser checks its version). */
   readonly snapshot = (): TableSnapshot | null => this.#snapshot;
+  /** libc for the Workers' epoll loops (null: they use the runtime's sockets; see epollEnabled). */
+  libc: Libc | null = null;
 
   private constructor(readonly logWarning: (msg: string) => void, table: CommandTable | undefined) {
     this.table = table !== undefined && workerParseEnabled() ? table : null;
@@ -424,6 +479,7 @@ export class IoThreads {
     table?: CommandTable,
   ): Promise<IoThreads> {
     const io = new IoThreads(logWarning, table);
+    if (epollEnabled()) io.libc = await openLibc();
     for (let i = 0; i < count; i++) io.workers.push(new IoWorker(io, i));
     try {
       await Promise.all(io.workers.map((w) => w.ready));
@@ -452,7 +508,7 @@ export class IoThreads {
     if (table === null || this.#snapshot?.version === table.version) return;
     const { snapshot, copy } = copyTable(table);
     this.#snapshot = snapshot;
-    for (const w of this.workers) if (!w.stopped) w.worker.postMessage({ op: "commands", table: copy });
+    for (const w of this.workers) if (!w.stopped) w.post({ op: "commands", table: copy });
   }
 
   /** One round on the main thread: every Worker's reads, then every reply written meanwhile goes down. */
@@ -590,6 +646,22 @@ function workerParseEnabled(): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Whether the Workers drive their sockets through libc's epoll (core/net/epoll.ts, Linux only): by
+ * default on Deno, where it takes 10-25% of the process CPU per request off (the figures above); Bun's
+ * own sockets (Bun.listen) do as well there. The internal switch VALKYR_IO_EPOLL=0/1 chooses, for
+ * comparisons.
+ */
+function epollEnabled(): boolean {
+  let v: string | undefined;
+  try {
+    v = process.env.VALKYR_IO_EPOLL;
+  } catch {
+    v = undefined;
+  }
+  return v === undefined || v === "" ? runtimeName() === "deno" : v !== "0";
 }
 
 /** An internal tuning knob from the environment (0 when unset or unreadable). */

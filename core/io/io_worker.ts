@@ -4,13 +4,23 @@
  * thread through the "up" ring, and writes what the main thread sends back through the "down" ring. See
  * io_threads.ts for the protocol and the reasons.
  *
+ * Two ways to drive the sockets:
+ * - On Linux (core/net/epoll.ts), the Worker waits in epoll_wait on its sockets and on an eventfd the
+ *   main thread writes when it sent frames (Bell.wakeUp), and does each round right after: it never goes
+ *   back to its event loop, except to take a control message (the main thread counts them in the down
+ *   doorbell's POSTED slot and wakes it: the loop returns until this Worker has handled as many).
+ * - Elsewhere, through the runtime's sockets (node:net, Bun.listen): socket events schedule a round in
+ *   the event loop's check phase, and the main thread's frames wake it through Atomics.waitAsync.
+ *
  * @module
  */
 
 import { setImmediate } from "node:timers";
+import { lookup } from "node:dns/promises";
 import { defaultAdapter } from "../net/mod.ts";
+import { EpollConnection, EpollLoop, openLibc, sockaddr } from "../net/epoll.ts";
 import type { Connection, ConnectionHandler, Listener } from "../net/types.ts";
-import { Bell, Doorbell, Ring, RingWriter, WANT } from "./ring.ts";
+import { Bell, Doorbell, POSTED, Ring, RingWriter, SEQ, SLEEP, WANT } from "./ring.ts";
 import {
   DOWN_CLOSE,
   DOWN_DESTROY,
@@ -71,6 +81,14 @@ const ringPaused: WConn[] = [];
 const touched: WConn[] = [];
 let tickScheduled = false;
 let bell!: Doorbell;
+/** The Linux epoll loop that drives the sockets (null: the runtime's sockets and event loop). */
+let loop: EpollLoop | null = null;
+/** The epoll loop is running (it returns to the event loop only for control messages). */
+let running = false;
+/** Control messages handled (compared with the doorbell's POSTED count). */
+let handled = 0;
+/** Control messages whose handling has not finished (an await inside). */
+let handling = 0;
 let stopping = false;
 /** Frames handled since the idle check last looked. */
 let activity = 0;
@@ -85,7 +103,8 @@ const frames = new FrameBuilder();
  * found ready had its say), and tell the main thread not to notify meanwhile: the round will look.
  */
 function scheduleTick(): void {
-  if (tickScheduled) return;
+  // The epoll loop does a round after every wait anyway.
+  if (tickScheduled || loop !== null) return;
   tickScheduled = true;
   bell.busy();
   setImmediate(tick);
@@ -115,7 +134,8 @@ function settle(): void {
     unsettled.delete(w);
     if (w.mainPaused) sendUp(UP_DRAIN, w.slot, null, false);
   }
-  if (unsettled.size > 0 && settleTimer === undefined && !stopping) {
+  // (The epoll loop waits at most 1 ms while some are unsettled.)
+  if (unsettled.size > 0 && settleTimer === undefined && !stopping && loop === null) {
     settleTimer = setTimeout(() => {
       settleTimer = undefined;
       settle();
@@ -184,8 +204,10 @@ function onFrame(type: number, slot: number, payload: Uint8Array): void {
   switch (type) {
     case DOWN_WRITE:
       if (w.closed) return;
-      // The ring's bytes are reused: the socket gets its own copy.
-      w.conn.write(payload.slice());
+      // The ring's bytes are reused: the socket gets its own copy (the epoll socket copies only what
+      // the kernel did not take at once).
+      if (loop !== null) (w.conn as EpollConnection).writeBorrowed(payload);
+      else w.conn.write(payload.slice());
       w.written = (w.written + payload.length) | 0;
       if (!w.touched) {
         w.touched = true;
@@ -217,13 +239,21 @@ function onFrame(type: number, slot: number, payload: Uint8Array): void {
   }
 }
 
-/** One round: what the main thread sent, then what the sockets produced goes up in one batch. */
+/** A round in the event loop (not with the epoll loop). */
 function tick(): void {
   tickScheduled = false;
   bell.awake();
+  round();
+  if (!stopping) bell.sleep();
+}
+
+/** One round: what the main thread sent, then what the sockets produced goes up in one batch. */
+function round(): void {
   // Room the main thread made in the up ring (it rang our doorbell for it).
   up.pump();
   activity += down.drain(onFrame);
+  // Sockets closed by those frames report it now, so their CLOSED frames go up in this round.
+  loop?.endRound();
   // The main thread waits for room in the down ring: we just made some.
   if (Atomics.load(down.ctl, WANT) === 1) {
     Atomics.store(down.ctl, WANT, 0);
@@ -243,7 +273,50 @@ function tick(): void {
     ringPaused.length = 0;
   }
   up.flush();
-  if (!stopping) bell.sleep();
+}
+
+/**
+ * The epoll loop: a round, then a wait on the sockets and the eventfd until something is ready (at most
+ * 1 ms while sockets still hold unsent bytes whose counters must be published, and until the next idle
+ * check while busy). SLEEP tells the main thread to write the eventfd; set before the last look at the
+ * ring, as Doorbell.sleep does, so a frame is either seen here or followed by a wake-up. Returns to the
+ * event loop when a control message was posted (POSTED) and not handled yet.
+ */
+function runLoop(): void {
+  const ev = loop!;
+  const ctl = bell.ctl;
+  let nextIdle = Date.now() + 1000;
+  for (;;) {
+    Atomics.store(ctl, SLEEP, 0);
+    const seen = Atomics.load(ctl, SEQ);
+    round();
+    if (stopping || Atomics.load(ctl, POSTED) !== handled) break;
+    const now = Date.now();
+    if (now >= nextIdle) {
+      idleCheck();
+      nextIdle = now + 1000;
+    }
+    let timeout = busy || activity > 0 ? nextIdle - now : -1;
+    if (unsettled.size > 0 || ev.lingering.size > 0) timeout = 1;
+    Atomics.store(ctl, SLEEP, 1);
+    if (
+      down.pending || Atomics.load(down.ctl, WANT) === 1 || Atomics.load(ctl, SEQ) !== seen ||
+      Atomics.load(ctl, POSTED) !== handled
+    ) {
+      timeout = 0;
+    }
+    ev.poll(timeout);
+  }
+  Atomics.store(ctl, SLEEP, 0);
+  running = false;
+}
+
+/** (Re)starts the epoll loop once every posted control message was handled. */
+function maybeRun(): void {
+  if (loop === null || running || stopping || handling > 0) return;
+  if (Atomics.load(bell.ctl, POSTED) !== handled) return;
+  running = true;
+  setImmediate(runLoop);
 }
 
 /**
@@ -274,16 +347,26 @@ async function stop(): Promise<void> {
   while (
     Date.now() < deadline && conns.some((w) => w !== undefined && !w.closed && w.conn.pendingBytes > 0)
   ) {
-    await new Promise((r) => setTimeout(r, 10));
+    if (loop !== null) loop.poll(10);
+    else await new Promise((r) => setTimeout(r, 10));
   }
   for (const w of conns) if (w !== undefined && !w.closed) w.conn.destroy();
+  loop?.endRound();
   scope.postMessage({ op: "stopped" });
 }
 
 scope.addEventListener("message", (e: MessageEvent<ToWorker>) => {
-  const m = e.data;
+  handled++;
+  handling++;
+  void onMessage(e.data).finally(() => {
+    handling--;
+    maybeRun();
+  });
+});
+
+async function onMessage(m: ToWorker): Promise<void> {
   switch (m.op) {
-    case "init":
+    case "init": {
       up = new RingWriter(new Ring(m.up), new Bell(m.upBell));
       down = new Ring(m.down);
       flushed = new Int32Array(m.flushed);
@@ -295,39 +378,53 @@ scope.addEventListener("message", (e: MessageEvent<ToWorker>) => {
         setImmediate,
       );
       bell.spinMs = m.spinUs / 1000;
-      tick();
-      (setInterval(idleCheck, 1000) as unknown as { unref?: () => void }).unref?.();
-      scope.postMessage({ op: "ready" });
+      const libc = m.epoll ? await openLibc() : null;
+      if (libc !== null) loop = new EpollLoop(libc);
+      else {
+        tick();
+        (setInterval(idleCheck, 1000) as unknown as { unref?: () => void }).unref?.();
+      }
+      scope.postMessage({ op: "ready", wakeFd: loop?.wakeFd ?? -1 });
       return;
+    }
     case "commands":
       table = WorkerTable.from(m.table);
       return;
-    case "listen":
-      adapter.listen(
-        { host: m.host, port: m.port, backlog: m.backlog, keepAlive: m.keepAlive, reusePort: true },
-        (c) => accept(m.id, c),
-      ).then(
-        (l) => {
-          listeners.set(m.id, l);
-          scope.postMessage({ op: "listening", id: m.id, port: l.port });
-        },
-        (err) => {
-          scope.postMessage({
-            op: "listen-error",
-            id: m.id,
-            message: err instanceof Error ? err.message : String(err),
-          });
-        },
-      );
+    case "listen": {
+      const options = {
+        host: m.host,
+        port: m.port,
+        backlog: m.backlog,
+        keepAlive: m.keepAlive,
+        reusePort: true,
+      };
+      try {
+        let l: Listener;
+        if (loop !== null) {
+          // epoll binds IP literals: a name is resolved first, as node:net does.
+          if (sockaddr(m.host, 0) === null) options.host = (await lookup(m.host)).address;
+          l = loop.listen(options, (c) => accept(m.id, c));
+        } else l = await adapter.listen(options, (c) => accept(m.id, c));
+        listeners.set(m.id, l);
+        scope.postMessage({ op: "listening", id: m.id, port: l.port });
+      } catch (err) {
+        scope.postMessage({
+          op: "listen-error",
+          id: m.id,
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
       return;
+    }
     case "unlisten": {
       const l = listeners.get(m.id);
       listeners.delete(m.id);
-      void (l?.close() ?? Promise.resolve()).then(() => scope.postMessage({ op: "unlistened", id: m.id }));
+      await l?.close();
+      scope.postMessage({ op: "unlistened", id: m.id });
       return;
     }
     case "stop":
-      void stop();
+      await stop();
       return;
   }
-});
+}

@@ -31,6 +31,12 @@
  *                           [ORDER] a counter the producers of a shared doorbell take stamps from
  *                                   (stamp()), so their consumer can take frames of several rings in
  *                                   the order they were produced
+ *                           [POSTED] control messages posted to a Worker that waits in epoll_wait
+ *                                   instead of its event loop (io_worker.ts): it goes back to its event
+ *                                   loop until it has handled as many
+ *
+ * A consumer that waits in epoll_wait (an I/O Worker on Linux) cannot be woken by Atomics.notify: its
+ * producer's Bell then has `wakeUp` (a write to the consumer's eventfd), called instead.
  *
  * Ordering: the producer writes a frame with plain stores, then publishes it with Atomics.store(HEAD); the
  * consumer reads HEAD with Atomics.load before reading frames (sequentially consistent atomics order the
@@ -46,6 +52,7 @@ export const WANT = 3;
 export const SEQ = 0;
 export const SLEEP = 1;
 export const ORDER = 2;
+export const POSTED = 3;
 
 /** Frame type 0: skip to the start of the data area. */
 export const F_WRAP = 0;
@@ -183,6 +190,8 @@ export function orderBefore(a: number, b: number): boolean {
 /** A ring's doorbell (see the layout above); `ring()` is the producers' side, Doorbell the consumer's. */
 export class Bell {
   readonly ctl: Int32Array;
+  /** Wakes a consumer that does not wait with Atomics (see the head); unset: Atomics.notify. */
+  wakeUp: (() => void) | undefined;
 
   constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(64)) {
     this.ctl = new Int32Array(buffer);
@@ -202,7 +211,8 @@ export class Bell {
     Atomics.add(this.ctl, SEQ, 1);
     if (Atomics.load(this.ctl, SLEEP) === 1) {
       Atomics.store(this.ctl, SLEEP, 0);
-      Atomics.notify(this.ctl, SEQ);
+      if (this.wakeUp !== undefined) this.wakeUp();
+      else Atomics.notify(this.ctl, SEQ);
     }
   }
 }
