@@ -337,11 +337,13 @@ class IoWorker {
 
   /**
    * Posts a control message. A Worker in its epoll loop takes messages only in its event loop: the count
-   * of posted messages tells it to go there (ring.ts POSTED), and the eventfd wakes it.
+   * of posted messages tells it to go there (ring.ts POSTED), and the eventfd wakes it. Counted before
+   * it is posted, so the Worker never has handled more than the count says (it would not start its loop
+   * again until the count caught up, and nothing would tell it when).
    */
   post(m: ToWorker): void {
-    this.worker.postMessage(m);
     Atomics.add(this.down.bell.ctl, POSTED, 1);
+    this.worker.postMessage(m);
     this.#wakeLoop();
   }
 

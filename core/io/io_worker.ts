@@ -379,8 +379,12 @@ async function onMessage(m: ToWorker): Promise<void> {
       );
       bell.spinMs = m.spinUs / 1000;
       const libc = m.epoll ? await openLibc() : null;
-      if (libc !== null) loop = new EpollLoop(libc);
-      else {
+      try {
+        if (libc !== null) loop = new EpollLoop(libc);
+      } catch {
+        // (epoll_create1 or eventfd refused: the runtime's sockets then.)
+      }
+      if (loop === null) {
         tick();
         (setInterval(idleCheck, 1000) as unknown as { unref?: () => void }).unref?.();
       }
