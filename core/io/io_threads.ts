@@ -164,6 +164,9 @@
  *   pipeline 16 GET 2.45/2.42/1.93 vs 1.83/1.98/1.93, req/s 444k/431k/532k vs 542k/502k/519k. On Bun,
  *   Bun.listen and epoll are even (pipeline 1 GET 12.1/12.9/13.9 vs 12.1/13.2/12.4 µs; pipeline 16 GET
  *   696k/666k/637k vs 592k/607k/632k req/s), so Bun keeps Bun.listen (VALKYR_IO_EPOLL=1 to compare).
+ *   `deno task bench --io-threads 1,2,4 --runtimes deno,bun --requests 300000 --repeat 3` with it, req/s
+ *   io-threads 2 / 1: Deno 0.86-1.30x (before 0.75-0.94x; pipeline 1 with 50 clients 0.92/0.87x), Bun
+ *   (Bun.listen, unchanged) 0.73-1.00x; io-threads 4: Deno 0.69-1.12x, Bun 0.60-0.92x.
  *   What remains at pipeline 1 is the hand-over itself: each request crosses two threads that fall
  *   asleep between rounds, and switching them in and out took 17% of the Worker's time and 27% of the
  *   main thread's (finish_task_switch and the interrupt unlocks after it, in perf) on this VM.
