@@ -115,10 +115,12 @@ function publishFlushed(w: WConn): void {
 }
 
 /**
- * Connections whose written bytes may not all be in the kernel yet. A socket reports 'drain' only after
- * a write that went over its buffer limit, but the main thread reads the flushed counter for every
- * client (CLIENT LIST omem, output-buffer limits), so the counters of recently written sockets are
- * published again each round and every millisecond until their queues are empty.
+ * Connections whose written bytes may not all be in the kernel yet. A runtime's socket reports 'drain'
+ * only after a write that went over its buffer limit, but the main thread reads the flushed counter for
+ * every client (CLIENT LIST omem, output-buffer limits), so the counters of recently written sockets are
+ * published again each round and every millisecond until their queues are empty. An epoll socket says
+ * when the kernel took queued bytes (progress, drain), so its counter is published then instead: a client
+ * that stops reading does not keep the Worker waking every millisecond.
  */
 const unsettled = new Set<WConn>();
 let settleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -130,7 +132,10 @@ function settle(): void {
       continue;
     }
     publishFlushed(w);
-    if (w.conn.pendingBytes > 0) continue;
+    if (w.conn.pendingBytes > 0) {
+      if (loop !== null) unsettled.delete(w);
+      continue;
+    }
     unsettled.delete(w);
     if (w.mainPaused) sendUp(UP_DRAIN, w.slot, null, false);
   }
@@ -155,6 +160,7 @@ function accept(listenerId: number, conn: Connection): ConnectionHandler {
   }
   const w = new WConn(slot, conn);
   conns[slot] = w;
+  if (conn instanceof EpollConnection) conn.progress = () => publishFlushed(w);
   Atomics.store(flushed, slot, 0);
   const info = [
     listenerId,
@@ -297,7 +303,9 @@ function runLoop(): void {
       nextIdle = now + 1000;
     }
     let timeout = busy || activity > 0 ? nextIdle - now : -1;
-    if (unsettled.size > 0 || ev.lingering.size > 0) timeout = 1;
+    if (unsettled.size > 0) timeout = 1;
+    // (A closing socket waits up to 2 s for its peer's FIN: looked at every 50 ms.)
+    else if (ev.lingering.size > 0 && (timeout < 0 || timeout > 50)) timeout = 50;
     Atomics.store(ctl, SLEEP, 1);
     if (
       down.pending || Atomics.load(down.ctl, WANT) === 1 || Atomics.load(ctl, SEQ) !== seen ||

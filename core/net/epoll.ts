@@ -14,7 +14,7 @@
  * Semantics, as `Connection` (types.ts) defines them:
  * - `write` sends at once while nothing is queued; what the kernel does not take is queued (copied when
  *   the caller said its bytes are borrowed) and sent when epoll reports the socket writable. `drain()` is
- *   called whenever the queue empties after having held bytes.
+ *   called whenever the queue empties after having held bytes, `progress` (if set) when part of it went.
  * - `close()` stops reading, sends what is queued, then shuts the socket down for writing and closes it
  *   once the peer closed its side or at once if that takes longer than CLOSE_LINGER_MS (as `socket.end()`
  *   then the peer's FIN did with node:net); `destroy()` closes at once. A peer that closes its side has
@@ -428,6 +428,8 @@ export class EpollConnection implements Connection {
   readonly localPort: number;
   readonly unix = false;
   handler: ConnectionHandler = NOOP;
+  /** Called when the kernel took some of the queued bytes and more wait (pendingBytes went down). */
+  progress: (() => void) | undefined;
   /** Bytes the kernel did not take yet, in order (the first possibly partly sent: see #offset). */
   readonly #queue: Uint8Array[] = [];
   #offset = 0;
@@ -594,7 +596,7 @@ export class EpollConnection implements Connection {
     if (q.length === 0) {
       if (this.#closing) this.#shutdown();
       else this.handler.drain();
-    }
+    } else if (this.progress !== undefined) this.progress();
     this.#update();
   }
 
