@@ -139,7 +139,6 @@ function settle(): void {
     unsettled.delete(w);
     if (w.mainPaused) sendUp(UP_DRAIN, w.slot, null, false);
   }
-  // (The epoll loop waits at most 1 ms while some are unsettled.)
   if (unsettled.size > 0 && settleTimer === undefined && !stopping && loop === null) {
     settleTimer = setTimeout(() => {
       settleTimer = undefined;
@@ -282,9 +281,8 @@ function round(): void {
 }
 
 /**
- * The epoll loop: a round, then a wait on the sockets and the eventfd until something is ready (at most
- * 1 ms while sockets still hold unsent bytes whose counters must be published, and until the next idle
- * check while busy). SLEEP tells the main thread to write the eventfd; set before the last look at the
+ * The epoll loop: a round, then a wait on the sockets and the eventfd until something is ready (or the
+ * next idle check while busy, or the next look at sockets waiting for their peer's FIN). SLEEP tells the main thread to write the eventfd; set before the last look at the
  * ring, as Doorbell.sleep does, so a frame is either seen here or followed by a wake-up. Returns to the
  * event loop when a control message was posted (POSTED) and not handled yet.
  */
@@ -303,9 +301,8 @@ function runLoop(): void {
       nextIdle = now + 1000;
     }
     let timeout = busy || activity > 0 ? nextIdle - now : -1;
-    if (unsettled.size > 0) timeout = 1;
     // (A closing socket waits up to 2 s for its peer's FIN: looked at every 50 ms.)
-    else if (ev.lingering.size > 0 && (timeout < 0 || timeout > 50)) timeout = 50;
+    if (ev.lingering.size > 0 && (timeout < 0 || timeout > 50)) timeout = 50;
     Atomics.store(ctl, SLEEP, 1);
     if (
       down.pending || Atomics.load(down.ctl, WANT) === 1 || Atomics.load(ctl, SEQ) !== seen ||
