@@ -292,8 +292,6 @@ class IoWorker {
   #replies = new Map<string, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   stopped = false;
   readonly ready: Promise<void>;
-  /** The eventfd that wakes the Worker's epoll loop (-1: it waits with Atomics). */
-  wakeFd = -1;
 
   constructor(readonly io: IoThreads, readonly index: number) {
     const upBufs = newRingBuffers(RING_BYTES);
@@ -319,7 +317,6 @@ class IoWorker {
       const libc = io.libc;
       if (m.op !== "ready" || m.wakeFd < 0 || libc === null) return;
       const fd = m.wakeFd;
-      this.wakeFd = fd;
       downBell.wakeUp = () => EpollLoop.wake(libc, fd);
     });
     this.worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
@@ -350,8 +347,9 @@ class IoWorker {
     this.#wakeLoop();
   }
 
+  /** Wakes the Worker's epoll loop, if it has one (its doorbell's wakeUp writes the eventfd). */
   #wakeLoop(): void {
-    if (this.wakeFd >= 0 && this.io.libc !== null) EpollLoop.wake(this.io.libc, this.wakeFd);
+    this.down.bell.wakeUp?.();
   }
 
   /** Terminates the Worker (woken first: a Worker waiting in epoll_wait ends once it runs JavaScript). */

@@ -119,12 +119,23 @@ export async function openLibc(): Promise<Libc | null> {
   return cached;
 }
 
-function openDeno(eventSize: number): Libc {
-  const types = { i32: "i32", u32: "u32", u64: "usize", buf: "buffer", ptr: "pointer" } as const;
-  const defs: Record<string, { parameters: string[]; result: string }> = {};
+/** SYMBOLS in a runtime's FFI notation: its name for each neutral type, and its shape of a definition. */
+function definitions<D>(
+  types: Record<"i32" | "u32" | "u64" | "buf" | "ptr", string>,
+  define: (params: string[], result: string) => D,
+): Record<string, D> {
+  const defs: Record<string, D> = {};
   for (const [name, [params, result]] of Object.entries(SYMBOLS)) {
-    defs[name] = { parameters: params.map((t) => types[t]), result: types[result] };
+    defs[name] = define(params.map((t) => types[t]), types[result]);
   }
+  return defs;
+}
+
+function openDeno(eventSize: number): Libc {
+  const defs = definitions(
+    { i32: "i32", u32: "u32", u64: "usize", buf: "buffer", ptr: "pointer" },
+    (parameters, result) => ({ parameters, result }),
+  );
   // deno-lint-ignore no-explicit-any
   const D = (globalThis as any).Deno;
   const lib = D.dlopen("libc.so.6", defs);
@@ -137,11 +148,10 @@ async function openBun(eventSize: number): Promise<Libc> {
   const spec = "bun:ffi";
   // deno-lint-ignore no-explicit-any
   const ffi: any = await import(spec);
-  const types = { i32: "i32", u32: "u32", u64: "u64", buf: "ptr", ptr: "ptr" } as const;
-  const defs: Record<string, { args: string[]; returns: string }> = {};
-  for (const [name, [params, result]] of Object.entries(SYMBOLS)) {
-    defs[name] = { args: params.map((t) => types[t]), returns: types[result] };
-  }
+  const defs = definitions(
+    { i32: "i32", u32: "u32", u64: "u64", buf: "ptr", ptr: "ptr" },
+    (args, returns) => ({ args, returns }),
+  );
   const lib = ffi.dlopen("libc.so.6", defs);
   const errnoView = new Int32Array(ffi.toArrayBuffer(lib.symbols.__errno_location(), 0, 4));
   return { ...lib.symbols, errno: () => errnoView[0]!, eventSize };
@@ -150,19 +160,15 @@ async function openBun(eventSize: number): Promise<Libc> {
 /** An IPv4 or IPv6 literal as a sockaddr, or null. */
 export function sockaddr(host: string, port: number): Uint8Array | null {
   const v4 = parseIPv4(host);
-  if (v4 !== null) {
-    const sa = new Uint8Array(16);
-    new DataView(sa.buffer).setUint16(0, AF_INET, true);
-    new DataView(sa.buffer).setUint16(2, port, false);
-    sa.set(v4, 4);
-    return sa;
-  }
-  const v6 = parseIPv6(host);
-  if (v6 === null) return null;
-  const sa = new Uint8Array(28);
-  new DataView(sa.buffer).setUint16(0, AF_INET6, true);
-  new DataView(sa.buffer).setUint16(2, port, false);
-  sa.set(v6, 8);
+  const v6 = v4 === null ? parseIPv6(host) : null;
+  if (v4 === null && v6 === null) return null;
+  // struct sockaddr_in (16 bytes, address at 4) or sockaddr_in6 (28 bytes, address at 8).
+  const sa = new Uint8Array(v4 !== null ? 16 : 28);
+  const dv = new DataView(sa.buffer);
+  dv.setUint16(0, v4 !== null ? AF_INET : AF_INET6, true);
+  dv.setUint16(2, port, false);
+  if (v4 !== null) sa.set(v4, 4);
+  else sa.set(v6!, 8);
   return sa;
 }
 
@@ -257,6 +263,8 @@ export class EpollLoop {
   readonly #watched: (Watched | undefined)[] = [];
   readonly #events: Uint8Array;
   readonly #ev: DataView;
+  /** Offset of epoll_data in a struct epoll_event (packed on x86-64). */
+  readonly #dataAt: number;
   readonly #ctl = new Uint8Array(16);
   readonly #ctlView = new DataView(this.#ctl.buffer);
   readonly #word = new Uint8Array(8);
@@ -275,6 +283,7 @@ export class EpollLoop {
     this.wakeFd = libc.eventfd(0, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (this.wakeFd < 0) throw new Error(`eventfd: errno ${libc.errno()}`);
     this.#events = new Uint8Array(libc.eventSize * maxEvents);
+    this.#dataAt = libc.eventSize === 12 ? 4 : 8;
     this.#ev = new DataView(this.#events.buffer);
     this.watch(this.wakeFd, EPOLLIN, {
       ready: () => {
@@ -288,9 +297,8 @@ export class EpollLoop {
     const v = this.#ctlView;
     v.setUint32(0, events, true);
     // epoll_data is a union: the fd in its low 32 bits.
-    const dataAt = this.libc.eventSize === 12 ? 4 : 8;
-    v.setUint32(dataAt, fd, true);
-    v.setUint32(dataAt + 4, 0, true);
+    v.setUint32(this.#dataAt, fd, true);
+    v.setUint32(this.#dataAt + 4, 0, true);
     this.libc.epoll_ctl(this.ep, op, fd, this.#ctl);
     if (op === EPOLL_CTL_ADD) this.#watched[fd] = w;
   }
@@ -308,7 +316,7 @@ export class EpollLoop {
   poll(timeoutMs: number): number {
     const n = this.libc.epoll_wait(this.ep, this.#events, this.maxEvents, timeoutMs);
     const size = this.libc.eventSize;
-    const dataAt = size === 12 ? 4 : 8;
+    const dataAt = this.#dataAt;
     const ev = this.#ev;
     for (let i = 0; i < n; i++) {
       const events = ev.getUint32(i * size, true);
