@@ -247,10 +247,19 @@ class RemoteConnection implements Connection {
   }
 
   write(bytes: Uint8Array): void {
+    this.#write(bytes, false);
+  }
+
+  /** The bytes are copied into the down ring at once (or, behind a full ring, into its queue). */
+  writeBorrowed(bytes: Uint8Array): void {
+    this.#write(bytes, true);
+  }
+
+  #write(bytes: Uint8Array, borrowed: boolean): void {
     if (this.closing || this.gone || bytes.length === 0) return;
     this.sent = (this.sent + bytes.length) | 0;
     this.w.io.counters.writes++;
-    this.w.send(DOWN_WRITE, this.slot, bytes);
+    this.w.send(DOWN_WRITE, this.slot, bytes, borrowed);
   }
 
   get pendingBytes(): number {
@@ -382,8 +391,9 @@ class IoWorker {
     });
   }
 
-  send(type: number, slot: number, payload: Uint8Array | null): void {
-    this.down.send(type, slot, payload, false);
+  /** `copy`: the payload is only lent (copied if it has to wait behind a full ring). */
+  send(type: number, slot: number, payload: Uint8Array | null, copy = false): void {
+    this.down.send(type, slot, payload, copy);
     this.io.scheduleFlush();
   }
 

@@ -22,6 +22,12 @@ export interface Connection {
   /** Queues bytes for sending; takes ownership of `bytes`. */
   write(bytes: Uint8Array): void;
   /**
+   * Like write, for bytes valid only during the call (the connection copies what it keeps). Where it
+   * exists the server hands over a view of its reply buffer instead of a copy: on Deno a small
+   * Uint8Array allocation costs ~0.35 µs, as much as a GET's execution.
+   */
+  writeBorrowed?(bytes: Uint8Array): void;
+  /**
    * True when write() only appends to a batch that is sent later anyway (an I/O Worker's ring): the server
    * then writes each client's replies at once instead of gathering them to the end of the event-loop turn.
    */

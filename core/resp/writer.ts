@@ -71,6 +71,14 @@ export class ReplyWriter {
     return this.buf.slice(0, n);
   }
 
+  /**
+   * The pending bytes as a view into the writer's buffer, valid until the next append, take() or
+   * clear(): for a consumer that copies them at once (Connection.writeBorrowed), followed by clear().
+   */
+  peek(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
   /** Drops what was appended after `length` was `mark` (CLIENT REPLY OFF/SKIP drop a command's reply). */
   truncate(mark: number): void {
     if (mark < this.len) this.len = Math.max(0, mark);

@@ -181,3 +181,21 @@ Deno.test("encodeCommand produces multibulk requests", () => {
     "*4\r\n$6\r\nSELECT\r\n$3\r\n\u0000\r\n\r\n$2\r\n\u00c3\u00a9\r\n$12\r\n" + "x".repeat(12) + "\r\n",
   );
 });
+
+Deno.test("peek lends the pending bytes; clear empties the writer and drops a big buffer", () => {
+  const w = new ReplyWriter();
+  w.simple("OK");
+  const view = w.peek();
+  assert.equal(text(view), "+OK\r\n");
+  w.clear();
+  assert.equal(w.length, 0);
+  assert.equal(w.peek().length, 0);
+  w.bulk(new Uint8Array(200000).fill(97));
+  const big = w.peek();
+  assert.equal(big.length, 200000 + 11);
+  w.clear();
+  w.simple("x");
+  // The big buffer was let go: what was lent before is not overwritten by later replies.
+  assert.equal(text(big.subarray(0, 9)), "$200000\r\n");
+  assert.equal(text(w.peek()), "+x\r\n");
+});

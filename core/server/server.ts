@@ -527,11 +527,15 @@ export class Server {
     if (writer.length > 0) {
       // The AOF is written (and with appendfsync always, fsynced) before any reply leaves.
       if (this.holdReplies !== null && this.holdReplies(client)) return;
-      const bytes = writer.take();
-      this.stats.netOutput += bytes.length;
+      const n = writer.length;
+      this.stats.netOutput += n;
       this.stats.totalWritesProcessed++;
-      client.netOut += bytes.length;
-      client.conn.write(bytes);
+      client.netOut += n;
+      const conn = client.conn;
+      if (conn.writeBorrowed !== undefined) {
+        conn.writeBorrowed(writer.peek());
+        writer.clear();
+      } else conn.write(writer.take());
     }
     if (client.closeAfterReply) {
       this.closeClient(client, false);
