@@ -465,9 +465,9 @@ function collectInBackground(): boolean {
   return false;
 }
 
-/** A client's memory as maxmemory-clients counts it. */
+/** A client's memory as maxmemory-clients counts it (its reply buffer included, as Valkey's). */
 export function clientMemory(c: Client): number {
-  return CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.outputBytes;
+  return CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.writer.capacity + c.outputBytes;
 }
 
 /** Idle ms of an LRU clock field (seconds, 24 bits, wrapping), as Valkey's estimateObjectIdleTime. */

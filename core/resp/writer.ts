@@ -10,6 +10,10 @@
  * strings go through TextEncoder.encodeInto (no intermediate arrays), and the buffer doubles when full, so
  * appending is amortized O(bytes). take() hands the pending bytes to the caller (see there for ownership).
  *
+ * The buffer a client keeps between replies is Valkey's reply buffer (CLIENT LIST `rbs`): 16 KiB at first,
+ * resized by the server's cron from its peak use (`rbp`; core/server/reply_buffer.ts): an idle client's
+ * shrinks to 1 KiB. Output beyond it (Valkey's reply list) grows the buffer; the cron trims it back.
+ *
  * RESP2 / RESP3 differences (as Valkey encodes them):
  *
  *   element            RESP3                      RESP2
@@ -27,7 +31,8 @@
 
 import { formatDouble } from "../util/numbers.ts";
 
-const INITIAL_CAPACITY = 16 * 1024;
+/** Size of a new writer's buffer (Valkey's PROTO_REPLY_CHUNK_BYTES). */
+export const REPLY_BUFFER_BYTES = 16 * 1024;
 /** take() hands over the whole buffer instead of copying when at least this much is pending. */
 const HANDOVER_BYTES = 64 * 1024;
 
@@ -45,9 +50,39 @@ export class ReplyWriter {
 
   private buf: Uint8Array;
   private len = 0;
+  /** Size of the buffer kept between flushes (CLIENT LIST rbs). */
+  #size = REPLY_BUFFER_BYTES;
+  /**
+   * Most bytes the kept buffer held at a flush (at most its size) since the server last reset it (CLIENT
+   * LIST rbp). Starts at the size, as Valkey's does.
+   */
+  peak = REPLY_BUFFER_BYTES;
 
   constructor() {
-    this.buf = new Uint8Array(INITIAL_CAPACITY);
+    this.buf = new Uint8Array(REPLY_BUFFER_BYTES);
+  }
+
+  /** Size of the buffer kept between flushes. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Size of the buffer now (more than `size` after output that outgrew it, until resize()). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Keeps a buffer of `size` bytes from now on (the pending bytes move with it; it grows for more). */
+  resize(size: number): void {
+    const nb = new Uint8Array(Math.max(size, this.len));
+    nb.set(this.buf.subarray(0, this.len), 0);
+    this.buf = nb;
+    this.#size = size;
+  }
+
+  #notePeak(n: number): void {
+    const used = n < this.#size ? n : this.#size;
+    if (used > this.peak) this.peak = used;
   }
 
   /** Bytes pending. */
@@ -59,13 +94,15 @@ export class ReplyWriter {
    * Returns the pending bytes and empties the writer. The returned array belongs to the caller and is never
    * touched by the writer again (a copy for small outputs; for large ones the buffer itself is handed over
    * and the writer starts a fresh one, so big replies are not copied and their memory is not retained).
+   * A buffer that grew beyond the kept size for smaller output stays until the cron's next look (resize).
    */
   take(): Uint8Array {
     const n = this.len;
     this.len = 0;
+    this.#notePeak(n);
     if (n >= HANDOVER_BYTES) {
       const out = this.buf.subarray(0, n);
-      this.buf = new Uint8Array(INITIAL_CAPACITY);
+      this.buf = new Uint8Array(this.#size);
       return out;
     }
     return this.buf.slice(0, n);
@@ -76,6 +113,7 @@ export class ReplyWriter {
    * clear(): for a consumer that copies them at once (Connection.writeBorrowed), followed by clear().
    */
   peek(): Uint8Array {
+    this.#notePeak(this.len);
     return this.buf.subarray(0, this.len);
   }
 
@@ -84,10 +122,10 @@ export class ReplyWriter {
     if (mark < this.len) this.len = Math.max(0, mark);
   }
 
-  /** Drops pending output. */
+  /** Drops pending output (and a buffer big output grew, as take() does). */
   clear(): void {
     this.len = 0;
-    if (this.buf.length > HANDOVER_BYTES) this.buf = new Uint8Array(INITIAL_CAPACITY);
+    if (this.buf.length >= HANDOVER_BYTES) this.buf = new Uint8Array(this.#size);
   }
 
   private grow(extra: number): void {

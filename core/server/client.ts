@@ -34,6 +34,8 @@ export class Client {
   noTouch = false;
   readonly createdAt: number;
   lastInteraction: number;
+  /** When the cron last reset the reply buffer's peak (core/server/reply_buffer.ts; 0: never looked). */
+  replyPeakResetAt = 0;
   lastCommand = "NULL";
   totalCommands = 0;
   netIn = 0;

@@ -37,6 +37,7 @@ import { IoThreads } from "../io/io_threads.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
+import { ReplyBufferResizer } from "./reply_buffer.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -119,6 +120,8 @@ export class Server {
   readonly adapter: NetAdapter;
   readonly commands = new CommandTable();
   readonly stats = new Stats();
+  /** The cron's reply-buffer resizing (DEBUG REPLYBUFFER; INFO reply_buffer_shrinks/expands). */
+  readonly replyBuffers = new ReplyBufferResizer();
   readonly clock = new Clock();
   /** Clients blocked on keys (BLPOP & co.). */
   readonly blocking: Blocking;
@@ -636,6 +639,7 @@ export class Server {
   resetStats(): void {
     this.stats.reset();
     this.commands.resetStats();
+    this.replyBuffers.resetStats();
     for (const db of this.dbs) db.expiredKeys = 0;
     if (this.io !== undefined) Object.assign(this.io.counters, { reads: 0, writes: 0, accepts: 0 });
     for (const fn of this.resetStatsHooks) fn();
@@ -716,7 +720,8 @@ export class Server {
         continue;
       }
       const pending = c.conn.pendingBytes;
-      if (pending > 0) this.#overOutputLimit(c, pending);
+      if (pending > 0 && this.#overOutputLimit(c, pending)) continue;
+      this.replyBuffers.visit(c, now);
     }
     for (const fn of this.cronHooks) fn(now);
   }

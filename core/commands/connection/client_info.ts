@@ -10,10 +10,11 @@
  *
  * Values that describe Valkey's own memory layout are modelled on it from what Valkyr has:
  *
- * - Replies: Valkey fills a 16 KiB per-client buffer first (`obl` bytes used of `rbs`), then a list of
- *   16 KiB blocks (`oll` blocks, `omem` bytes). Valkyr's pending output (reply writer + socket queue) is
- *   laid out the same way: the first 16 KiB count as `obl`, the rest as `omem` in `oll` blocks. `rbp`
- *   (peak use of the buffer) is the current use.
+ * - Replies: Valkey fills a per-client buffer first (`obl` bytes used of `rbs`), then a list of 16 KiB
+ *   blocks (`oll` blocks, `omem` bytes). Valkyr's reply writer keeps a buffer of the same size, resized by
+ *   the cron from its peak use (`rbp`) as Valkey's (core/server/reply_buffer.ts); its pending output
+ *   (reply writer + socket queue) is laid out the same way: the first `rbs` bytes count as `obl`, the rest
+ *   as `omem` in `oll` blocks.
  * - Query buffer: `qbuf` is what the parser holds unprocessed; `qbuf-free` the room an sds buffer of that
  *   size would have (16 KiB minimum, doubling), 0 when nothing is buffered (Valkey's idle clients share one
  *   query buffer and show 0/0).
@@ -97,7 +98,7 @@ export function clientFlags(c: Client): string {
   return s === "" ? "N" : s;
 }
 
-/** Valkey's reply buffer and reply-list block size (PROTO_REPLY_CHUNK_BYTES). */
+/** Valkey's reply-list block size (PROTO_REPLY_CHUNK_BYTES). */
 export const REPLY_CHUNK_BYTES = 16384;
 /** Valkey's query buffer allocation unit (PROTO_IOBUF_LEN). */
 const IOBUF_LEN = 16384;
@@ -132,9 +133,9 @@ export function clientFd(server: Server, c: Client): number {
   return virtualFds.get(c)!;
 }
 
-/** Output layout: [obl, oll, omem] for `total` pending bytes. */
-export function outputLayout(total: number): [obl: number, oll: number, omem: number] {
-  const obl = Math.min(total, REPLY_CHUNK_BYTES);
+/** Output layout: [obl, oll, omem] for `total` pending bytes and a reply buffer of `rbs` bytes. */
+export function outputLayout(total: number, rbs: number): [obl: number, oll: number, omem: number] {
+  const obl = Math.min(total, rbs);
   const omem = total - obl;
   return [obl, omem > 0 ? Math.ceil(omem / REPLY_CHUNK_BYTES) : 0, omem];
 }
@@ -164,8 +165,8 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   const qbuf = c.parser.bufferedBytes;
   const qfree = queryBufferFree(qbuf);
   const argvMem = current ? argvBytes(call.argv) : heldArgvBytes(server, c);
-  const [obl, oll, omem] = outputLayout(c.outputBytes);
-  const rbs = REPLY_CHUNK_BYTES;
+  const rbs = c.writer.size;
+  const [obl, oll, omem] = outputLayout(c.outputBytes, rbs);
   const totMem = CLIENT_OVERHEAD_BYTES + qbuf + qfree + argvMem + k.multiMem + rbs + omem;
   const nowSec = Math.floor(now / 1000);
   const age = nowSec - Math.floor(c.createdAt / 1000);
@@ -177,7 +178,7 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   } age=${age} ` +
     `idle=${idle} flags=${clientFlags(c)} capa=${hasCapaRedirect(c) ? "r" : ""} db=${c.db} sub=${k.sub} ` +
     `psub=${k.psub} ssub=${k.ssub} multi=${k.multi} watch=${k.watch} qbuf=${qbuf} qbuf-free=${qfree} ` +
-    `argv-mem=${argvMem} multi-mem=${k.multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${oll} omem=${omem} ` +
+    `argv-mem=${argvMem} multi-mem=${k.multiMem} rbs=${rbs} rbp=${c.writer.peak} obl=${obl} oll=${oll} omem=${omem} ` +
     `tot-mem=${totMem} events=${events} cmd=${cmd} user=${
       cutAtNul(c.user)
     } redir=${k.redir} resp=${c.resp} ` +

@@ -59,12 +59,16 @@ Deno.test("type names include the old master and slave", () => {
   assert.equal(clientTypeByName(""), -1);
 });
 
-Deno.test("pending output fills a 16 KiB buffer first, then 16 KiB blocks", () => {
-  assert.deepEqual(outputLayout(0), [0, 0, 0]);
-  assert.deepEqual(outputLayout(147), [147, 0, 0]);
-  assert.deepEqual(outputLayout(16384), [16384, 0, 0]);
-  assert.deepEqual(outputLayout(16385), [16384, 1, 1]);
-  assert.deepEqual(outputLayout(16384 * 3 + 5), [16384, 3, 16384 * 2 + 5]);
+Deno.test("pending output fills the reply buffer first, then 16 KiB blocks", () => {
+  assert.deepEqual(outputLayout(0, 16384), [0, 0, 0]);
+  assert.deepEqual(outputLayout(147, 16384), [147, 0, 0]);
+  assert.deepEqual(outputLayout(16384, 16384), [16384, 0, 0]);
+  assert.deepEqual(outputLayout(16385, 16384), [16384, 1, 1]);
+  assert.deepEqual(outputLayout(16384 * 3 + 5, 16384), [16384, 3, 16384 * 2 + 5]);
+  // A shrunk reply buffer (an idle client's 1 KiB) holds less before the blocks start.
+  assert.deepEqual(outputLayout(1000, 1024), [1000, 0, 0]);
+  assert.deepEqual(outputLayout(1025, 1024), [1024, 1, 1]);
+  assert.deepEqual(outputLayout(1024 + 16385, 1024), [1024, 2, 16385]);
 });
 
 Deno.test("an empty query buffer has no free room; a used one grows by doubling from 16 KiB", () => {
@@ -93,7 +97,7 @@ Deno.test("the CLIENT LIST line has every field in Valkey 8.1's order", () => {
   assert.equal(
     clientInfoLine(server, c, call),
     "id=7 addr=127.0.0.1:41000 laddr=127.0.0.1:6379 fd=9 name=conn age=5 idle=2 flags=N capa= db=0 sub=0 " +
-      "psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=10 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 " +
+      "psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=10 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 " +
       "omem=0 tot-mem=17034 events=r cmd=client|info user=default redir=-1 resp=2 lib-name=lib lib-ver=1.0 " +
       "tot-net-in=26 tot-net-out=100 tot-cmds=4",
   );

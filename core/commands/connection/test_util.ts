@@ -16,6 +16,10 @@ import { Stats } from "../../server/stats.ts";
 /** A reply writer that keeps every reply as text ("+OK", "-ERR x", ":1", "$abc"). */
 export class RecordingWriter {
   proto: 2 | 3 = 2;
+  /** Reply buffer size and peak of a new client (ReplyWriter's). */
+  size = 16384;
+  capacity = 16384;
+  peak = 16384;
   replies: string[] = [];
   get length(): number {
     return this.replies.length;

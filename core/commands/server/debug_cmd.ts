@@ -2,7 +2,7 @@
  * DEBUG, with the subcommands Valkyr implements completely (Valkey 8.1's debug.c debugCommand):
  * CHANGE-REPL-ID, DIGEST, DIGEST-VALUE (digest.ts), ERROR, HELP, LOADAOF (core/persistence/aof.ts), LOG,
  * OBJECT, PAUSE-CRON, POPULATE, PROTOCOL, QUICKLIST-PACKED-THRESHOLD (core/types/quicklist.ts), RELOAD,
- * SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
+ * REPLYBUFFER (core/server/reply_buffer.ts), SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
  * one command that reads its subcommand by hand (COMMAND INFO shows no subcommands); a subcommand it does
  * not know, or with the wrong number of words, is Valkey's "unknown subcommand or wrong number of arguments"
  * error. HELP lists Valkey's lines for the implemented subcommands only.
@@ -24,7 +24,7 @@
 
 import type { CommandCall } from "../call.ts";
 import type { CommandSpec } from "../spec.ts";
-import { ERR_NO_SUCH_KEY, ReplyError } from "../errors.ts";
+import { ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ReplyError } from "../errors.ts";
 import { LRU_CLOCK_MAX, lruClock } from "../lookup.ts";
 import { type Db, NO_ENTRY, StrEnc } from "../../keyspace/db.ts";
 import type { Server } from "../../server/server.ts";
@@ -45,6 +45,7 @@ import { datasetDigest, digestHex, valueDigest } from "./digest.ts";
 import { setPackedThreshold } from "../../types/quicklist.ts";
 import { memtoull } from "../../config/directives.ts";
 import { blockingSleep } from "../../util/delay.ts";
+import { DEFAULT_PEAK_RESET_MS } from "../../server/reply_buffer.ts";
 
 const HELP = [
   "CHANGE-REPL-ID",
@@ -98,6 +99,12 @@ const HELP = [
   "    Stop the server for <seconds>. Decimals allowed.",
   "PAUSE-CRON <0|1>",
   "    Stop periodic cron job processing.",
+  "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+  "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+  "    In case NEVER is provided the last observed peak will never be reset",
+  "    In case RESET is provided the peak reset time will be restored to the default value",
+  "REPLYBUFFER RESIZING <0|1>",
+  "    Enable or disable the reply buffer resize cron job",
 ];
 
 const ERR_POSITIVE = "ERR value is out of range, must be positive";
@@ -387,6 +394,23 @@ function debugHandler(call: CommandCall): void {
   }
   if (sub === "pause-cron" && argc === 3) {
     call.server.cronPaused = atoi(argv[2]!) !== 0;
+    return call.reply.ok();
+  }
+  if (sub === "replybuffer" && argc === 4) {
+    const resizer = call.server.replyBuffers;
+    const what = argvLower(argv[2]!);
+    if (what === "peak-reset-time") {
+      const value = argvLower(argv[3]!);
+      if (value === "never") resizer.peakResetMs = -1;
+      else if (value === "reset") resizer.peakResetMs = DEFAULT_PEAK_RESET_MS;
+      else {
+        const ms = parseI64(argv[3]!);
+        if (ms === null) return call.error(ERR_NOT_INTEGER);
+        resizer.peakResetMs = Number(ms);
+      }
+    } else if (what === "resizing") {
+      resizer.enabled = atoi(argv[3]!) !== 0;
+    } else return call.error(subcommandSyntaxError(call));
     return call.reply.ok();
   }
   if (sub === "set-active-expire" && argc === 3) {
