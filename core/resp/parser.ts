@@ -200,6 +200,17 @@ export class RequestParser {
     this.end = live;
   }
 
+  /**
+   * Lets a buffer that grew go when nothing is buffered (the clients cron, for a client idle for 2 s, as
+   * Valkey frees an idle client's query buffer). Invalidates views returned by next().
+   */
+  release(): void {
+    if (this.bufferedBytes !== 0 || this.buf.length <= INITIAL_BUFFER) return;
+    this.buf = new Uint8Array(INITIAL_BUFFER);
+    this.start = 0;
+    this.end = 0;
+  }
+
   /** Drops all buffered bytes and parsing progress. */
   reset(): void {
     this.buf = new Uint8Array(INITIAL_BUFFER);

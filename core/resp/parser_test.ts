@@ -428,3 +428,19 @@ Deno.test("shrink releases memory but keeps pending bytes", () => {
   p.feed(b("NG\r\n"));
   assert.deepEqual(drain(p), [["PING"]]);
 });
+
+Deno.test("release lets a grown buffer go only when nothing is buffered", () => {
+  const p = newParser();
+  p.feed(b(mb("SET", "k", "x".repeat(50000)) + "*2\r\n$3\r\nGET"));
+  assert.equal(p.next()!.length, 3);
+  const cap = p.bufferCapacity;
+  assert.ok(cap > 50000);
+  p.release(); // a partial request is buffered: kept
+  assert.equal(p.bufferCapacity, cap);
+  p.feed(b("\r\n$1\r\nk\r\n"));
+  assert.deepEqual(p.next()!.map(str), ["GET", "k"]);
+  p.release();
+  assert.equal(p.bufferCapacity, 1024);
+  p.feed(b(mb("PING")));
+  assert.deepEqual(drain(p), [["PING"]]);
+});

@@ -721,6 +721,12 @@ export class Server {
       }
       const pending = c.conn.pendingBytes;
       if (pending > 0 && this.#overOutputLimit(c, pending)) continue;
+      // Valkey's clientsCronResizeQueryBuffer: the query buffer of a client idle for over 2 s that wastes
+      // more than 4 KiB goes (Valkyr: back to the parser's initial 1 KiB).
+      const parser = c.parser;
+      if (now - c.lastInteraction > 2000 && parser.bufferCapacity - parser.bufferedBytes > 4096) {
+        parser.release();
+      }
       this.replyBuffers.visit(c, now);
     }
     for (const fn of this.cronHooks) fn(now);
