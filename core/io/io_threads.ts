@@ -170,6 +170,22 @@
  *   What remains at pipeline 1 is the hand-over itself: each request crosses two threads that fall
  *   asleep between rounds, and switching them in and out took 17% of the Worker's time and 27% of the
  *   main thread's (finish_task_switch and the interrupt unlocks after it, in perf) on this VM.
+ * - Replies to Worker connections are lent (Connection.writeBorrowed: a view of the client's reply buffer,
+ *   copied into the down ring) instead of ReplyWriter.take()'s copy, which cost ~0.35 µs per reply on Deno
+ *   (14% of the main thread's busy time at pipeline 1 in its CPU profile). A/B io-threads 2, Deno, 50
+ *   clients, 3 interleaved rounds, main-thread CPU per request at pipeline 1: GET 3.25-4.08 µs vs
+ *   3.75-5.00, SET 3.16-4.25 vs 4.00-4.25. Tried and not kept: the Worker polling epoll once more (timeout
+ *   0, up to twice) before handing a round up, to batch more requests per wake-up of the main thread
+ *   (pipeline 1 GET 69-74k vs 73-80k req/s, 3 pairs); the main thread as SCHED_BATCH through libc
+ *   (sched_setscheduler: its wake-ups no longer preempt the Worker): pipeline 1 req/s +4-28% in 3 rounds,
+ *   pipeline 16 mixed; not kept, as a server should not change how the OS schedules it unasked.
+ *   `deno task bench --io-threads 1,2,4 --runtimes deno,bun --requests 300000 --repeat 3` after it (and
+ *   after the 16 KiB read buffers of core/net/node_net.ts, which made io-threads 1 on Deno faster at
+ *   pipeline 1), req/s io-threads 2 / 1: Deno 0.79-1.24x (pipeline 1 with 50 clients 0.83/0.79x), Bun
+ *   0.76-0.95x; io-threads 4: Deno 0.61-1.12x, Bun 0.57-1.10x; redis-server 7.0 and valkey-server 8.1.1
+ *   0.50-0.82x and 0.03-0.32x. Main-thread CPU per request, 2 / 1: Valkyr 0.24-0.79x, Valkey 1.01-1.42x.
+ *   The Worker's CPU profile (Deno, pipeline 1): of its busy time 48% in send, 18% in read and 27% in
+ *   Atomics.notify waking the main thread (V8 posts a task to the main isolate, Deno wakes its loop).
  *
  * @module
  */
