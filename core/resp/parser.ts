@@ -30,7 +30,8 @@
  *   pending bulk length) and newline searches remember how far they already looked, so byte-at-a-time input
  *   or a 100k-argument command spread over many reads is parsed in linear time.
  * - When the buffer drains, positions reset to 0; a buffer grown beyond 1 MiB is dropped at that point so
- *   one huge request does not pin its memory. shrink() does the same on demand (e.g. from a cron).
+ *   one huge request does not pin its memory. shrink() trims what exceeds the buffered bytes on demand;
+ *   release() lets a drained buffer go back to its initial 1 KiB (the clients cron, for an idle client).
  *
  * Limits (server.h): PROTO_INLINE_MAX_SIZE = 64 KiB for an inline line or a count/length line without its
  * "\r"; counts above INT_MAX are invalid; bulk lengths above proto-max-bulk-len (`limits.maxBulkLen`) are

@@ -31,8 +31,11 @@
 
 import { formatDouble } from "../util/numbers.ts";
 
-/** Size of a new writer's buffer (Valkey's PROTO_REPLY_CHUNK_BYTES). */
-export const REPLY_BUFFER_BYTES = 16 * 1024;
+/**
+ * Valkey's PROTO_REPLY_CHUNK_BYTES: a new writer's buffer, the most the cron grows it to
+ * (core/server/reply_buffer.ts), and the block size of Valkey's reply list (CLIENT LIST oll).
+ */
+export const REPLY_CHUNK_BYTES = 16 * 1024;
 /** take() hands over the whole buffer instead of copying when at least this much is pending. */
 const HANDOVER_BYTES = 64 * 1024;
 
@@ -51,15 +54,15 @@ export class ReplyWriter {
   private buf: Uint8Array;
   private len = 0;
   /** Size of the buffer kept between flushes (CLIENT LIST rbs). */
-  #size = REPLY_BUFFER_BYTES;
+  #size = REPLY_CHUNK_BYTES;
   /**
    * Most bytes the kept buffer held at a flush (at most its size) since the server last reset it (CLIENT
    * LIST rbp). Starts at the size, as Valkey's does.
    */
-  peak = REPLY_BUFFER_BYTES;
+  peak = REPLY_CHUNK_BYTES;
 
   constructor() {
-    this.buf = new Uint8Array(REPLY_BUFFER_BYTES);
+    this.buf = new Uint8Array(REPLY_CHUNK_BYTES);
   }
 
   /** Size of the buffer kept between flushes. */

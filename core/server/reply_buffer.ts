@@ -18,12 +18,10 @@
  * @module
  */
 
-import type { ReplyWriter } from "../resp/writer.ts";
+import { REPLY_CHUNK_BYTES, type ReplyWriter } from "../resp/writer.ts";
 
 /** Valkey's PROTO_REPLY_MIN_BYTES: a reply buffer never shrinks below this. */
 export const REPLY_BUFFER_MIN_BYTES = 1024;
-/** Valkey's PROTO_REPLY_CHUNK_BYTES: nor grows above this. */
-export const REPLY_BUFFER_MAX_BYTES = 16 * 1024;
 /** Valkey's REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME. */
 export const DEFAULT_PEAK_RESET_MS = 5000;
 
@@ -58,8 +56,8 @@ export class ReplyBufferResizer {
     if (size / 2 >= REPLY_BUFFER_MIN_BYTES && w.peak < size / 2) {
       target = usableSize(Math.max(REPLY_BUFFER_MIN_BYTES, w.peak + 1));
       this.shrinks++;
-    } else if (size * 2 < REPLY_BUFFER_MAX_BYTES * 2 && w.peak === size) {
-      target = Math.min(REPLY_BUFFER_MAX_BYTES, size * 2);
+    } else if (size < REPLY_CHUNK_BYTES && w.peak === size) {
+      target = Math.min(REPLY_CHUNK_BYTES, size * 2);
       this.expands++;
     }
     if (this.peakResetMs >= 0 && now - c.replyPeakResetAt >= this.peakResetMs) {

@@ -39,6 +39,7 @@ import type { CommandCall } from "../call.ts";
 import { clientCounters } from "./hooks.ts";
 import { heldArgvBytes } from "./pause.ts";
 import { cutAtNul } from "./text.ts";
+import { REPLY_CHUNK_BYTES } from "../../resp/writer.ts";
 
 /** Valkey's client types (getClientType): what TYPE filters and output-buffer limits classify by. */
 export const ClientType = { NORMAL: 0, REPLICA: 1, PUBSUB: 2, PRIMARY: 3 } as const;
@@ -98,8 +99,6 @@ export function clientFlags(c: Client): string {
   return s === "" ? "N" : s;
 }
 
-/** Valkey's reply-list block size (PROTO_REPLY_CHUNK_BYTES). */
-export const REPLY_CHUNK_BYTES = 16384;
 /** Valkey's query buffer allocation unit (PROTO_IOBUF_LEN). */
 const IOBUF_LEN = 16384;
 /** Fixed memory a connected client costs besides its buffers (Valkey's client struct and connection). */
