@@ -71,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       ...(cl.configFile !== undefined && cl.configFile !== "-" ? { configFile: cl.configFile } : {}),
       handleSignals: true,
       onShutdown: (code) => process.exit(code),
+      // Valkey's {title} is its argv[0]; Valkyr's is its name, whatever runs it (deno, bun, the executable).
+      procTitle: "valkyr",
       modules: BUILTIN_MODULES,
     });
     await s.stopped;

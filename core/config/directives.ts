@@ -30,6 +30,11 @@
  *   command-line front end's business, and it may refuse `yes` where it cannot do it.
  * - `dir` does not chdir the process (several servers may share one process in tests); it holds the
  *   resolved absolute path (as getcwd would print it) and the server resolves its files against it.
+ * - Replication's directives (`repl-*`, `replica-*`, `primaryauth`...) are held, validated, shown and
+ *   rewritten as Valkey does, so Valkey's and Redis's stock config files load. Valkyr has no replication
+ *   (REPLICAOF is an unknown command), and a Valkey primary with no replica makes no use of them either,
+ *   except `min-replicas-to-write` / `min-replicas-max-lag`, which refuse writes (NOREPLICAS) when fewer
+ *   replicas than asked for are connected: with both set, every write is refused, as on such a Valkey.
  * - `dynamic-hz` and the other directives Valkey 8.1 deprecated are accepted in files and ignored, exactly
  *   as Valkey does; they are not CONFIG GET-able.
  *
@@ -648,6 +653,73 @@ function fileNameCheck(option: string, what: string): (v: string) => string | nu
   };
 }
 
+/** Valkey's default `proc-title-template`. */
+export const DEFAULT_PROC_TITLE_TEMPLATE = "{title} {listen-addr} {server-mode}";
+
+/** The variables a process title template may name (Valkey's serverProcTitleGetVariable). */
+export const PROC_TITLE_VARIABLES: ReadonlySet<string> = new Set([
+  "title",
+  "listen-addr",
+  "server-mode",
+  "config-file",
+  "port",
+  "tls-port",
+  "unixsocket",
+]);
+
+/**
+ * Expands a process title template as Valkey's sdstemplate: `{name}` is replaced by `vars(name)`, `{{` is a
+ * literal `{`; an unknown name, or a `{` without its `}`, makes the template invalid (null). The result is
+ * trimmed of spaces at both ends.
+ */
+export function expandProcTitleTemplate(template: string, vars: (name: string) => string): string | null {
+  let out = "";
+  let p = 0;
+  while (p < template.length) {
+    const sv = template.indexOf("{", p);
+    if (sv === -1) {
+      out += template.slice(p);
+      break;
+    }
+    out += template.slice(p, sv);
+    if (sv + 1 >= template.length) return null;
+    if (template[sv + 1] === "{") {
+      out += "{";
+      p = sv + 2;
+      continue;
+    }
+    const ev = template.indexOf("}", sv + 1);
+    if (ev === -1) return null;
+    const name = template.slice(sv + 1, ev);
+    if (!PROC_TITLE_VARIABLES.has(name)) return null;
+    out += vars(name);
+    p = ev + 1;
+  }
+  let a = 0;
+  let b = out.length;
+  while (a < b && out[a] === " ") a++;
+  while (b > a && out[b - 1] === " ") b--;
+  return out.slice(a, b);
+}
+
+/**
+ * Valkey's template check: it expands (with an empty title) to something non-empty. The values that can
+ * be empty are the title, `{server-mode}` (always, in standalone mode) and `{unixsocket}` (without one);
+ * the server checks again with its own values when the template changes.
+ */
+function validProcTitleTemplate(template: string): boolean {
+  const res = expandProcTitleTemplate(template, (n) => (n === "title" || n === "server-mode" ? "" : "x"));
+  return res !== null && res !== "";
+}
+
+/**
+ * The `locale-collate` values Valkyr can honour. Valkey hands the name to setlocale(LC_COLLATE) and SORT
+ * ALPHA compares with strcoll; Valkyr compares bytes, which is strcoll in these locales (the ones Debian
+ * installs by default, where every other name is "Invalid locale name" for Valkey too). "" (the default)
+ * means the environment's locale for Valkey; Valkyr keeps byte order for it.
+ */
+const BYTE_ORDER_LOCALES: ReadonlySet<string> = new Set(["", "C", "POSIX", "C.UTF-8", "C.utf8"]);
+
 const PROTECTED_ACTION: readonly EnumMember[] = ["no", "yes", "local"];
 const MB = 1024 * 1024;
 
@@ -677,6 +749,23 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "rdb-save-incremental-fsync", type: "bool", default: true },
   { name: "no-appendfsync-on-rewrite", type: "bool", default: false },
   { name: "latency-tracking", type: "bool", default: true },
+  { name: "always-show-logo", type: "bool", flags: ["IMMUTABLE"], default: false },
+  { name: "activerehashing", type: "bool", default: true },
+  { name: "set-proc-title", type: "bool", flags: ["IMMUTABLE"], default: true },
+  { name: "hide-user-data-from-log", type: "bool", default: true },
+  // Replication: see the head of this file.
+  { name: "rdb-del-sync-files", type: "bool", default: false },
+  { name: "repl-disable-tcp-nodelay", type: "bool", default: false },
+  { name: "repl-diskless-sync", type: "bool", flags: ["DEBUG"], default: true },
+  { name: "dual-channel-replication-enabled", type: "bool", flags: ["DEBUG"], default: false },
+  { name: "replica-lazy-flush", alias: "slave-lazy-flush", type: "bool", default: true },
+  { name: "replica-serve-stale-data", alias: "slave-serve-stale-data", type: "bool", default: true },
+  { name: "replica-read-only", alias: "slave-read-only", type: "bool", flags: ["DEBUG"], default: true },
+  { name: "replica-ignore-maxmemory", alias: "slave-ignore-maxmemory", type: "bool", default: true },
+  { name: "replica-announced", type: "bool", default: true },
+  { name: "replica-ignore-disk-write-errors", type: "bool", default: false },
+  // Tuning of jemalloc (absent here: a JavaScript heap), held and shown, as Valkey built without jemalloc.
+  { name: "jemalloc-bg-thread", type: "bool", default: true },
   // String
   { name: "unixsocket", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   { name: "pidfile", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
@@ -704,6 +793,44 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "logfile", type: "string", flags: ["IMMUTABLE"], default: "" },
   { name: "requirepass", type: "string", flags: ["SENSITIVE"], emptyIsNull: true, default: null },
   { name: "availability-zone", type: "string", default: "" },
+  {
+    name: "replica-announce-ip",
+    alias: "slave-announce-ip",
+    type: "string",
+    emptyIsNull: true,
+    default: null,
+  },
+  {
+    name: "primaryuser",
+    alias: "masteruser",
+    type: "string",
+    flags: ["SENSITIVE"],
+    emptyIsNull: true,
+    default: null,
+  },
+  {
+    name: "primaryauth",
+    alias: "masterauth",
+    type: "string",
+    flags: ["SENSITIVE"],
+    emptyIsNull: true,
+    default: null,
+  },
+  // Names of start-up warnings to silence; Valkyr emits none of the ones Valkey knows (ARM64-COW-BUG).
+  { name: "ignore-warnings", type: "string", default: "" },
+  {
+    name: "proc-title-template",
+    type: "string",
+    default: DEFAULT_PROC_TITLE_TEMPLATE,
+    validate: (v) =>
+      validProcTitleTemplate(v) ? null : "template format is invalid or contains unknown variables",
+  },
+  {
+    name: "locale-collate",
+    type: "string",
+    default: "",
+    validate: (v) => (BYTE_ORDER_LOCALES.has(v) ? null : "Invalid locale name"),
+  },
   // Enum
   {
     name: "loglevel",
@@ -727,6 +854,19 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: "noeviction",
   },
   { name: "appendfsync", type: "enum", values: ["everysec", "always", "no"], default: "everysec" },
+  {
+    name: "repl-diskless-load",
+    type: "enum",
+    flags: ["DEBUG", "DENY_LOADING"],
+    values: ["disabled", "on-empty-db", "swapdb", "flush-before-load"],
+    default: "disabled",
+  },
+  {
+    name: "propagation-error-behavior",
+    type: "enum",
+    values: ["ignore", "panic", "panic-on-replicas"],
+    default: "ignore",
+  },
   {
     name: "enable-protected-configs",
     type: "enum",
@@ -781,6 +921,42 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "list-compress-depth", type: "int", flags: ["DEBUG"], min: 0, max: INT_MAX, default: 0 },
   { name: "active-expire-effort", type: "int", min: 1, max: 10, default: 1 },
   { name: "hz", type: "int", min: 0, max: INT_MAX, default: 10, clamp: [1, 500] },
+  { name: "replica-priority", alias: "slave-priority", type: "int", min: 0, max: INT_MAX, default: 100 },
+  { name: "repl-diskless-sync-delay", type: "int", min: 0, max: INT_MAX, default: 5 },
+  {
+    name: "replica-announce-port",
+    alias: "slave-announce-port",
+    type: "int",
+    min: 0,
+    max: 65535,
+    default: 0,
+  },
+  { name: "repl-timeout", type: "int", min: 1, max: INT_MAX, default: 60 },
+  {
+    name: "repl-ping-replica-period",
+    alias: "repl-ping-slave-period",
+    type: "int",
+    min: 1,
+    max: INT_MAX,
+    default: 10,
+  },
+  {
+    name: "min-replicas-to-write",
+    alias: "min-slaves-to-write",
+    type: "int",
+    min: 0,
+    max: INT_MAX,
+    default: 0,
+  },
+  {
+    name: "min-replicas-max-lag",
+    alias: "min-slaves-max-lag",
+    type: "int",
+    min: 0,
+    max: INT_MAX,
+    default: 10,
+  },
+  { name: "repl-diskless-sync-max-replicas", type: "int", min: 0, max: INT_MAX, default: 0 },
   // unsigned int
   { name: "maxclients", type: "int", unsigned: true, min: 1, max: UINT_MAX, default: 10000 },
   {
@@ -833,6 +1009,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "latency-monitor-threshold", type: "int", min: 0, max: LLONG_MAX, default: 0 },
   { name: "proto-max-bulk-len", type: "memory", flags: ["DEBUG"], min: MB, max: LONG_MAX, default: 512 * MB },
   { name: "stream-node-max-entries", type: "int", min: 0, max: LLONG_MAX, default: 100 },
+  { name: "repl-backlog-size", type: "memory", min: 1, max: LLONG_MAX, default: 10 * MB },
   // unsigned long long
   { name: "maxmemory", type: "memory", unsigned: true, min: 0, max: ULLONG_MAX, default: 0 },
   // size_t
@@ -888,6 +1065,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   },
   // ssize_t
   { name: "maxmemory-clients", type: "memory", percent: true, min: -100, max: LLONG_MAX, default: 0 },
+  // time_t
+  { name: "repl-backlog-ttl", type: "int", min: 0, max: LONG_MAX, default: 3600 },
   // Special
   dirDirective as SpecialDirective,
   saveDirective as SpecialDirective,

@@ -53,6 +53,7 @@ import { RdbWriter } from "./rdb_io.ts";
 import { debugDelay } from "../util/delay.ts";
 import { AUTOSYNC_BYTES, Snapshot } from "./snapshot.ts";
 import { CommandSnapshot, rewriteCommands } from "./aof_rewrite.ts";
+import { gateReject, isWriteCall } from "../commands/transaction/install.ts";
 
 export const AOF_OFF = 0;
 export const AOF_ON = 1;
@@ -1468,9 +1469,8 @@ export function installAof(server: Server, rdbLoaders: (() => void)[]): Aof {
     }
     // Writes are refused while the AOF cannot be written (writeCommandsDeniedByDiskError).
     if (!aof.lastWriteOk && aof.state !== AOF_OFF) {
-      const flags = call.spec.flags ?? [];
-      if (flags.includes("WRITE") || name === "ping") {
-        call.error(`MISCONF Errors writing to the AOF file: ${aof.lastWriteError}`);
+      if (isWriteCall(call) || name === "ping") {
+        gateReject(call, `MISCONF Errors writing to the AOF file: ${aof.lastWriteError}`);
         return true;
       }
     }

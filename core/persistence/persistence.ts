@@ -23,6 +23,7 @@ import { RdbWriter } from "./rdb_io.ts";
 import type { EncodingLimits } from "./rdb_value.ts";
 import { AUTOSYNC_BYTES, Snapshot, WriterThread } from "./snapshot.ts";
 import { latencyMonitorOn, latencySample } from "../observability/latency_events.ts";
+import { gateReject, isWriteCall } from "../commands/transaction/install.ts";
 
 /** Seconds before a failed BGSAVE is retried by the save points (CONFIG_BGSAVE_RETRY_DELAY). */
 const BGSAVE_RETRY_DELAY = 5;
@@ -404,12 +405,11 @@ export function installPersistence(server: Server): Persistence {
   // MISCONF comes before MULTI queueing in Valkey's processCommand: first in the gate list.
   server.gates.unshift((call: CommandCall) => {
     if (!p.writesDenied()) return false;
-    const flags = call.spec.flags ?? [];
-    if (!flags.includes("WRITE") && call.spec.name !== "ping") return false;
+    if (!isWriteCall(call) && call.spec.name !== "ping") return false;
     const config = call.server.config;
     const redisCompat = config.has("extended-redis-compatibility") &&
       config.getBool("extended-redis-compatibility");
-    call.error(misconfError(redisCompat));
+    gateReject(call, misconfError(redisCompat));
     return true;
   });
   return p;

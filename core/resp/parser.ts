@@ -145,6 +145,16 @@ export class RequestParser {
     return this.end - this.start;
   }
 
+  /**
+   * The bytes not consumed yet, as Valkey's query buffer from `qb_pos` (a view, valid until the next feed
+   * or next()): a multibulk request's complete lines are consumed as they are parsed, an inline request
+   * only as a whole. After a protocol error, what the error's log line shows.
+   */
+  get unconsumed(): Uint8Array {
+    const from = this.reqType === REQ_MULTIBULK ? this.start + this.pos : this.start;
+    return this.buf.subarray(from, this.end);
+  }
+
   /** Allocated buffer size (CLIENT LIST qbuf-free = capacity - buffered). */
   get bufferCapacity(): number {
     return this.buf.length;

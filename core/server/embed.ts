@@ -4,6 +4,7 @@
  * @module
  */
 
+import { installMinReplicas } from "../commands/server/replication.ts";
 import { Config } from "../config/config.ts";
 import { coreCommands } from "../commands/all.ts";
 import { trackServer } from "../commands/server/mod.ts";
@@ -34,6 +35,8 @@ export interface StartOptions {
   /** Install SIGINT/SIGTERM handlers that shut down cleanly (the CLI does). */
   handleSignals?: boolean;
   onShutdown?: (code: number) => void;
+  /** The process title's `{title}` (see ServerOptions.procTitle); the CLI gives "valkyr". */
+  procTitle?: string;
   /**
    * First-party modules compiled into the program (the CLI passes Bloom, JSON, conditional SET...). They
    * load at start, before `loadmodule` lines; the `builtin-modules` directive (`all`, `none`, or names)
@@ -70,12 +73,14 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
     commands: coreCommands(),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
+    ...(options.procTitle !== undefined ? { procTitle: options.procTitle } : {}),
   });
   installEviction(server);
   trackServer(server);
   installPubSub(server);
   installClientPause(server);
   installTransactions(server);
+  installMinReplicas(server);
   // RDB: save points, MISCONF gate, SHUTDOWN saving, and loading `dir`/`dbfilename` during start().
   const rdbLoadersFrom = server.startupLoaders.length;
   installPersistence(server);

@@ -59,4 +59,23 @@ export class Logger {
   warning(msg: string): void {
     this.log("warning", msg);
   }
+
+  /** Whether lines of `level` are written (to skip building costly ones). */
+  enabled(level: Exclude<LogLevel, "nothing">): boolean {
+    return LEVELS[level] >= LEVELS[this.level];
+  }
+
+  /** Writes `text` as it is, without the line prefix (Valkey's LL_RAW: the start-up logo). */
+  raw(level: Exclude<LogLevel, "nothing">, text: string): void {
+    if (!this.enabled(level)) return;
+    this.sink?.(text);
+    if (this.file === "") process.stdout.write(text);
+    else {
+      try {
+        appendTextFile(this.file, text);
+      } catch {
+        // Dropped, as log lines are.
+      }
+    }
+  }
 }

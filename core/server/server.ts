@@ -38,6 +38,7 @@ import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
+import { expandProcTitleTemplate } from "../config/directives.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -109,6 +110,12 @@ export interface ServerOptions {
   commands?: CommandSpec[];
   /** Called when SHUTDOWN or a signal finished shutting down (the CLI exits the process there). */
   onShutdown?: (code: number) => void;
+  /**
+   * The process's title (`{title}` of `proc-title-template`, Valkey's argv[0]): the CLI gives it and the
+   * server sets the process title from the template (`set-proc-title`). Without it (embedded servers,
+   * tests) the process title is left alone.
+   */
+  procTitle?: string;
 }
 
 export type KeyModifiedListener = (db: Db, key: Uint8Array) => void;
@@ -203,12 +210,14 @@ export class Server {
   #stopped: Promise<void>;
   #resolveStopped!: () => void;
   #signalHandlers: [string, () => void][] = [];
+  #procTitle: string | undefined;
 
   constructor(options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
     this.logger = options.logger ?? new Logger();
     this.adapter = options.adapter ?? defaultAdapter();
     this.#onShutdown = options.onShutdown;
+    this.#procTitle = options.procTitle;
     this.runId = randomHex(40);
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
@@ -284,7 +293,9 @@ export class Server {
     if (unixPath !== "") {
       this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
     }
-    log.notice(`Running mode=standalone, port=${this.port}.`);
+    if (this.config.getBool("always-show-logo")) log.raw("notice", startupLogo(this.port));
+    else log.notice(`Running mode=standalone, port=${this.port}.`);
+    this.#applyProcTitle();
     log.notice("Server initialized");
     // Loading the dataset (core/persistence): synchronous, so no client is served before it is complete.
     try {
@@ -467,7 +478,16 @@ export class Server {
         const msg = `ERR ${e.message}`;
         this.stats.countError(msg);
         writer.error(msg);
-        this.logger.verbose(`Protocol error (${e.message}) from client: ${client.addr}`);
+        if (this.logger.enabled("verbose")) {
+          const sample = this.config.getBool("hide-user-data-from-log")
+            ? REDACTED
+            : protocolSample(parser.unconsumed);
+          this.logger.verbose(
+            `Protocol error (${e.message.replace(/^Protocol error: /, "")}) from client: ${
+              this.clientInfoShort(client)
+            }. Query buffer: ${sample}`,
+          );
+        }
         client.closeAfterReply = true;
         break;
       }
@@ -603,7 +623,61 @@ export class Server {
 
   /** `id=… addr=… laddr=… fd=… name=…` as Valkey's catClientInfoShortString (for log lines). */
   clientInfoShort(c: Client): string {
-    return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.conn.fd} name=${c.name} user=${c.user}`;
+    // hide-user-data-from-log redacts what the user chose (name, user), as Valkey's log lines do.
+    const hide = this.config.getBool("hide-user-data-from-log");
+    return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.conn.fd} name=${
+      hide ? REDACTED : c.name
+    } user=${hide ? REDACTED : c.user}`;
+  }
+
+  /**
+   * Sets the process title from `proc-title-template` (at start when `set-proc-title`; at every change of
+   * the template, as Valkey does). Runtimes that cannot retitle a process (Bun) keep theirs.
+   */
+  #applyProcTitle(): void {
+    const title = this.#procTitle;
+    this.config.onChange("proc-title-template", (template) => {
+      const res = expandProcTitleTemplate(template, (n) => this.#procTitleVar(n, ""));
+      if (res === null || res === "") return "template format is invalid or contains unknown variables";
+      if (title !== undefined) this.#setTitle(template, title);
+      return null;
+    });
+    if (title !== undefined && this.config.getBool("set-proc-title")) {
+      this.#setTitle(this.config.getStr("proc-title-template"), title);
+    }
+  }
+
+  #setTitle(template: string, title: string): void {
+    const res = expandProcTitleTemplate(template, (n) => this.#procTitleVar(n, title));
+    if (res === null || res === "") return;
+    try {
+      process.title = res;
+    } catch {
+      // A runtime without a settable title: nothing to do, as Valkey built without setproctitle.
+    }
+  }
+
+  /** The values of proc-title-template's variables (Valkey's serverProcTitleGetVariable). */
+  #procTitleVar(name: string, title: string): string {
+    const port = this.config.getInt("port");
+    switch (name) {
+      case "title":
+        return title;
+      case "listen-addr":
+        return port !== 0
+          ? `${this.config.getBind()[0] ?? "*"}:${port}`
+          : `unixsocket:${this.config.getStr("unixsocket")}`;
+      case "server-mode":
+        return ""; // "[cluster]" / "[sentinel]" in those modes, which Valkyr does not have
+      case "config-file":
+        return this.config.configFile ?? "-";
+      case "port":
+        return String(port);
+      case "tls-port":
+        return "0";
+      default: // unixsocket
+        return this.config.getStr("unixsocket");
+    }
   }
 
   /** Called by the dispatcher after every executed command. */
@@ -704,8 +778,9 @@ export class Server {
       const perc = expired / sampled;
       this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
     }
-    // Incremental rehashing: 1 ms per cron run, as Valkey's activerehashing.
-    for (const db of this.dbs) db.rehashStep(1000);
+    // Incremental rehashing: 1 ms per cron run, as Valkey's activerehashing (tables also rehash a step
+    // at each access, so with `activerehashing no` a table nobody touches stays half-moved, as in Valkey).
+    if (this.config.getBool("activerehashing")) { for (const db of this.dbs) db.rehashStep(1000); }
     // Instantaneous metrics every 100 ms.
     if (this.#cronLoops % Math.max(1, Math.round(100 / periodMs)) === 0) this.stats.sample(now);
     this.#clientsCron(now);
@@ -823,4 +898,49 @@ function randomHex(n: number): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;
+}
+
+/** What log lines print instead of user data under `hide-user-data-from-log`. */
+const REDACTED = "*redacted*";
+
+/** Bytes of the query buffer a protocol error's log line shows (Valkey's PROTO_DUMP_LEN). */
+const PROTO_DUMP_LEN = 128;
+
+/**
+ * The sample of a client's unprocessed bytes in a protocol error's log line, as Valkey prints it: all of
+ * them quoted when fewer than 128, else the first and last 64 around a count; as C strings (up to a NUL),
+ * non-printable characters as dots.
+ */
+export function protocolSample(q: Uint8Array): string {
+  const cstr = (b: Uint8Array): string => {
+    let out = "";
+    for (let i = 0; i < b.length && b[i] !== 0; i++) {
+      const c = b[i]!;
+      out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+    }
+    return out;
+  };
+  if (q.length < PROTO_DUMP_LEN) return `'${cstr(q)}'`;
+  const half = PROTO_DUMP_LEN / 2;
+  return `'${cstr(q.subarray(0, half))}' (... more ${q.length - PROTO_DUMP_LEN} bytes ...) '${
+    cstr(q.subarray(q.length - half))
+  }'`;
+}
+
+/**
+ * The banner `always-show-logo yes` prints instead of the "Running mode" line (Valkyr's own, with the
+ * facts Valkey's logo carries: version, mode, port, PID).
+ */
+function startupLogo(port: number): string {
+  return [
+    "",
+    "          __     __    _ _               ",
+    "          \\ \\   / /_ _| | | ___   _ _ __ ",
+    `           \\ \\ / / _\` | | |/ / | | | '__|    Valkyr ${VALKYR_VERSION} (Valkey ${VALKEY_VERSION} compatible) 64 bit`,
+    `            \\ V / (_| | |   <| |_| | |       Running in standalone mode on ${runtimeName()}`,
+    `             \\_/ \\__,_|_|_|\\_\\\\__, |_|       Port: ${port}`,
+    `                               |___/          PID: ${process.pid}`,
+    "",
+    "",
+  ].join("\n");
 }

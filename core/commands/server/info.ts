@@ -15,6 +15,7 @@
 
 import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
+import { GOOD_REPLICAS, minReplicasActive } from "./replication.ts";
 import os from "node:os";
 import process from "node:process";
 import * as path from "node:path";
@@ -409,6 +410,7 @@ function replicationSection(server: Server): string {
   return lines("Replication", [
     ["role", "master"],
     ["connected_slaves", 0],
+    ...(minReplicasActive(server) ? [["min_slaves_good_slaves", GOOD_REPLICAS] as Field] : []),
     ["replicas_waiting_psync", 0],
     ["master_failover_state", "no-failover"],
     ["master_replid", replicationId(server)],

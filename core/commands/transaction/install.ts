@@ -225,3 +225,22 @@ export function watchingClientCount(server: Server): number {
 export function totalWatchedKeys(server: Server): number {
   return transactionsOf(server).watches.size;
 }
+
+/**
+ * Valkey's `is_write_command` in processCommand: the command is flagged WRITE, or it is the EXEC of a
+ * transaction that queued one (the server's state may have changed since they were queued).
+ */
+export function isWriteCall(call: CommandCall): boolean {
+  if (call.spec.flags.includes("WRITE")) return true;
+  if (call.fullName !== "exec") return false;
+  const st = transactionsOf(call.server).stateOf(call.client);
+  return st !== undefined && st.inMulti && st.queue.some((q) => q.spec.flags.includes("WRITE"));
+}
+
+/**
+ * A gate's rejection, as Valkey's rejectCommand: an EXEC answers `EXECABORT ... because of: <err>` and its
+ * transaction is discarded; a command queued in MULTI flags the transaction (the writer does).
+ */
+export function gateReject(call: CommandCall, err: string): void {
+  call.error(call.fullName === "exec" ? execRejection(call.server, call.client, err) : err);
+}

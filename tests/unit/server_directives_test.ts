@@ -1,0 +1,323 @@
+/**
+ * Directives of Valkey's stock config file that a server without replication still has: the replication
+ * ones (held, validated, shown; `min-replicas-*` refuse writes with NOREPLICAS), the process title,
+ * `locale-collate`, `activerehashing`, `always-show-logo`, `hide-user-data-from-log`. The replies are Valkey
+ * 8.1.1's; redis-server 7.0 gives the same where it has the directive (tests of 7.2+/8.x-only directives are
+ * skipped for it).
+ */
+
+import assert from "node:assert/strict";
+import { isValkeyLike, isValkyr, startServer, valkeyOnly } from "../helpers/server.ts";
+import { RawConn, RespError } from "../helpers/raw.ts";
+
+const srv = await startServer();
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function withConn(fn: (c: RawConn) => Promise<void>): Promise<void> {
+  const c = await RawConn.connect(srv.port);
+  try {
+    await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+function errorText(v: unknown): string {
+  assert.ok(v instanceof RespError, `expected an error, got ${JSON.stringify(v)}`);
+  return v.message;
+}
+
+/** Valkey 8.1.1's defaults (CONFIG GET), aliases included. */
+const DEFAULTS: [string, string][] = [
+  ["rdb-del-sync-files", "no"],
+  ["repl-disable-tcp-nodelay", "no"],
+  ["repl-diskless-sync", "yes"],
+  ["replica-serve-stale-data", "yes"],
+  ["slave-serve-stale-data", "yes"],
+  ["replica-read-only", "yes"],
+  ["slave-read-only", "yes"],
+  ["replica-ignore-maxmemory", "yes"],
+  ["replica-announced", "yes"],
+  ["replica-ignore-disk-write-errors", "no"],
+  ["jemalloc-bg-thread", "yes"],
+  ["activerehashing", "yes"],
+  ["set-proc-title", "yes"],
+  ["always-show-logo", "no"],
+  ["replica-announce-ip", ""],
+  ["masteruser", ""],
+  ["masterauth", ""],
+  ["proc-title-template", "{title} {listen-addr} {server-mode}"],
+  ["repl-diskless-load", "disabled"],
+  ["propagation-error-behavior", "ignore"],
+  ["replica-priority", "100"],
+  ["slave-priority", "100"],
+  ["repl-diskless-sync-delay", "5"],
+  ["replica-announce-port", "0"],
+  ["repl-timeout", "60"],
+  ["repl-ping-replica-period", "10"],
+  ["repl-ping-slave-period", "10"],
+  ["min-replicas-to-write", "0"],
+  ["min-slaves-to-write", "0"],
+  ["min-replicas-max-lag", "10"],
+  ["min-slaves-max-lag", "10"],
+  ["repl-diskless-sync-max-replicas", "0"],
+  ["repl-backlog-ttl", "3600"],
+];
+
+/** Added after Redis 7.0. */
+const DEFAULTS_8: [string, string][] = [
+  ["replica-lazy-flush", "yes"], // "no" in Redis 7.0
+  ["slave-lazy-flush", "yes"],
+  ["dual-channel-replication-enabled", "no"],
+  ["hide-user-data-from-log", "yes"],
+  ["primaryuser", ""],
+  ["primaryauth", ""],
+  ["ignore-warnings", ""],
+  ["locale-collate", ""],
+  ["repl-backlog-size", "10485760"],
+];
+
+Deno.test({
+  name: "the replication and process directives of the stock config file have Valkey's defaults",
+  ...opts,
+  fn: () =>
+    withConn(async (c) => {
+      for (const [name, value] of [...DEFAULTS, ...(isValkeyLike() ? DEFAULTS_8 : [])]) {
+        assert.deepEqual(await c.call("CONFIG", "GET", name), [name, value], name);
+      }
+    }),
+});
+
+Deno.test({
+  name: "replication directives are validated and set as Valkey's, through their old names too",
+  ...opts,
+  fn: () =>
+    withConn(async (c) => {
+      assert.equal(
+        await c.call("CONFIG", "SET", "slave-priority", "7", "repl-diskless-load", "swapdb"),
+        "OK",
+      );
+      assert.deepEqual(await c.call("CONFIG", "GET", "replica-priority"), ["replica-priority", "7"]);
+      assert.deepEqual(await c.call("CONFIG", "GET", "repl-diskless-load"), ["repl-diskless-load", "swapdb"]);
+      assert.equal(
+        errorText(await c.call("CONFIG", "SET", "repl-timeout", "0")),
+        "ERR CONFIG SET failed (possibly related to argument 'repl-timeout') - argument must be between 1 and 2147483647 inclusive",
+      );
+      assert.equal(
+        errorText(await c.call("CONFIG", "SET", "repl-diskless-load", "later")),
+        "ERR CONFIG SET failed (possibly related to argument 'repl-diskless-load') - argument(s) must be one of the following: disabled, on-empty-db, swapdb" +
+          (isValkeyLike() ? ", flush-before-load" : ""),
+      );
+      assert.equal(
+        errorText(await c.call("CONFIG", "SET", "replica-announce-port", "65536")),
+        "ERR CONFIG SET failed (possibly related to argument 'replica-announce-port') - argument must be between 0 and 65535 inclusive",
+      );
+      assert.equal(await c.call("CONFIG", "SET", "masterauth", "secret"), "OK");
+      assert.deepEqual(await c.call("CONFIG", "GET", "masterauth"), ["masterauth", "secret"]);
+      assert.equal(
+        await c.call(
+          "CONFIG",
+          "SET",
+          "replica-priority",
+          "100",
+          "repl-diskless-load",
+          "disabled",
+          "masterauth",
+          "",
+        ),
+        "OK",
+      );
+    }),
+});
+
+Deno.test({
+  name: "repl-backlog-size is INFO's repl_backlog_size, and refuses 0",
+  ...opts,
+  ...valkeyOnly(),
+  fn: () =>
+    withConn(async (c) => {
+      assert.equal(await c.call("CONFIG", "SET", "repl-backlog-size", "2mb"), "OK");
+      assert.match(String(await c.call("INFO", "replication")), /\r\nrepl_backlog_size:2097152\r\n/);
+      assert.equal(
+        errorText(await c.call("CONFIG", "SET", "repl-backlog-size", "0")),
+        "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive",
+      );
+      assert.equal(await c.call("CONFIG", "SET", "repl-backlog-size", "10mb"), "OK");
+    }),
+});
+
+Deno.test({
+  name: "min-replicas-to-write refuses writes with NOREPLICAS while there are fewer good replicas",
+  ...opts,
+  fn: () =>
+    withConn(async (c) => {
+      const other = await RawConn.connect(srv.port);
+      try {
+        assert.equal(await c.call("SET", "nr:x", "1"), "OK");
+        assert.equal(await c.call("CONFIG", "SET", "min-replicas-to-write", "1"), "OK");
+        assert.equal(
+          errorText(await c.call("SET", "nr:x", "2")),
+          "NOREPLICAS Not enough good replicas to write.",
+        );
+        assert.equal(await c.call("GET", "nr:x"), "1");
+        assert.match(String(await c.call("INFO", "replication")), /\r\nmin_slaves_good_slaves:0\r\n/);
+        // A write queued in MULTI is refused and fails the transaction.
+        assert.equal(await c.call("MULTI"), "OK");
+        assert.equal(
+          errorText(await c.call("INCR", "nr:x")),
+          "NOREPLICAS Not enough good replicas to write.",
+        );
+        assert.equal(
+          errorText(await c.call("EXEC")),
+          "EXECABORT Transaction discarded because of previous errors.",
+        );
+        // A transaction of reads runs.
+        assert.equal(await c.call("MULTI"), "OK");
+        assert.equal(await c.call("GET", "nr:x"), "QUEUED");
+        assert.deepEqual(await c.call("EXEC"), ["1"]);
+        // min-replicas-max-lag 0 turns the check off.
+        assert.equal(await c.call("CONFIG", "SET", "min-replicas-max-lag", "0"), "OK");
+        assert.doesNotMatch(String(await c.call("INFO", "replication")), /min_slaves_good_slaves/);
+        assert.equal(await c.call("SET", "nr:x", "3"), "OK");
+        assert.equal(await c.call("CONFIG", "SET", "min-replicas-max-lag", "10"), "OK");
+        // The state changed between queueing and EXEC (Valkey's multi.tcl "exec with write commands and
+        // state change"): EXEC is refused and the transaction discarded.
+        assert.equal(await c.call("CONFIG", "SET", "min-replicas-to-write", "0"), "OK");
+        assert.equal(await c.call("MULTI"), "OK");
+        assert.equal(await c.call("INCR", "nr:x"), "QUEUED");
+        assert.equal(await other.call("CONFIG", "SET", "min-replicas-to-write", "2"), "OK");
+        assert.equal(
+          errorText(await c.call("EXEC")),
+          "EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.",
+        );
+        assert.equal(await c.call("PING"), "PONG"); // no longer in MULTI
+        assert.equal(await c.call("GET", "nr:x"), "3");
+      } finally {
+        await other.call("CONFIG", "SET", "min-replicas-to-write", "0", "min-replicas-max-lag", "10");
+        other.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "proc-title-template is checked as Valkey's template: known variables, non-empty",
+  ...opts,
+  fn: () =>
+    withConn(async (c) => {
+      const invalid =
+        "ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables";
+      for (const bad of ["{server-mode}", "{foo}", "{title", "x {", "", "  {title}  "]) {
+        assert.equal(errorText(await c.call("CONFIG", "SET", "proc-title-template", bad)), invalid, bad);
+      }
+      assert.equal(await c.call("CONFIG", "SET", "proc-title-template", "x {{ {port} {config-file}"), "OK");
+      assert.deepEqual(await c.call("CONFIG", "GET", "proc-title-template"), [
+        "proc-title-template",
+        "x {{ {port} {config-file}",
+      ]);
+      assert.equal(
+        await c.call("CONFIG", "SET", "proc-title-template", "{title} {listen-addr} {server-mode}"),
+        "OK",
+      );
+    }),
+});
+
+Deno.test({
+  name: "locale-collate takes the locales the system has and refuses others",
+  ...opts,
+  ...valkeyOnly(),
+  fn: () =>
+    withConn(async (c) => {
+      // This suite runs on Debian machines with only the C locales installed (the CI's too).
+      assert.equal(await c.call("CONFIG", "SET", "locale-collate", "C"), "OK");
+      assert.equal(await c.call("CONFIG", "SET", "locale-collate", "POSIX"), "OK");
+      assert.equal(
+        errorText(await c.call("CONFIG", "SET", "locale-collate", "xx_NOPE.UTF-8")),
+        "ERR CONFIG SET failed (possibly related to argument 'locale-collate') - Invalid locale name",
+      );
+      assert.deepEqual(await c.call("CONFIG", "GET", "locale-collate"), ["locale-collate", "POSIX"]);
+      assert.equal(await c.call("CONFIG", "SET", "locale-collate", ""), "OK");
+    }),
+});
+
+Deno.test({
+  name: "immutable process directives cannot be set at run time",
+  ...opts,
+  fn: () =>
+    withConn(async (c) => {
+      for (const name of ["set-proc-title", "always-show-logo"]) {
+        assert.equal(
+          errorText(await c.call("CONFIG", "SET", name, "no")),
+          `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,
+        );
+      }
+      assert.equal(await c.call("CONFIG", "SET", "activerehashing", "no"), "OK");
+      assert.equal(await c.call("CONFIG", "SET", "activerehashing", "yes"), "OK");
+    }),
+});
+
+Deno.test({
+  name: "always-show-logo prints the banner with the port and PID instead of the 'Running mode' line",
+  ...opts,
+  fn: async () => {
+    const s = await startServer(["--always-show-logo", "yes"]);
+    try {
+      await withConnTo(s.port, async (c) => assert.equal(await c.call("PING"), "PONG"));
+      const out = s.output();
+      assert.match(out, new RegExp(`Port: ${s.port}\\b`));
+      assert.match(out, /PID: \d+/);
+      assert.match(out, /Running in standalone mode/);
+      assert.doesNotMatch(out, /Running mode=standalone/);
+    } finally {
+      await s.stop();
+    }
+  },
+});
+
+async function withConnTo(port: number, fn: (c: RawConn) => Promise<void>): Promise<void> {
+  const c = await RawConn.connect(port);
+  try {
+    await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+Deno.test({
+  name: "a protocol error's log line hides the client's name and bytes unless hide-user-data-from-log is no",
+  ...opts,
+  ignore: !isValkyr() && !isValkeyLike(),
+  fn: async () => {
+    const s = await startServer(["--loglevel", "verbose"]);
+    try {
+      const send = async (name: string) => {
+        const c = await RawConn.connect(s.port);
+        assert.equal(await c.call("CLIENT", "SETNAME", name), "OK");
+        c.send("*1\r\n$x\r\n");
+        await c.readRaw(1);
+        await c.waitClosed();
+        c.close();
+      };
+      await send("hidden-name");
+      await withConnTo(s.port, async (c) => {
+        assert.equal(await c.call("CONFIG", "SET", "hide-user-data-from-log", "no"), "OK");
+      });
+      await send("shown-name");
+      const deadline = Date.now() + 3000;
+      while (!/name=shown-name/.test(s.output()) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const lines = s.output().split("\n").filter((l) => l.includes("Protocol error"));
+      assert.equal(lines.length, 2, s.output());
+      assert.match(
+        lines[0]!,
+        /Protocol error \(invalid bulk length\) from client: id=\d+ addr=\S+ .*name=\*redacted\* .*Query buffer: \*redacted\*$/,
+      );
+      assert.match(
+        lines[1]!,
+        /Protocol error \(invalid bulk length\) from client: id=\d+ addr=\S+ .*name=shown-name .*Query buffer: '\$x\.\.'$/,
+      );
+    } finally {
+      await s.stop();
+    }
+  },
+});
