@@ -340,6 +340,43 @@ Deno.test("CONFIG SET of notify-keyspace-events and percentiles normalise their 
   );
 });
 
+Deno.test("a special directive that knows its equal values runs no hook when set to the held one", () => {
+  const pair: SpecialDirective<readonly [number, number]> = {
+    name: "feature-pair",
+    type: "special",
+    flags: ["MULTI_ARG"],
+    init: () => [0, 0],
+    set: (args) => args.length === 2 ? [Number(args[0]), Number(args[1])] : new Invalid("two numbers"),
+    same: (a, b) => a[0] === b[0] && a[1] === b[1],
+    format: (v) => v.join(" "),
+    rewrite: () => {},
+  };
+  const c = new Config([pair as SpecialDirective]);
+  const calls: string[] = [];
+  c.onChange("feature-pair", (v) => (calls.push(v), null));
+  assert.equal(c.set([["feature-pair", "0 0"]]), null);
+  assert.equal(c.set([["feature-pair", "1 0"]]), null);
+  assert.equal(c.set([["feature-pair", "1 00"]]), null);
+  assert.deepEqual(calls, ["1 0"]);
+});
+
+Deno.test("a failing hook logs Valkey's warning naming the directive that ran it", () => {
+  const c = new Config();
+  const warnings: string[] = [];
+  c.warn = (m) => warnings.push(m);
+  const fail = () => "Unable to listen on this port. Check server logs.";
+  c.onChange("port", fail);
+  c.onChange("bind", fail);
+  assert.equal(
+    c.set([["BIND", "127.0.0.1"], ["port", "7000"]]),
+    failed("bind", "Unable to listen on this port. Check server logs."),
+  );
+  assert.deepEqual(warnings, [
+    "Failed applying new configuration. Possibly related to new bind setting. Restoring previous settings.",
+  ]);
+  assert.equal(c.get("port"), "6379");
+});
+
 Deno.test("CONFIG SET refuses unknown, immutable and duplicate names with Valkey's errors", () => {
   const c = new Config();
   assert.equal(c.set([["foo", "bar"]]), "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
@@ -469,7 +506,7 @@ Deno.test("change hooks run once per CONFIG SET that changed their directive, wi
   c.onChange("bind", shared);
   assert.equal(c.set([["port", "7000"], ["bind", "127.0.0.1"]]), null);
   assert.deepEqual(calls, ["shared=7000"]);
-  // Special directives always count as changed.
+  // Special directives without `same` always count as changed.
   calls.length = 0;
   assert.equal(c.set([["bind", "127.0.0.1"]]), null);
   assert.deepEqual(calls, ["shared=127.0.0.1"]);

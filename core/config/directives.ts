@@ -140,6 +140,11 @@ export interface SpecialDirective<T = unknown> extends DirectiveBase {
   init(): T;
   /** Parses the words into a new value; `current` is the value held now (never mutate it). */
   set(args: readonly string[], current: T, ctx: SetContext): T | Invalid;
+  /**
+   * True when two values are the same, so that CONFIG SET of the held value runs no change hook (Valkey's
+   * set function returning 2). Absent: every set counts as a change.
+   */
+  same?(a: T, b: T): boolean;
   /** The CONFIG GET text. */
   format(value: T): string;
   rewrite(value: T, name: string, out: RewriteSink): void;

@@ -232,6 +232,7 @@ export class Server {
   /** Creates the databases, binds the listeners and starts the cron. */
   async start(): Promise<void> {
     this.#applyLogConfig();
+    this.config.warn = (m) => this.logger.warning(m);
     this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
     this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
     this.expiry.importMode = this.config.getBool("import-mode");
