@@ -39,6 +39,7 @@ import {
   formatMemoryForRewrite,
   Invalid,
   memtoull,
+  type OomScoreAdjValues,
   type OutputBufferLimits,
   repr,
   type RewriteSink,
@@ -611,6 +612,11 @@ export class Config implements ConfigFileTarget {
   /** `notify-keyspace-events` as the bit set of {@link NOTIFY} classes. */
   getNotifyKeyspaceEvents(): number {
     return this.#slot("notify-keyspace-events").value as number;
+  }
+
+  /** `oom-score-adj-values`: primary, replica, background child. */
+  getOomScoreAdjValues(): OomScoreAdjValues {
+    return this.#slot("oom-score-adj-values").value as OomScoreAdjValues;
   }
 
   getLatencyPercentiles(): number[] {

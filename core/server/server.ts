@@ -38,6 +38,7 @@ import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
+import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -242,6 +243,7 @@ export class Server {
       this.#updateExpiry();
       return null;
     });
+    watchOomScoreAdj(this);
     const n = this.config.getInt("databases");
     for (let i = 0; i < n; i++) this.#newDb(i);
     const log = this.logger;
@@ -298,6 +300,7 @@ export class Server {
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
     log.notice("Ready to accept connections tcp");
+    applyOomScoreAdjAtStart(this);
     this.#startCron();
     this.config.onChange("hz", () => (this.#startCron(), null));
   }
