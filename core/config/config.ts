@@ -17,8 +17,9 @@
  * protected, loading, duplicate), then every value is parsed and stored, a parse error restoring the values
  * already stored; then the change hooks ({@link Config.onChange}) of the directives whose value changed run,
  * each hook once even when several directives share it, in the order of the first directive that triggered
- * it. A hook returning an error restores every value, runs the hooks again on the restored values, and the
- * whole command fails with that error.
+ * it. A hook returning an error logs Valkey's "Failed applying new configuration" warning ({@link
+ * Config.warn}), restores every value, runs the hooks again on the restored values, and the whole command
+ * fails with that error. A special directive's value counts as changed unless its `same` says otherwise.
  *
  * Loading a file never runs hooks: the server reads the values when it starts.
  *
@@ -38,6 +39,7 @@ import {
   formatMemoryForRewrite,
   Invalid,
   memtoull,
+  type OomScoreAdjValues,
   type OutputBufferLimits,
   repr,
   type RewriteSink,
@@ -353,7 +355,7 @@ function parseValue(slot: Slot, args: readonly string[], ctx: SetContext): Parse
     case "special": {
       const v = def.set(args, slot.value, ctx);
       if (v instanceof Invalid) return v;
-      return { value: v, changed: true };
+      return { value: v, changed: volatile || def.same?.(v, slot.value) !== true };
     }
   }
 }
@@ -448,6 +450,8 @@ export class Config implements ConfigFileTarget {
    * for the server to report.
    */
   readonly moduleConfigQueue: Map<string, string> = new Map();
+  /** Where warnings go (the server's log, once it starts): the line of a failed CONFIG SET apply. */
+  warn: ((message: string) => void) | undefined = undefined;
 
   readonly #entries = new Map<string, Entry>();
   /** Entries in definition order (a directive's alias right after it): CONFIG GET pattern order. */
@@ -610,6 +614,11 @@ export class Config implements ConfigFileTarget {
     return this.#slot("notify-keyspace-events").value as number;
   }
 
+  /** `oom-score-adj-values`: primary, replica, background child. */
+  getOomScoreAdjValues(): OomScoreAdjValues {
+    return this.#slot("oom-score-adj-values").value as OomScoreAdjValues;
+  }
+
   getLatencyPercentiles(): number[] {
     return [...(this.#slot("latency-tracking-info-percentiles").value as readonly number[])];
   }
@@ -695,6 +704,11 @@ export class Config implements ConfigFileTarget {
         throw e;
       }
       if (err !== null) {
+        this.warn?.(
+          `Failed applying new configuration. Possibly related to new ${
+            entries[h.index]!.slot.def.name
+          } setting. Restoring previous settings.`,
+        );
         restore();
         this.#rerunHooks(hooks, entries);
         return setFailed(entries[h.index]!.name, err);

@@ -52,6 +52,8 @@ const VALKEY_DEFAULTS: [string, string][] = [
   ["loglevel", "notice"],
   ["maxmemory-policy", "noeviction"],
   ["appendfsync", "everysec"],
+  ["oom-score-adj", "no"],
+  ["oom-score-adj-values", "0 200 800"],
   ["enable-protected-configs", "no"],
   ["enable-debug-command", "no"],
   ["enable-module-command", "no"],
@@ -128,6 +130,7 @@ Deno.test("typed getters read each kind of directive", () => {
   assert.deepEqual(c.getClientOutputBufferLimit("normal"), { hard: 0, soft: 0, softSeconds: 0 });
   assert.equal(c.getNotifyKeyspaceEvents(), 0);
   assert.deepEqual(c.getLatencyPercentiles(), [50, 99, 99.9]);
+  assert.deepEqual(c.getOomScoreAdjValues(), [0, 200, 800]);
   assert.throws(() => c.getInt("loglevel"), /not a number/);
   assert.throws(() => c.get("no-such-thing"), /unknown config/);
 });
@@ -340,6 +343,89 @@ Deno.test("CONFIG SET of notify-keyspace-events and percentiles normalise their 
   );
 });
 
+Deno.test("oom-score-adj takes no, yes, relative and absolute, and relative prints as yes", () => {
+  const c = new Config();
+  const calls: string[] = [];
+  c.onChange("oom-score-adj", (v) => (calls.push(v), null));
+  assert.equal(c.set([["oom-score-adj", "relative"]]), null);
+  assert.equal(c.get("oom-score-adj"), "yes");
+  // yes and relative are one value: setting the other is no change.
+  assert.equal(c.set([["oom-score-adj", "YES"]]), null);
+  assert.equal(c.set([["oom-score-adj", "Absolute"]]), null);
+  assert.equal(c.get("oom-score-adj"), "absolute");
+  assert.deepEqual(calls, ["yes", "absolute"]);
+  assert.equal(
+    c.set([["oom-score-adj", "maybe"]]),
+    failed("oom-score-adj", "argument(s) must be one of the following: no, yes, relative, absolute"),
+  );
+});
+
+Deno.test("CONFIG SET of oom-score-adj-values takes three integers in -2000..2000, read as strtoll reads them", () => {
+  const c = new Config();
+  assert.equal(c.set([["oom-score-adj-values", "10 -20 2000"]]), null);
+  assert.deepEqual(c.getOomScoreAdjValues(), [10, -20, 2000]);
+  // A '+' sign and leading zeros pass; "0 200 " has an empty third word, which is 0.
+  assert.equal(c.set([["oom-score-adj-values", "+5 010 -2000"]]), null);
+  assert.equal(c.get("oom-score-adj-values"), "5 10 -2000");
+  assert.equal(c.set([["oom-score-adj-values", "0 200 "]]), null);
+  assert.equal(c.get("oom-score-adj-values"), "0 200 0");
+  const range = "Invalid oom-score-adj-values, elements must be between -2000 and 2000.";
+  for (const bad of ["-2001 0 0", "0 2001 0", "a b c", "0x10 0 0", "1.5 0 0", "99999999999999999999 0 0"]) {
+    assert.equal(c.set([["oom-score-adj-values", bad]]), failed("oom-score-adj-values", range), bad);
+  }
+  for (const bad of ["", "0 0", "0 0 0 0", "0  0 0", "-"]) {
+    assert.equal(
+      c.set([["oom-score-adj-values", bad]]),
+      failed("oom-score-adj-values", "wrong number of arguments"),
+      bad,
+    );
+  }
+  assert.equal(c.get("oom-score-adj-values"), "0 200 0");
+  // The same three numbers are no change (Valkey's set returns 2): no hook runs.
+  const calls: string[] = [];
+  c.onChange("oom-score-adj-values", (v) => (calls.push(v), null));
+  assert.equal(c.set([["oom-score-adj-values", "+0 0200 0"]]), null);
+  assert.equal(c.set([["oom-score-adj-values", "0 200 1"]]), null);
+  assert.deepEqual(calls, ["0 200 1"]);
+});
+
+Deno.test("a special directive that knows its equal values runs no hook when set to the held one", () => {
+  const pair: SpecialDirective<readonly [number, number]> = {
+    name: "feature-pair",
+    type: "special",
+    flags: ["MULTI_ARG"],
+    init: () => [0, 0],
+    set: (args) => args.length === 2 ? [Number(args[0]), Number(args[1])] : new Invalid("two numbers"),
+    same: (a, b) => a[0] === b[0] && a[1] === b[1],
+    format: (v) => v.join(" "),
+    rewrite: () => {},
+  };
+  const c = new Config([pair as SpecialDirective]);
+  const calls: string[] = [];
+  c.onChange("feature-pair", (v) => (calls.push(v), null));
+  assert.equal(c.set([["feature-pair", "0 0"]]), null);
+  assert.equal(c.set([["feature-pair", "1 0"]]), null);
+  assert.equal(c.set([["feature-pair", "1 00"]]), null);
+  assert.deepEqual(calls, ["1 0"]);
+});
+
+Deno.test("a failing hook logs Valkey's warning naming the directive that ran it", () => {
+  const c = new Config();
+  const warnings: string[] = [];
+  c.warn = (m) => warnings.push(m);
+  const fail = () => "Unable to listen on this port. Check server logs.";
+  c.onChange("port", fail);
+  c.onChange("bind", fail);
+  assert.equal(
+    c.set([["BIND", "127.0.0.1"], ["port", "7000"]]),
+    failed("bind", "Unable to listen on this port. Check server logs."),
+  );
+  assert.deepEqual(warnings, [
+    "Failed applying new configuration. Possibly related to new bind setting. Restoring previous settings.",
+  ]);
+  assert.equal(c.get("port"), "6379");
+});
+
 Deno.test("CONFIG SET refuses unknown, immutable and duplicate names with Valkey's errors", () => {
   const c = new Config();
   assert.equal(c.set([["foo", "bar"]]), "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
@@ -469,7 +555,7 @@ Deno.test("change hooks run once per CONFIG SET that changed their directive, wi
   c.onChange("bind", shared);
   assert.equal(c.set([["port", "7000"], ["bind", "127.0.0.1"]]), null);
   assert.deepEqual(calls, ["shared=7000"]);
-  // Special directives always count as changed.
+  // Special directives without `same` always count as changed.
   calls.length = 0;
   assert.equal(c.set([["bind", "127.0.0.1"]]), null);
   assert.deepEqual(calls, ["shared=127.0.0.1"]);
@@ -656,6 +742,33 @@ Deno.test("config files set directives, skip comments and accept quoted and mult
   assert.equal(c.getInt("commandlog-slow-execution-max-len"), 64);
   assert.equal(c.get("notify-keyspace-events"), "AKE");
   assert.equal(c.getEnum("loglevel"), "warning");
+});
+
+Deno.test("oom-score-adj-values loads from files as three words or one quoted value", () => {
+  const c = new Config();
+  c.loadText("oom-score-adj relative\noom-score-adj-values 1 2 3", "t");
+  assert.equal(c.get("oom-score-adj"), "yes");
+  assert.deepEqual(c.getOomScoreAdjValues(), [1, 2, 3]);
+  c.loadText('oom-score-adj-values "-4 5 6"', "t");
+  assert.deepEqual(c.getOomScoreAdjValues(), [-4, 5, 6]);
+  assert.equal(
+    loadError("oom-score-adj-values 1 2").message,
+    fatal("wrong number of arguments", [1, "oom-score-adj-values 1 2"]),
+  );
+  assert.equal(
+    loadError('oom-score-adj-values "1 2 3000"').message,
+    fatal("Invalid oom-score-adj-values, elements must be between -2000 and 2000.", [
+      1,
+      'oom-score-adj-values "1 2 3000"',
+    ]),
+  );
+  assert.equal(
+    loadError("oom-score-adj maybe").message,
+    fatal("argument(s) must be one of the following: no, yes, relative, absolute", [
+      1,
+      "oom-score-adj maybe",
+    ]),
+  );
 });
 
 Deno.test("save lines in files accumulate after the first, and an empty save clears them", () => {
@@ -895,6 +1008,36 @@ Deno.test("values back at their default disappear unless the file had them", () 
     // timeout was in the file: it stays, at its default; requirepass is unset: its line goes.
     assert.ok(text.startsWith('timeout 0\n\nunixsocket "/tmp/x.sock"\n'));
     assert.ok(!text.includes("requirepass"));
+  } finally {
+    fs.rmSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("CONFIG REWRITE writes oom-score-adj-values when changed or already in the file", () => {
+  const tmp = tempDir();
+  try {
+    const file = path.join(tmp, "c.conf");
+    fs.writeFileSync(file, "# oom\noom-score-adj-values 0 200 800\n");
+    const c = new Config();
+    c.loadText(fs.readFileSync(file, "utf8"), file);
+    assert.equal(c.set([["oom-score-adj", "relative"], ["oom-score-adj-values", "1 2 3"]]), null);
+    c.rewrite(file);
+    const dir = fs.realpathSync(process.cwd());
+    assert.equal(
+      fs.readFileSync(file, "utf8"),
+      "# oom\noom-score-adj-values 1 2 3\n\n# Generated by CONFIG REWRITE\noom-score-adj yes\n" +
+        `dir "${dir}"\nsave 3600 1 300 100 60 10000\nlatency-tracking-info-percentiles 50 99 99.9\n`,
+    );
+    // Back at the defaults: the lines stay, with the default values.
+    assert.equal(c.set([["oom-score-adj", "no"], ["oom-score-adj-values", "0 200 800"]]), null);
+    c.rewrite(file);
+    const text = fs.readFileSync(file, "utf8");
+    assert.ok(text.startsWith("# oom\noom-score-adj-values 0 200 800\n"));
+    assert.ok(text.includes("\noom-score-adj no\n"));
+    // A file without them gets none while they hold their defaults.
+    const other = path.join(tmp, "d.conf");
+    new Config().rewrite(other);
+    assert.ok(!fs.readFileSync(other, "utf8").includes("oom-score-adj"));
   } finally {
     fs.rmSync(tmp, { recursive: true });
   }

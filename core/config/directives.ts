@@ -145,6 +145,11 @@ export interface SpecialDirective<T = unknown> extends DirectiveBase {
   init(): T;
   /** Parses the words into a new value; `current` is the value held now (never mutate it). */
   set(args: readonly string[], current: T, ctx: SetContext): T | Invalid;
+  /**
+   * True when two values are the same, so that CONFIG SET of the held value runs no change hook (Valkey's
+   * set function returning 2). Absent: every set counts as a change.
+   */
+  same?(a: T, b: T): boolean;
   /** The CONFIG GET text. */
   format(value: T): string;
   rewrite(value: T, name: string, out: RewriteSink): void;
@@ -563,6 +568,37 @@ const outputBufferLimitDirective: SpecialDirective<OutputBufferLimits> = {
   },
 };
 
+/** `oom-score-adj-values`: the oom_score_adj of a primary, a replica and a background child, in that order. */
+export type OomScoreAdjValues = readonly [primary: number, replica: number, bgchild: number];
+
+export const OOM_SCORE_ADJ_DEFAULTS: OomScoreAdjValues = [0, 200, 800];
+
+const oomScoreAdjValuesDirective: SpecialDirective<OomScoreAdjValues> = {
+  name: "oom-score-adj-values",
+  type: "special",
+  flags: ["MULTI_ARG"],
+  init: () => OOM_SCORE_ADJ_DEFAULTS,
+  set(args) {
+    if (args.length !== 3) return new Invalid("wrong number of arguments");
+    const values: number[] = [];
+    for (const a of args) {
+      // strtoll with the whole word consumed: leading blanks and a '+' pass, and an empty word is 0.
+      const r = cStrtoll(a, 10);
+      if (r.end !== a.length || r.value < -2000n || r.value > 2000n) {
+        return new Invalid("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+      }
+      values.push(Number(r.value));
+    }
+    return [values[0]!, values[1]!, values[2]!];
+  },
+  same: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2],
+  format: (values) => values.join(" "),
+  rewrite(values, name, out) {
+    const isDefault = values.every((v, i) => v === OOM_SCORE_ADJ_DEFAULTS[i]);
+    out.rewriteLine(name, `${name} ${values.join(" ")}`, !isDefault);
+  },
+};
+
 const notifyDirective: SpecialDirective<number> = {
   name: "notify-keyspace-events",
   type: "special",
@@ -854,6 +890,13 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: "noeviction",
   },
   { name: "appendfsync", type: "enum", values: ["everysec", "always", "no"], default: "everysec" },
+  // Linux's /proc/self/oom_score_adj, managed or not (core/server/oom_score_adj.ts); `yes` is `relative`.
+  {
+    name: "oom-score-adj",
+    type: "enum",
+    values: [["no", 0], ["yes", 1], ["relative", 1], ["absolute", 2]],
+    default: "no",
+  },
   {
     name: "repl-diskless-load",
     type: "enum",
@@ -1071,6 +1114,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   dirDirective as SpecialDirective,
   saveDirective as SpecialDirective,
   outputBufferLimitDirective as SpecialDirective,
+  oomScoreAdjValuesDirective as SpecialDirective,
   notifyDirective as SpecialDirective,
   bindDirective as SpecialDirective,
   percentilesDirective as SpecialDirective,

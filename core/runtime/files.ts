@@ -26,3 +26,17 @@ export function fileExists(path: string): boolean {
 export function appendTextFile(path: string, text: string): void {
   fs.appendFileSync(path, text);
 }
+
+/**
+ * Writes `text` into a file that must exist, without creating or truncating it (C's `open(O_WRONLY)` then
+ * one `write`): for kernel files such as `/proc/self/oom_score_adj`, where the write itself is the request
+ * and its error (EACCES...) is the answer.
+ */
+export function writeExistingFile(path: string, text: string): void {
+  const fd = fs.openSync(path, fs.constants.O_WRONLY);
+  try {
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -39,6 +39,7 @@ import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
 import { expandProcTitleTemplate } from "../config/directives.ts";
+import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -241,6 +242,7 @@ export class Server {
   /** Creates the databases, binds the listeners and starts the cron. */
   async start(): Promise<void> {
     this.#applyLogConfig();
+    this.config.warn = (m) => this.logger.warning(m);
     this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
     this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
     this.expiry.importMode = this.config.getBool("import-mode");
@@ -250,6 +252,7 @@ export class Server {
       this.#updateExpiry();
       return null;
     });
+    watchOomScoreAdj(this);
     const n = this.config.getInt("databases");
     for (let i = 0; i < n; i++) this.#newDb(i);
     const log = this.logger;
@@ -308,6 +311,7 @@ export class Server {
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
     log.notice("Ready to accept connections tcp");
+    applyOomScoreAdjAtStart(this);
     this.#startCron();
     this.config.onChange("hz", () => (this.#startCron(), null));
   }
