@@ -802,6 +802,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "replica-ignore-disk-write-errors", type: "bool", default: false },
   // Tuning of jemalloc (absent here: a JavaScript heap), held and shown, as Valkey built without jemalloc.
   { name: "jemalloc-bg-thread", type: "bool", default: true },
+  // Transparent huge pages off for the process at start when the kernel forces them (core/server/thp.ts).
+  { name: "disable-thp", type: "bool", flags: ["IMMUTABLE"], default: true },
   // String
   { name: "unixsocket", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   { name: "pidfile", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
@@ -1013,6 +1015,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: 0,
   },
   // unsigned long
+  // ACL LOG's length: held and shown (Valkyr has no ACL users yet, so no ACL LOG entries either).
+  { name: "acllog-max-len", type: "int", unsigned: true, min: 0, max: LONG_MAX, default: 128 },
   {
     name: "commandlog-slow-execution-max-len",
     alias: "slowlog-max-len",

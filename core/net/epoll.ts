@@ -46,6 +46,7 @@ const SYMBOLS = {
   send: [["i32", "buf", "u64", "i32"], "i32"],
   shutdown: [["i32", "i32"], "i32"],
   close: [["i32"], "i32"],
+  prctl: [["i32", "u64", "u64", "u64", "u64"], "i32"],
   __errno_location: [[], "ptr"],
 } as const;
 
@@ -155,6 +156,18 @@ async function openBun(eventSize: number): Promise<Libc> {
   const lib = ffi.dlopen("libc.so.6", defs);
   const errnoView = new Int32Array(ffi.toArrayBuffer(lib.symbols.__errno_location(), 0, 4));
   return { ...lib.symbols, errno: () => errnoView[0]!, eventSize };
+}
+
+const PR_SET_THP_DISABLE = 41;
+
+/**
+ * Turns transparent huge pages off for this process (prctl PR_SET_THP_DISABLE, as Valkey's `disable-thp`):
+ * 0 on success, -1 when the call failed or libc is not reachable (see openLibc).
+ */
+export async function disableTransparentHugePages(): Promise<number> {
+  const libc = await openLibc();
+  if (libc === null) return -1;
+  return libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) === 0 ? 0 : -1;
 }
 
 /** An IPv4 or IPv6 literal as a sockaddr, or null. */

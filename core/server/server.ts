@@ -39,6 +39,7 @@ import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
 import { expandProcTitleTemplate } from "../config/directives.ts";
+import { checkTransparentHugePages } from "./thp.ts";
 import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
 
 /**
@@ -300,6 +301,11 @@ export class Server {
     else log.notice(`Running mode=standalone, port=${this.port}.`);
     this.#applyProcTitle();
     log.notice("Server initialized");
+    if (!thpChecked) {
+      // Once per process (the setting is the process's), as Valkey's linuxMemoryWarnings at start.
+      thpChecked = true;
+      await checkTransparentHugePages(this.config.getBool("disable-thp"), log);
+    }
     // Loading the dataset (core/persistence): synchronous, so no client is served before it is complete.
     try {
       for (const fn of this.startupLoaders) fn();
@@ -903,6 +909,9 @@ function randomHex(n: number): string {
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;
 }
+
+/** The transparent-huge-pages check ran in this process (thp.ts). */
+let thpChecked = false;
 
 /** What log lines print instead of user data under `hide-user-data-from-log`. */
 const REDACTED = "*redacted*";
