@@ -748,6 +748,14 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     values: PROTECTED_ACTION,
     default: "no",
   },
+  // Valkey 8.1: the shape of log lines and of their timestamps (core/server/log.ts).
+  { name: "log-format", type: "enum", values: ["legacy", "logfmt"], default: "legacy" },
+  {
+    name: "log-timestamp-format",
+    type: "enum",
+    values: ["legacy", "iso8601", "milliseconds"],
+    default: "legacy",
+  },
   // int
   { name: "databases", type: "int", flags: ["IMMUTABLE"], min: 1, max: INT_MAX, default: 16 },
   { name: "port", type: "int", min: 0, max: 65535, default: 6379 },

@@ -30,7 +30,7 @@ import { type CommandGate, dispatch } from "../commands/dispatch.ts";
 import type { CommandCall, EventClass } from "../commands/call.ts";
 import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
 import { Client } from "./client.ts";
-import { Logger, type LogLevel } from "./log.ts";
+import { type LogFormat, Logger, type LogLevel, type LogTimestampFormat } from "./log.ts";
 import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
 import { IoThreads } from "../io/io_threads.ts";
@@ -213,6 +213,11 @@ export class Server {
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
     this.#stopped = new Promise((r) => (this.#resolveStopped = r));
+    // The log settings apply from the first line on (a module that fails to load is logged with them).
+    this.#applyLogConfig();
+    for (const name of ["loglevel", "logfile", "log-format", "log-timestamp-format"]) {
+      this.config.onChange(name, () => (this.#applyLogConfig(), null));
+    }
   }
 
   /** Resolves when the server has stopped (SHUTDOWN, a signal, or stop()). */
@@ -227,13 +232,12 @@ export class Server {
   #applyLogConfig(): void {
     this.logger.level = this.config.getEnum("loglevel") as LogLevel;
     this.logger.file = this.config.getStr("logfile");
+    this.logger.format = this.config.getEnum("log-format") as LogFormat;
+    this.logger.timestampFormat = this.config.getEnum("log-timestamp-format") as LogTimestampFormat;
   }
 
   /** Creates the databases, binds the listeners and starts the cron. */
   async start(): Promise<void> {
-    this.#applyLogConfig();
-    this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
-    this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
     this.expiry.importMode = this.config.getBool("import-mode");
     this.#updateExpiry();
     this.config.onChange("import-mode", () => {
@@ -392,7 +396,7 @@ export class Server {
   handleSignals(): void {
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       const fn = () => {
-        this.logger.warning(`Received ${sig} scheduling shutdown...`);
+        this.logger.fromHandler("warning", `Received ${sig} scheduling shutdown...`);
         // As Valkey: a signal saves when save points are configured.
         void this.shutdown({ save: this.config.getSave().length > 0, now: false, force: false }, undefined);
       };

@@ -9,7 +9,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freePort, isValkyr, ROOT, serverCommand, target, waitReady } from "../helpers/server.ts";
+import {
+  freePort,
+  isValkeyLike,
+  isValkyr,
+  ROOT,
+  serverCommand,
+  target,
+  waitReady,
+} from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
 import { waitUntil } from "../helpers/timing.ts";
 
@@ -28,10 +36,20 @@ function run(args: string[]): { code: number | null; out: string } {
  * that handled the signal and exited.) The server gets `--dir` of its own (removed once it exited): run
  * from the repository, it would otherwise load whatever dump.rdb or AOF another test left there.
  */
-function launch(args: string[], cmdOverride?: (dir: string) => [string, string[]]) {
+function launch(
+  args: string[],
+  cmdOverride?: (dir: string) => [string, string[]],
+  env?: Record<string, string>,
+) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-dir-"));
   const [cmd, full] = cmdOverride?.(dir) ?? serverCommand([...args, "--dir", dir]);
-  const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
+  const child = new Deno.Command(cmd, {
+    args: full,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    ...(env !== undefined ? { env } : {}),
+  }).spawn();
   let out = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
@@ -43,7 +61,7 @@ function launch(args: string[], cmdOverride?: (dir: string) => [string, string[]
     rmSync(dir, { recursive: true, force: true });
     return st.code;
   });
-  return { child, exited, output: () => out };
+  return { child, exited, output: () => out, dir };
 }
 
 /**
@@ -186,11 +204,62 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       assert.match(out, /Ready to accept connections/);
       assert.match(out, new RegExp(`Received ${signal} scheduling shutdown\\.\\.\\.`));
       assert.match(out, /is now ready to exit, bye bye\.\.\./);
-      // Valkey's line shape: pid:role day month year time level message.
-      assert.match(out, /^\d+:M \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} [*#.-] /m);
+      // Valkey's line shape: pid:role day month year time level message (strftime's %d: two digits).
+      assert.match(out, /^\d+:M \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} [*#.-] /m);
+      // A signal handler logs its own shape: pid:signal-handler (unix time) message.
+      assert.match(
+        out,
+        new RegExp(`^\\d+:signal-handler \\(\\d+\\) Received ${signal} scheduling shutdown\\.\\.\\.$`, "m"),
+      );
     },
   });
 }
+
+Deno.test({
+  name: "a config file that cannot be opened stops the start with a log line",
+  ...opts,
+  ignore: !own,
+  fn: () => {
+    const r = run(["/nonexistent-dir/valkyr.conf"]);
+    assert.equal(r.code, 1);
+    // (Redis 7.0 writes the role as C: its pid is not recorded yet at that point. Valkey 8.1 writes M.)
+    assert.match(
+      r.out,
+      /^\d+:[MC] \d\d [A-Z][a-z]{2} \d{4} [\d:.]{12} # Fatal error, can't open config file '\/nonexistent-dir\/valkyr\.conf': No such file or directory$/m,
+    );
+  },
+});
+
+Deno.test({
+  name: "log-format logfmt and log-timestamp-format iso8601 shape every line from the first, in TZ's offset",
+  ...opts,
+  ignore: !own || !isValkeyLike(),
+  fn: async () => {
+    const { s } = await launchOnFreePort((port) =>
+      launch(
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--log-format", "logfmt"].concat(
+          ["--log-timestamp-format", "iso8601"],
+        ),
+        undefined,
+        { TZ: "Asia/Kolkata" },
+      )
+    );
+    s.child.kill("SIGTERM");
+    assert.equal(await s.exited, 0);
+    const lines = s.output().split("\n").filter((l) => l !== "");
+    const logfmt =
+      /^pid=\d+ role=primary timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+05:30" level=(debug|info|notice|warning) message="[^"]*"$/;
+    for (const line of lines) {
+      // What a signal handler logs keeps its fixed shape under every format.
+      if (/^\d+:signal-handler \(\d+\) Received SIGTERM scheduling shutdown\.\.\.$/.test(line)) continue;
+      assert.match(line, logfmt);
+    }
+    assert.ok(
+      lines.some((l) => / level=notice message="oO0OoO0OoO0Oo \w+ is starting oO0OoO0OoO0Oo"$/.test(l)),
+    );
+    assert.ok(lines.some((l) => / level=warning message="\w+ is now ready to exit, bye bye\.\.\."$/.test(l)));
+  },
+});
 
 Deno.test({
   name: "`deno task start` passes flags through to the server",
