@@ -649,6 +649,29 @@ function fileNameCheck(option: string, what: string): (v: string) => string | nu
 }
 
 const PROTECTED_ACTION: readonly EnumMember[] = ["no", "yes", "local"];
+
+/**
+ * The bits of SHUTDOWN's options (Valkey's SHUTDOWN_* flags), as `shutdown-on-sigint` and
+ * `shutdown-on-sigterm` hold them; `default` is none of them (save only when save points are configured).
+ */
+export const SHUTDOWN_SAVE = 1;
+export const SHUTDOWN_NOSAVE = 2;
+export const SHUTDOWN_NOW = 4;
+export const SHUTDOWN_FORCE = 8;
+
+const SHUTDOWN_ON_SIG: readonly EnumMember[] = [
+  ["default", 0],
+  ["save", SHUTDOWN_SAVE],
+  ["nosave", SHUTDOWN_NOSAVE],
+  ["now", SHUTDOWN_NOW],
+  ["force", SHUTDOWN_FORCE],
+];
+
+function shutdownOnSigCheck(v: number): string | null {
+  return (v & SHUTDOWN_SAVE) !== 0 && (v & SHUTDOWN_NOSAVE) !== 0
+    ? "shutdown options SAVE and NOSAVE can't be used simultaneously"
+    : null;
+}
 const MB = 1024 * 1024;
 
 /** Valkey 8.1's directives that Valkyr honours, in Valkey's declaration order. */
@@ -748,6 +771,23 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     values: PROTECTED_ACTION,
     default: "no",
   },
+  // What SIGINT / SIGTERM do: SHUTDOWN's options, `default` being a plain SHUTDOWN.
+  {
+    name: "shutdown-on-sigint",
+    type: "enum",
+    flags: ["MULTI_ARG"],
+    values: SHUTDOWN_ON_SIG,
+    default: "default",
+    validate: shutdownOnSigCheck,
+  },
+  {
+    name: "shutdown-on-sigterm",
+    type: "enum",
+    flags: ["MULTI_ARG"],
+    values: SHUTDOWN_ON_SIG,
+    default: "default",
+    validate: shutdownOnSigCheck,
+  },
   // Valkey 8.1: the shape of log lines and of their timestamps (core/server/log.ts).
   { name: "log-format", type: "enum", values: ["legacy", "logfmt"], default: "legacy" },
   {
@@ -789,6 +829,9 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "list-compress-depth", type: "int", flags: ["DEBUG"], min: 0, max: INT_MAX, default: 0 },
   { name: "active-expire-effort", type: "int", min: 1, max: 10, default: 1 },
   { name: "hz", type: "int", min: 0, max: INT_MAX, default: 10, clamp: [1, 500] },
+  // Seconds a shutdown waits for lagging replicas. Valkyr has no replication, so a shutdown never has
+  // anything to wait for: the value is held, checked and printed, and has no other effect.
+  { name: "shutdown-timeout", type: "int", min: 0, max: INT_MAX, default: 10 },
   // unsigned int
   { name: "maxclients", type: "int", unsigned: true, min: 1, max: UINT_MAX, default: 10000 },
   {

@@ -1,6 +1,8 @@
 /**
- * Log lines and the directives that shape them, over TCP: `log-format` and `log-timestamp-format` (Valkey
- * 8.1: valkeyOnly), checked on the lines DEBUG LOG writes.
+ * Log lines and the directives that shape them or the signal shutdown, over TCP: `log-format` and
+ * `log-timestamp-format` (Valkey 8.1: valkeyOnly), checked on the lines DEBUG LOG writes; and the values
+ * `shutdown-on-sigint`, `shutdown-on-sigterm` and `shutdown-timeout` take (Redis 7.0 has them too). What
+ * the signals then do is in cli_test.ts, which runs servers of its own.
  */
 
 import assert from "node:assert/strict";
@@ -124,6 +126,47 @@ Deno.test({
       c.close();
     }
   },
+});
+
+test("shutdown-on-sigint and shutdown-on-sigterm take several flags, printed in Valkey's order", async (c) => {
+  try {
+    for (const name of ["shutdown-on-sigint", "shutdown-on-sigterm"]) {
+      assert.deepEqual(await c.call("CONFIG", "GET", name), [name, "default"]);
+      assert.equal(await c.call("CONFIG", "SET", name, "FORCE now save"), "OK");
+      assert.deepEqual(await c.call("CONFIG", "GET", name), [name, "save now force"]);
+      // `default` is no flag at all.
+      assert.equal(await c.call("CONFIG", "SET", name, "nosave default"), "OK");
+      assert.deepEqual(await c.call("CONFIG", "GET", name), [name, "nosave"]);
+      assert.equal(
+        await setError(c, name, "save nosave"),
+        failed(name, "shutdown options SAVE and NOSAVE can't be used simultaneously"),
+      );
+      const members = "argument(s) must be one of the following: default, save, nosave, now, force";
+      for (const bad of ["bogus", "save,now", "", "nosave  now", " now"]) {
+        assert.equal(await setError(c, name, bad), failed(name, members), JSON.stringify(bad));
+      }
+      assert.deepEqual(await c.call("CONFIG", "GET", name), [name, "nosave"]);
+      assert.equal(await c.call("CONFIG", "SET", name, "default"), "OK");
+      assert.deepEqual(await c.call("CONFIG", "GET", name), [name, "default"]);
+    }
+  } finally {
+    await c.call("CONFIG", "SET", "shutdown-on-sigint", "default", "shutdown-on-sigterm", "default");
+  }
+});
+
+test("shutdown-timeout defaults to 10 seconds and takes 0 to INT_MAX", async (c) => {
+  try {
+    assert.deepEqual(await c.call("CONFIG", "GET", "shutdown-timeout"), ["shutdown-timeout", "10"]);
+    const range = "argument must be between 0 and 2147483647 inclusive";
+    assert.equal(await setError(c, "shutdown-timeout", "-1"), failed("shutdown-timeout", range));
+    assert.equal(await setError(c, "shutdown-timeout", "2147483648"), failed("shutdown-timeout", range));
+    assert.equal(await c.call("CONFIG", "SET", "shutdown-timeout", "0"), "OK");
+    assert.deepEqual(await c.call("CONFIG", "GET", "shutdown-timeout"), ["shutdown-timeout", "0"]);
+    assert.equal(await c.call("CONFIG", "SET", "shutdown-timeout", "2147483647"), "OK");
+    assert.deepEqual(await c.call("CONFIG", "GET", "shutdown-timeout"), ["shutdown-timeout", "2147483647"]);
+  } finally {
+    await c.call("CONFIG", "SET", "shutdown-timeout", "10");
+  }
 });
 
 Deno.test({ name: "stop server", sanitizeOps: false, sanitizeResources: false, fn: () => srv.stop() });
