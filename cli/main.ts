@@ -7,10 +7,12 @@
 import process from "node:process";
 import { parseCommandLine } from "../core/config/command_line.ts";
 import { ConfigError } from "../core/config/config.ts";
+import { strerror } from "../core/config/directives.ts";
 import { readTextFile } from "../core/runtime/files.ts";
 import { startServer } from "../mod.ts";
 import { runtimeVersion } from "../core/net/mod.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "../core/server/version.ts";
+import { LoggedError, Logger } from "../core/server/log.ts";
 import type { ModuleManifest } from "../core/module_api/mod.ts";
 import { manifest as bloom } from "../modules/bloom/mod.ts";
 import { manifest as conditionalSet } from "../modules/conditional_set/mod.ts";
@@ -56,11 +58,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 1;
   }
+  // Valkey logs what stops its start as log lines, with the log settings of the config once it is loaded
+  // (the server applies them to this logger); a config file that cannot be read is logged with the
+  // defaults. Only a fatal config error is printed bare, on standard error.
+  const logger = new Logger();
   let text = "";
   try {
     if (cl.configFile !== undefined) text = cl.configFile === "-" ? "" : readTextFile(cl.configFile);
   } catch (e) {
-    console.error(`Fatal error, can't open config file '${cl.configFile}': ${(e as Error).message}`);
+    logger.warning(`Fatal error, can't open config file '${cl.configFile}': ${strerror(e)}`);
     return 1;
   }
   let stdinText = "";
@@ -69,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     const s = await startServer({
       configText: `${text}\n${stdinText}\n${cl.text}`,
       ...(cl.configFile !== undefined && cl.configFile !== "-" ? { configFile: cl.configFile } : {}),
+      logger,
       handleSignals: true,
       onShutdown: (code) => process.exit(code),
       // Valkey's {title} is its argv[0]; Valkyr's is its name, whatever runs it (deno, bun, the executable).
@@ -82,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(e.message);
       return 1;
     }
-    console.error((e as Error).message);
+    if (!(e instanceof LoggedError)) logger.warning((e as Error).message);
     return 1;
   }
 }

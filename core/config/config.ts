@@ -579,6 +579,13 @@ export class Config implements ConfigFileTarget {
     return slot.text;
   }
 
+  /** An `enum` directive's value: its member's number, or the bit set of a bit-flag enum. */
+  getEnumValue(name: string): number {
+    const slot = this.#slot(name);
+    if (slot.def.type !== "enum") throw new Error(`config '${name}' is not an enum`);
+    return slot.value as number;
+  }
+
   /** The value as CONFIG GET prints it. */
   get(name: string): string {
     return this.#slot(name).text;

@@ -757,6 +757,29 @@ function validProcTitleTemplate(template: string): boolean {
 const BYTE_ORDER_LOCALES: ReadonlySet<string> = new Set(["", "C", "POSIX", "C.UTF-8", "C.utf8"]);
 
 const PROTECTED_ACTION: readonly EnumMember[] = ["no", "yes", "local"];
+
+/**
+ * The bits of SHUTDOWN's options (Valkey's SHUTDOWN_* flags), as `shutdown-on-sigint` and
+ * `shutdown-on-sigterm` hold them; `default` is none of them (save only when save points are configured).
+ */
+export const SHUTDOWN_SAVE = 1;
+export const SHUTDOWN_NOSAVE = 2;
+export const SHUTDOWN_NOW = 4;
+export const SHUTDOWN_FORCE = 8;
+
+const SHUTDOWN_ON_SIG: readonly EnumMember[] = [
+  ["default", 0],
+  ["save", SHUTDOWN_SAVE],
+  ["nosave", SHUTDOWN_NOSAVE],
+  ["now", SHUTDOWN_NOW],
+  ["force", SHUTDOWN_FORCE],
+];
+
+function shutdownOnSigCheck(v: number): string | null {
+  return (v & SHUTDOWN_SAVE) !== 0 && (v & SHUTDOWN_NOSAVE) !== 0
+    ? "shutdown options SAVE and NOSAVE can't be used simultaneously"
+    : null;
+}
 const MB = 1024 * 1024;
 
 /** Valkey 8.1's directives that Valkyr honours, in Valkey's declaration order. */
@@ -933,6 +956,31 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     values: PROTECTED_ACTION,
     default: "no",
   },
+  // What SIGINT / SIGTERM do: SHUTDOWN's options, `default` being a plain SHUTDOWN.
+  {
+    name: "shutdown-on-sigint",
+    type: "enum",
+    flags: ["MULTI_ARG"],
+    values: SHUTDOWN_ON_SIG,
+    default: "default",
+    validate: shutdownOnSigCheck,
+  },
+  {
+    name: "shutdown-on-sigterm",
+    type: "enum",
+    flags: ["MULTI_ARG"],
+    values: SHUTDOWN_ON_SIG,
+    default: "default",
+    validate: shutdownOnSigCheck,
+  },
+  // Valkey 8.1: the shape of log lines and of their timestamps (core/server/log.ts).
+  { name: "log-format", type: "enum", values: ["legacy", "logfmt"], default: "legacy" },
+  {
+    name: "log-timestamp-format",
+    type: "enum",
+    values: ["legacy", "iso8601", "milliseconds"],
+    default: "legacy",
+  },
   // int
   { name: "databases", type: "int", flags: ["IMMUTABLE"], min: 1, max: INT_MAX, default: 16 },
   { name: "port", type: "int", min: 0, max: 65535, default: 6379 },
@@ -1002,6 +1050,9 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: 10,
   },
   { name: "repl-diskless-sync-max-replicas", type: "int", min: 0, max: INT_MAX, default: 0 },
+  // Seconds a shutdown waits for lagging replicas. Valkyr has no replication, so a shutdown never has
+  // anything to wait for: the value is held, checked and printed, and has no other effect.
+  { name: "shutdown-timeout", type: "int", min: 0, max: INT_MAX, default: 10 },
   // unsigned int
   { name: "maxclients", type: "int", unsigned: true, min: 1, max: UINT_MAX, default: 10000 },
   {

@@ -9,6 +9,7 @@
 
 import type { StringDirective } from "../config/directives.ts";
 import type { Server } from "../server/server.ts";
+import { LoggedError } from "../server/log.ts";
 import { moduleHost } from "./host.ts";
 import type { ModuleManifest } from "./types.ts";
 
@@ -52,7 +53,7 @@ export async function loadStartupModules(server: Server, builtins: readonly Modu
       host.register(m, `builtin:${m.name}`, [], { builtin: true });
     } catch {
       log.warning(`Can't load built-in module ${m.name}: server aborting`);
-      throw new Error(`Can't load built-in module ${m.name}: server aborting`);
+      throw new LoggedError(`Can't load built-in module ${m.name}: server aborting`);
     }
   }
   for (const l of server.config.loadModules) {
@@ -60,7 +61,7 @@ export async function loadStartupModules(server: Server, builtins: readonly Modu
       await host.loadFile(l.path, l.args);
     } catch {
       log.warning(`Can't load module from ${l.path}: server aborting`);
-      throw new Error(`Can't load module from ${l.path}: server aborting`);
+      throw new LoggedError(`Can't load module from ${l.path}: server aborting`);
     }
   }
   const queue = server.config.moduleConfigQueue;
@@ -70,7 +71,7 @@ export async function loadStartupModules(server: Server, builtins: readonly Modu
         `Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting (${name})`,
       );
     }
-    throw new Error(
+    throw new LoggedError(
       "Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting",
     );
   }

@@ -149,7 +149,11 @@ export class Persistence {
     );
   }
 
-  /** rdbSave: writes the file synchronously (temp file, fsync, rename). False on failure (logged). */
+  /**
+   * rdbSave: writes the file synchronously (temp file, fsync, rename). False on failure (logged). As
+   * Valkey's, a success marks the last save ok, but a failure leaves that status as it was: a failed SAVE
+   * or shutdown save does not turn on MISCONF.
+   */
   saveSync(): boolean {
     const log = this.server.logger;
     let image: Uint8Array;
@@ -159,7 +163,6 @@ export class Persistence {
       log.warning(
         `Write error while saving DB to the disk(rdbSaveRio): ${e instanceof Error ? e.message : e}`,
       );
-      this.lastBgsaveOk = false;
       return false;
     }
     const ok = this.#writeFile(image);
@@ -168,8 +171,6 @@ export class Persistence {
       this.server.dirty = 0;
       this.server.lastSave = Math.floor(Date.now() / 1000);
       this.lastBgsaveOk = true;
-    } else {
-      this.lastBgsaveOk = false;
     }
     return ok;
   }

@@ -20,6 +20,7 @@
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import { Config } from "../config/config.ts";
+import { SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE } from "../config/directives.ts";
 import { Db } from "../keyspace/db.ts";
 import { defaultAdapter, runtimeName } from "../net/mod.ts";
 import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
@@ -30,7 +31,7 @@ import { type CommandGate, dispatch } from "../commands/dispatch.ts";
 import type { CommandCall, EventClass } from "../commands/call.ts";
 import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
 import { Client } from "./client.ts";
-import { Logger, type LogLevel } from "./log.ts";
+import { type LogFormat, Logger, type LogLevel, type LogTimestampFormat } from "./log.ts";
 import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
 import { IoThreads } from "../io/io_threads.ts";
@@ -203,6 +204,12 @@ export class Server {
   cronPaused = false;
   #shuttingDown = false;
   /**
+   * SIGINT or SIGTERM asked for a shutdown that the cron has not carried out yet (Valkey's shutdown_asap):
+   * a handler only takes note, as Valkey's does, and the next cron tick shuts down.
+   */
+  #shutdownAsap = false;
+  #lastSignal: "SIGINT" | "SIGTERM" | undefined;
+  /**
    * True from the start of {@link Server.start} until the dataset is loaded: requests of clients that connect
    * meanwhile (an I/O Worker may accept them while the main thread still binds or loads) wait in their
    * buffers, and are never served if loading fails.
@@ -224,6 +231,12 @@ export class Server {
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
     this.#stopped = new Promise((r) => (this.#resolveStopped = r));
+    // The log settings apply from the first line on (a module that fails to load is logged with them).
+    this.#applyLogConfig();
+    this.config.warn = (m) => this.logger.warning(m);
+    for (const name of ["loglevel", "logfile", "log-format", "log-timestamp-format"]) {
+      this.config.onChange(name, () => (this.#applyLogConfig(), null));
+    }
   }
 
   /** Resolves when the server has stopped (SHUTDOWN, a signal, or stop()). */
@@ -238,14 +251,12 @@ export class Server {
   #applyLogConfig(): void {
     this.logger.level = this.config.getEnum("loglevel") as LogLevel;
     this.logger.file = this.config.getStr("logfile");
+    this.logger.format = this.config.getEnum("log-format") as LogFormat;
+    this.logger.timestampFormat = this.config.getEnum("log-timestamp-format") as LogTimestampFormat;
   }
 
   /** Creates the databases, binds the listeners and starts the cron. */
   async start(): Promise<void> {
-    this.#applyLogConfig();
-    this.config.warn = (m) => this.logger.warning(m);
-    this.config.onChange("loglevel", () => (this.#applyLogConfig(), null));
-    this.config.onChange("logfile", () => (this.#applyLogConfig(), null));
     this.expiry.importMode = this.config.getBool("import-mode");
     this.#updateExpiry();
     this.config.onChange("import-mode", () => {
@@ -409,17 +420,50 @@ export class Server {
     return db;
   }
 
-  /** Installs signal handlers that shut down cleanly (the CLI calls it; embedders may not want it). */
+  /**
+   * Installs SIGINT and SIGTERM handlers (the CLI calls it; embedders may not want it), as Valkey's
+   * sigShutdownHandler: the signal is noted and the next cron tick shuts down with the options of
+   * `shutdown-on-sigint` / `shutdown-on-sigterm` (see {@link Server.shutdown}). When that shutdown fails
+   * (a save that fails without `force`) the server keeps running, and a later signal tries again. A second
+   * SIGINT before the shutdown went through exits at once with status 1 ("You insist..."); a second SIGTERM
+   * is only noted again.
+   */
   handleSignals(): void {
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
-      const fn = () => {
-        this.logger.warning(`Received ${sig} scheduling shutdown...`);
-        // As Valkey: a signal saves when save points are configured.
-        void this.shutdown({ save: this.config.getSave().length > 0, now: false, force: false }, undefined);
-      };
+      const fn = () => this.#onSignal(sig);
       process.on(sig, fn);
       this.#signalHandlers.push([sig, fn]);
     }
+  }
+
+  #onSignal(sig: "SIGINT" | "SIGTERM"): void {
+    const log = this.logger;
+    if (this.#shutdownAsap && sig === "SIGINT") {
+      // Valkey also unlinks the temp file of a synchronous save this signal interrupted. Here JavaScript
+      // runs a synchronous save to its end before any handler, so there is none to remove.
+      log.fromHandler("warning", "You insist... exiting now.");
+      if (this.#onShutdown !== undefined) this.#onShutdown(1);
+      else process.exit(1);
+      return;
+    }
+    log.fromHandler("warning", `Received ${sig} scheduling shutdown...`);
+    this.#shutdownAsap = true;
+    this.#lastSignal = sig;
+  }
+
+  /** The cron's part of a signal: shut down as the signal's directive says; on failure, keep running. */
+  #shutdownOnSignal(): void {
+    const sig = this.#lastSignal;
+    const flags = sig === "SIGINT"
+      ? this.config.getEnumValue("shutdown-on-sigint")
+      : sig === "SIGTERM"
+      ? this.config.getEnumValue("shutdown-on-sigterm")
+      : 0;
+    void this.shutdown(flags, undefined).then((err) => {
+      if (err === null) return;
+      this.#shutdownAsap = false;
+      this.#lastSignal = undefined;
+    });
   }
 
   #accept(conn: Connection): ConnectionHandler {
@@ -760,6 +804,10 @@ export class Server {
 
   #cronTick(periodMs: number): void {
     if (this.cronPaused) return;
+    if (this.#shutdownAsap && !this.#shuttingDown) {
+      this.#shutdownOnSignal();
+      if (this.#shuttingDown) return;
+    }
     this.clock.resync();
     const now = this.clock.now();
     this.#cronLoops++;
@@ -821,24 +869,29 @@ export class Server {
   readonly cronHooks: ((now: number) => void)[] = [];
 
   /**
-   * SHUTDOWN and signals (Valkey's prepareForShutdown): a running BGSAVE is stopped, then with `save` the
-   * data is saved synchronously through {@link Server.shutdownSave}; a failed save keeps the server running
-   * unless FORCE.
+   * SHUTDOWN and signals (Valkey's prepareForShutdown and finishShutdown), with SHUTDOWN's options as the
+   * bits SHUTDOWN_SAVE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW and SHUTDOWN_FORCE (core/config/directives.ts): a
+   * running BGSAVE is stopped, then the data is saved synchronously through {@link Server.shutdownSave}
+   * with SAVE, or without NOSAVE when save points are configured; a failed save keeps the server running
+   * unless FORCE. Resolves with null once stopped, or with the error SHUTDOWN replies.
+   *
+   * Valkey first waits up to `shutdown-timeout` seconds for lagging replicas, unless NOW; Valkyr has no
+   * replicas, so it is always ready to go on at once and NOW changes nothing.
    */
-  shutdown(
-    opts: { save: boolean; now: boolean; force: boolean },
-    requester: Client | undefined,
-  ): Promise<string | null> {
+  shutdown(flags: number, requester: Client | undefined): Promise<string | null> {
     if (this.#shuttingDown) return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+    const save = (flags & SHUTDOWN_SAVE) !== 0 ||
+      ((flags & SHUTDOWN_NOSAVE) === 0 && this.config.getSave().length > 0);
+    const force = (flags & SHUTDOWN_FORCE) !== 0;
     const log = this.logger;
     if (requester !== undefined) {
       log.notice(`User requested shutdown... (user request from '${this.clientInfoShort(requester)}')`);
     } else log.notice("User requested shutdown...");
     this.shutdownStopSave?.();
-    if (opts.save) {
+    if (save) {
       log.notice("Saving the final RDB snapshot before exiting.");
       if (this.shutdownSave === null || !this.shutdownSave()) {
-        if (!opts.force) {
+        if (!force) {
           log.warning("Error trying to save the DB, can't exit.");
           log.warning("Errors trying to shut down the server. Check the logs for more information.");
           return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");

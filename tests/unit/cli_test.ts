@@ -9,9 +9,17 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freePort, isValkyr, ROOT, serverCommand, target, waitReady } from "../helpers/server.ts";
+import {
+  freePort,
+  isValkeyLike,
+  isValkyr,
+  ROOT,
+  serverCommand,
+  target,
+  waitReady,
+} from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
-import { waitUntil } from "../helpers/timing.ts";
+import { waitForLog, waitUntil } from "../helpers/timing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const own = target() !== "external";
@@ -28,10 +36,20 @@ function run(args: string[]): { code: number | null; out: string } {
  * that handled the signal and exited.) The server gets `--dir` of its own (removed once it exited): run
  * from the repository, it would otherwise load whatever dump.rdb or AOF another test left there.
  */
-function launch(args: string[], cmdOverride?: (dir: string) => [string, string[]]) {
+function launch(
+  args: string[],
+  cmdOverride?: (dir: string) => [string, string[]],
+  env?: Record<string, string>,
+) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-dir-"));
   const [cmd, full] = cmdOverride?.(dir) ?? serverCommand([...args, "--dir", dir]);
-  const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
+  const child = new Deno.Command(cmd, {
+    args: full,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    ...(env !== undefined ? { env } : {}),
+  }).spawn();
   let out = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
@@ -43,7 +61,7 @@ function launch(args: string[], cmdOverride?: (dir: string) => [string, string[]
     rmSync(dir, { recursive: true, force: true });
     return st.code;
   });
-  return { child, exited, output: () => out };
+  return { child, exited, output: () => out, dir };
 }
 
 /**
@@ -186,11 +204,168 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       assert.match(out, /Ready to accept connections/);
       assert.match(out, new RegExp(`Received ${signal} scheduling shutdown\\.\\.\\.`));
       assert.match(out, /is now ready to exit, bye bye\.\.\./);
-      // Valkey's line shape: pid:role day month year time level message.
-      assert.match(out, /^\d+:M \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} [*#.-] /m);
+      // Valkey's line shape: pid:role day month year time level message (strftime's %d: two digits).
+      assert.match(out, /^\d+:M \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} [*#.-] /m);
+      // A signal handler logs its own shape: pid:signal-handler (unix time) message.
+      assert.match(
+        out,
+        new RegExp(`^\\d+:signal-handler \\(\\d+\\) Received ${signal} scheduling shutdown\\.\\.\\.$`, "m"),
+      );
     },
   });
 }
+
+Deno.test({
+  name: "a config file that cannot be opened stops the start with a log line",
+  ...opts,
+  ignore: !own,
+  fn: () => {
+    const r = run(["/nonexistent-dir/valkyr.conf"]);
+    assert.equal(r.code, 1);
+    // (Redis 7.0 writes the role as C: its pid is not recorded yet at that point. Valkey 8.1 writes M.)
+    assert.match(
+      r.out,
+      /^\d+:[MC] \d\d [A-Z][a-z]{2} \d{4} [\d:.]{12} # Fatal error, can't open config file '\/nonexistent-dir\/valkyr\.conf': No such file or directory$/m,
+    );
+  },
+});
+
+Deno.test({
+  name: "log-format logfmt and log-timestamp-format iso8601 shape every line from the first, in TZ's offset",
+  ...opts,
+  ignore: !own || !isValkeyLike(),
+  fn: async () => {
+    const { s } = await launchOnFreePort((port) =>
+      launch(
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--log-format", "logfmt"].concat(
+          ["--log-timestamp-format", "iso8601"],
+        ),
+        undefined,
+        { TZ: "Asia/Kolkata" },
+      )
+    );
+    s.child.kill("SIGTERM");
+    assert.equal(await s.exited, 0);
+    const lines = s.output().split("\n").filter((l) => l !== "");
+    const logfmt =
+      /^pid=\d+ role=primary timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+05:30" level=(debug|info|notice|warning) message="[^"]*"$/;
+    for (const line of lines) {
+      // What a signal handler logs keeps its fixed shape under every format.
+      if (/^\d+:signal-handler \(\d+\) Received SIGTERM scheduling shutdown\.\.\.$/.test(line)) continue;
+      assert.match(line, logfmt);
+    }
+    assert.ok(
+      lines.some((l) => / level=notice message="oO0OoO0OoO0Oo \w+ is starting oO0OoO0OoO0Oo"$/.test(l)),
+    );
+    assert.ok(lines.some((l) => / level=warning message="\w+ is now ready to exit, bye bye\.\.\."$/.test(l)));
+  },
+});
+
+/** Kills a server a failed test left running (nothing when it has exited). */
+function killLeftOver(s: ReturnType<typeof launch>): void {
+  try {
+    s.child.kill("SIGKILL");
+  } catch {
+    // already exited
+  }
+}
+
+/** Launches a server with `args` (and --enable-debug-command yes) on a free port; resolves with a client. */
+async function launchWith(args: string[]) {
+  const { s, port } = await launchOnFreePort((port) =>
+    launch(["--port", String(port), "--bind", "127.0.0.1", "--enable-debug-command", "yes", ...args])
+  );
+  return { s, c: await RawConn.connect(port) };
+}
+
+Deno.test({
+  name: "shutdown-on-sigterm save saves with no save points, shutdown-on-sigint nosave skips them",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const a = await launchWith(["--save", "", "--shutdown-on-sigterm", "save"]);
+    assert.equal(await a.c.call("SET", "k", "v"), "OK");
+    a.s.child.kill("SIGTERM");
+    assert.equal(await a.s.exited, 0);
+    a.c.close();
+    assert.match(a.s.output(), /Saving the final RDB snapshot before exiting\.\n.*DB saved on disk\n/);
+
+    const b = await launchWith(["--save", "3600 1", "--shutdown-on-sigint", "nosave now"]);
+    assert.equal(await b.c.call("SET", "k", "v"), "OK");
+    b.s.child.kill("SIGINT");
+    assert.equal(await b.s.exited, 0);
+    b.c.close();
+    assert.match(b.s.output(), /User requested shutdown\.\.\./);
+    assert.doesNotMatch(b.s.output(), /Saving the final RDB snapshot/);
+  },
+});
+
+Deno.test({
+  name: "a signal whose shutdown save fails leaves the server running, unless the directive says force",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const { s, c } = await launchWith(["--save", "3600 1"]);
+    try {
+      assert.equal(await c.call("SET", "k", "v"), "OK");
+      rmSync(s.dir, { recursive: true, force: true }); // the save cannot create its temp file
+      s.child.kill("SIGTERM");
+      await waitForLog(
+        s.output,
+        /Error trying to save the DB, can't exit\.\n.*Errors trying to shut down the server\. Check the logs for more information\.\n/,
+      );
+      // Still serving, and the failed shutdown save did not turn on MISCONF.
+      assert.equal(await c.call("PING"), "PONG");
+      assert.equal(await c.call("SET", "k", "v2"), "OK");
+      assert.equal(await c.call("CONFIG", "SET", "shutdown-on-sigterm", "force"), "OK");
+      s.child.kill("SIGTERM");
+      assert.equal(await s.exited, 0);
+      assert.match(
+        s.output(),
+        /Error trying to save the DB\. Exit anyway\.\n.*is now ready to exit, bye bye\.\.\./,
+      );
+    } finally {
+      c.close();
+      killLeftOver(s);
+      await s.exited;
+    }
+  },
+});
+
+Deno.test({
+  name: "a second SIGINT before the shutdown ran exits at once with status 1; a second SIGTERM waits",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    // With the cron paused the noted signal is never acted on (the cron carries out a signal's shutdown).
+    const a = await launchWith(["--save", "3600 1"]);
+    assert.equal(await a.c.call("SET", "k", "v"), "OK");
+    assert.equal(await a.c.call("DEBUG", "PAUSE-CRON", "1"), "OK");
+    a.s.child.kill("SIGINT");
+    await waitForLog(a.s.output, /Received SIGINT scheduling shutdown/);
+    a.s.child.kill("SIGINT");
+    assert.equal(await a.s.exited, 1);
+    a.c.close();
+    assert.match(a.s.output(), /^\d+:signal-handler \(\d+\) You insist\.\.\. exiting now\.$/m);
+    assert.doesNotMatch(a.s.output(), /User requested shutdown|Saving the final/);
+
+    const b = await launchWith(["--save", ""]);
+    assert.equal(await b.c.call("DEBUG", "PAUSE-CRON", "1"), "OK");
+    b.s.child.kill("SIGTERM");
+    await waitForLog(b.s.output, /Received SIGTERM scheduling shutdown/);
+    b.s.child.kill("SIGTERM");
+    await waitForLog(
+      b.s.output,
+      /Received SIGTERM scheduling shutdown(.|\n)*Received SIGTERM scheduling shutdown/,
+    );
+    assert.equal(await b.c.call("PING"), "PONG");
+    // The cron resumes and shuts down (the reply to DEBUG may or may not come first).
+    b.c.send("*3\r\n$5\r\nDEBUG\r\n$10\r\nPAUSE-CRON\r\n$1\r\n0\r\n");
+    assert.equal(await b.s.exited, 0);
+    b.c.close();
+    assert.match(b.s.output(), /is now ready to exit, bye bye/);
+  },
+});
 
 Deno.test({
   name: "`deno task start` passes flags through to the server",

@@ -17,6 +17,7 @@ import type { CommandCall } from "../call.ts";
 import type { CommandSpec } from "../spec.ts";
 import { ERR_SYNTAX } from "../errors.ts";
 import { eqIgnoreCase } from "../../util/numbers.ts";
+import { SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW, SHUTDOWN_SAVE } from "../../config/directives.ts";
 
 function shutdownHandler(call: CommandCall): void {
   let nosave = false;
@@ -37,9 +38,10 @@ function shutdownHandler(call: CommandCall): void {
   if (abort) return call.error("ERR No shutdown in progress.");
 
   const { server, client, spec } = call;
-  const doSave = save || (!nosave && server.config.getSave().length > 0);
+  const flags = (save ? SHUTDOWN_SAVE : 0) | (nosave ? SHUTDOWN_NOSAVE : 0) | (now ? SHUTDOWN_NOW : 0) |
+    (force ? SHUTDOWN_FORCE : 0);
   client.blocked = true;
-  void server.shutdown({ save: doSave, now, force }, client).then((err) => {
+  void server.shutdown(flags, client).then((err) => {
     if (err === null) return; // stopped: the connection is closed without a reply
     client.blocked = false;
     if (client.closed) return;
