@@ -81,11 +81,28 @@ export class Clock {
   current = Date.now();
 
   constructor() {
-    const d0 = Date.now();
-    const until = performance.now() + 2;
-    let d: number;
-    while ((d = Date.now()) === d0 && performance.now() < until);
-    this.#offset = d - performance.now();
+    // The offset is taken at a tick of Date.now(): then the wall clock is exactly the new value. The
+    // tick lies between the last two readings; a reading pair that a preemption pulled apart (a loaded
+    // machine) is not trusted, and the tightest of a few ticks is kept.
+    let best = Infinity;
+    this.#offset = Date.now() - performance.now();
+    for (let attempt = 0; attempt < 5 && best > 0.05; attempt++) {
+      const d0 = Date.now();
+      const until = performance.now() + 2;
+      let before = performance.now();
+      let d = d0;
+      let after = before;
+      while (after < until) {
+        before = after;
+        d = Date.now();
+        after = performance.now();
+        if (d !== d0) break;
+      }
+      if (d !== d0 && after - before < best) {
+        best = after - before;
+        this.#offset = d - after;
+      }
+    }
   }
 
   /** Reads the wall clock now. */
@@ -98,10 +115,20 @@ export class Clock {
     return (this.current = Math.floor(perfNow + this.#offset));
   }
 
-  /** Re-reads the offset between the monotonic and the wall clock (cron). */
+  /**
+   * Re-reads the offset between the monotonic and the wall clock (cron). A Date.now() read between two
+   * performance.now() readings bounds the true offset: above `d - after`, below `d + 1 - before`; the
+   * offset moves only when it lies outside those bounds (a clock step), so a preempted reading, whose
+   * bounds are wide, changes nothing.
+   */
   resync(): void {
-    const estimate = Date.now() - performance.now();
-    if (estimate > this.#offset || estimate < this.#offset - 1) this.#offset = estimate;
+    const before = performance.now();
+    const d = Date.now();
+    const after = performance.now();
+    const low = d - after;
+    const high = d + 1 - before;
+    if (low > this.#offset) this.#offset = low;
+    else if (high < this.#offset) this.#offset = high - 1;
   }
 }
 
