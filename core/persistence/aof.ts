@@ -285,6 +285,18 @@ export class Aof {
   #lastFsync = Date.now();
   lastWriteOk = true;
   lastWriteError = "";
+  /**
+   * WAITAOF's local acknowledgement (Valkey's fsynced_reploff): the replication offset (propagate.ts
+   * replOffset) up to which writes are known to be on disk; -1 while the AOF is off, 0 until a rewrite
+   * that turned it on is over. It takes the value of #fsyncedPending once per flush (Valkey's beforeSleep),
+   * which an fsync sets to the offset it covered. As in Valkey, with `everysec` a flush that finds nothing
+   * left to write and no fsync due counts what was written as acknowledged, and with `no` only a rewrite
+   * ever moves it.
+   */
+  fsyncedReploff = -1;
+  #fsyncedPending = 0;
+  /** Told when fsyncedReploff moved or the AOF was turned off (WAITAOF's waiters). */
+  readonly fsyncListeners: (() => void)[] = [];
   /** Sum of the base and incr files' sizes (aof_current_size). */
   currentSize = 0;
   /** aof_current_size right after the last rewrite (aof_base_size). */
@@ -375,7 +387,21 @@ export class Aof {
    */
   flush(force = false): void {
     if (this.#fd === -1) return;
-    const always = this.config.getEnum("appendfsync") === "always";
+    const policy = this.config.getEnum("appendfsync");
+    const always = policy === "always";
+    if (this.#cb.len === 0 && !force) {
+      // Nothing to write (flushAppendOnlyFile's early return): unless an fsync is due, everything
+      // propagated so far counts as fsynced for WAITAOF, as in Valkey (an everysec fsync in flight when
+      // one is due holds it back; `no` never acknowledges).
+      const everysecDue = policy === "everysec" && this.#unsynced && Date.now() - this.#lastFsync >= 1000;
+      if (!(always && this.#unsynced) && !(everysecDue && !this.#fsyncing)) {
+        if (!(everysecDue && this.#fsyncing) && policy !== "no") {
+          this.#fsyncedPending = this.server.propagation.replOffset;
+        }
+        this.#publishFsynced();
+        return;
+      }
+    }
     if (this.#cb.len > 0) {
       const data = this.#cb.view();
       let off = 0;
@@ -403,11 +429,21 @@ export class Aof {
         fs.fsyncSync(this.#fd);
         this.#unsynced = false;
         this.#lastFsync = Date.now();
+        this.#fsyncedPending = this.server.propagation.replOffset;
       } catch (e) {
         this.#fatalFsync(e);
       }
       latencyEnd(this.server, "aof-fsync-always", t);
     }
+    this.#publishFsynced();
+  }
+
+  /** Valkey's beforeSleep step: the offset the last fsync covered becomes WAITAOF's acknowledgement. */
+  #publishFsynced(): void {
+    if (this.state !== AOF_ON || this.fsyncedReploff === -1) return;
+    if (this.fsyncedReploff === this.#fsyncedPending) return;
+    this.fsyncedReploff = this.#fsyncedPending;
+    for (const f of this.fsyncListeners) f();
   }
 
   /**
@@ -496,6 +532,7 @@ export class Aof {
         Date.now() - this.#lastFsync >= 1000 && !this.#fsyncPaused()
       ) {
         const fd = this.#fd;
+        const offset = this.server.propagation.replOffset;
         this.#fsyncing = true;
         this.#unsynced = false;
         let done!: () => void;
@@ -507,6 +544,9 @@ export class Aof {
           if (err && this.#fd === fd) {
             this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
             this.#unsynced = true;
+          } else if (!err) {
+            this.#fsyncedPending = offset;
+            this.#publishFsynced();
           }
         });
       }
@@ -588,11 +628,17 @@ export class Aof {
       // After the everysec fsync in flight on it, if any.
       const old = this.#fd;
       const sync = this.#unsynced;
+      const offset = this.server.propagation.replOffset;
       void this.#everysecFsync.then(() => {
         const close = () => fs.close(old, () => {});
         if (!sync) return close();
         fs.fsync(old, (err) => {
           if (err) this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
+          else {
+            // bioCreateCloseAofJob carries the offset the old file covers.
+            this.#fsyncedPending = offset;
+            this.#publishFsynced();
+          }
           close();
         });
       });
@@ -969,6 +1015,8 @@ export class Aof {
       );
     }
     this.state = AOF_ON;
+    this.fsyncedReploff = 0;
+    this.#fsyncedPending = 0;
     this.#openOnStart();
   }
 
@@ -1083,6 +1131,11 @@ export class Aof {
     if (!this.#openNewIncr()) {
       this.lastBgrewriteOk = false;
       return false;
+    }
+    if (this.state === AOF_WAIT_REWRITE) {
+      // WAITAOF: nothing is acknowledged until this first rewrite is done; then everything up to now is.
+      this.#fsyncedPending = this.server.propagation.replOffset;
+      this.fsyncedReploff = 0;
     }
     const dir = this.config.getStr("dir");
     const p = persistenceOf(this.server);
@@ -1247,6 +1300,9 @@ export class Aof {
       this.#fdName = newName;
       this.#tempIncr = null;
       this.state = AOF_ON;
+      // The offset taken when the rewrite started (or a later fsync's) is now valid for WAITAOF.
+      this.fsyncedReploff = this.#fsyncedPending;
+      for (const f of this.fsyncListeners) f();
     } else {
       // The incr files from before the rewrite started are in the new base.
       const old = m.incrs.splice(0, this.#rewriteIncrCount);
@@ -1328,6 +1384,9 @@ export class Aof {
     this.rewriteScheduled = false;
     this.state = AOF_OFF;
     this.#cb.consume(this.#cb.len);
+    this.fsyncedReploff = -1;
+    this.#fsyncedPending = 0;
+    for (const f of this.fsyncListeners) f();
   }
 
   /** Shutdown: the buffer is written and fsynced; a running rewrite is killed. */

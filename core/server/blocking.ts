@@ -187,6 +187,21 @@ export class Blocking {
     for (const hook of this.endedHooks) hook(client, bytes > 0 ? bytes : 0, rejected);
   }
 
+  /**
+   * Ends `client`'s wait with the reply `write` gives (waits that end on something other than a key, such
+   * as WAITAOF once its writes are on disk, or its error when the AOF is turned off). False when the client
+   * was not blocked.
+   */
+  finish(client: Client, write: (reply: ReplyWriter) => void): boolean {
+    if (!this.#state.has(client)) return false;
+    this.#remove(client);
+    const at = client.writer.length;
+    write(client.writer);
+    this.#ended(client, at, false);
+    this.#resume(client);
+    return true;
+  }
+
   /** CLIENT UNBLOCK: ends the wait by timeout or with the UNBLOCKED error. */
   unblock(client: Client, withError: boolean): boolean {
     const st = this.#state.get(client);

@@ -16,6 +16,8 @@ export class Client {
   /** The reusable call object the dispatcher fills for each command. */
   readonly call = new CommandCall();
   db = 0;
+  /** The replication offset after this client's last propagated write (WAIT, WAITAOF; propagate.ts). */
+  woff = 0;
   name = "";
   libName = "";
   libVer = "";

@@ -52,8 +52,14 @@ export class Propagation {
   #pending: Op[] = [];
   /** Nesting of command executions (EXEC runs its queued commands inside its own execution). */
   #depth = 0;
-  /** Operations propagated so far (for tests and INFO-like introspection). */
-  totalOps = 0;
+  /**
+   * Commands propagated so far: Valkey's primary_repl_offset as it counts without replicas (one per
+   * command fed while the AOF is on, MULTI and EXEC included; SELECT not), which INFO's
+   * master_repl_offset and ROLE show and WAITAOF waits on. Restarts at 0 with the process, as Valkey's.
+   */
+  replOffset = 0;
+  /** replOffset when the outermost command execution began (see leave: the client's write offset). */
+  #offsetAtEnter = 0;
   /** True while commands are replayed from the AOF (modules' isFromPrimaryOrAof). */
   replaying = false;
 
@@ -81,7 +87,7 @@ export class Propagation {
 
   /** The dispatcher entered a command execution. */
   enter(): void {
-    this.#depth++;
+    if (this.#depth++ === 0) this.#offsetAtEnter = this.replOffset;
   }
 
   /**
@@ -101,8 +107,11 @@ export class Propagation {
     ) {
       this.#pending.push({ db, argv: (chosen as Uint8Array[] | undefined) ?? argv });
     }
-    if (this.#depth === 0 && this.#pending.length > 0) {
-      this.flush((spec.flags ?? []).includes("TOUCHES_ARBITRARY_KEYS"));
+    if (this.#depth === 0) {
+      if (this.#pending.length > 0) this.flush((spec.flags ?? []).includes("TOUCHES_ARBITRARY_KEYS"));
+      // The client's write offset (Valkey's c->woff): where the stream stood after its last command that
+      // propagated something, which WAIT / WAITAOF wait for.
+      if (this.replOffset !== this.#offsetAtEnter) call.client.woff = this.replOffset;
     }
   }
 
@@ -119,7 +128,7 @@ export class Propagation {
   }
 
   #emit(db: number, argv: readonly Uint8Array[]): void {
-    this.totalOps++;
+    this.replOffset++;
     for (const f of this.feeds) f(db, argv);
   }
 }

@@ -147,7 +147,7 @@ Deno.test("without a feed nothing is recorded", async () => {
     const client = new Client(1, conn, 512 * 1024 * 1024, false, Date.now());
     dispatch(server, client, [enc.encode("SET"), enc.encode("a"), enc.encode("1")]);
     assert.equal(server.propagation.active, false);
-    assert.equal(server.propagation.totalOps, 0);
+    assert.equal(server.propagation.replOffset, 0);
     assert.equal(client.call.propArgv, undefined);
   } finally {
     await server.stop();

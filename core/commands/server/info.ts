@@ -415,7 +415,7 @@ function replicationSection(server: Server): string {
     ["master_failover_state", "no-failover"],
     ["master_replid", replicationId(server)],
     ["master_replid2", "0".repeat(40)],
-    ["master_repl_offset", 0],
+    ["master_repl_offset", server.propagation.replOffset],
     ["second_repl_offset", -1],
     ["repl_backlog_active", 0],
     ["repl_backlog_size", configInt(server, "repl-backlog-size", 10485760)],

@@ -1,5 +1,6 @@
 /**
- * The server command family: INFO, COMMAND, MEMORY, DEBUG, TIME, LASTSAVE, SHUTDOWN and CONFIG.
+ * The server command family: INFO, COMMAND, MEMORY, DEBUG, TIME, LASTSAVE, SHUTDOWN, CONFIG, ROLE, WAIT
+ * and WAITAOF.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { shutdownCommand } from "./shutdown_cmd.ts";
 import { lastsaveCommand, timeCommand } from "./time_cmd.ts";
 import { bgsaveCommand, saveCommand } from "./persistence_cmd.ts";
 import { bgrewriteaofCommand } from "./aof_cmd.ts";
+import { roleCommand, waitaofCommand, waitCommand } from "./replication.ts";
 
 export { trackServer, usedMemory } from "./memory_stats.ts";
 export { activeExpireEnabled } from "./debug_cmd.ts";
@@ -31,4 +33,7 @@ export const serverCommands: CommandSpec[] = [
   saveCommand,
   bgsaveCommand,
   bgrewriteaofCommand,
+  roleCommand,
+  waitCommand,
+  waitaofCommand,
 ];
