@@ -825,6 +825,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "replica-ignore-disk-write-errors", type: "bool", default: false },
   // Tuning of jemalloc (absent here: a JavaScript heap), held and shown, as Valkey built without jemalloc.
   { name: "jemalloc-bg-thread", type: "bool", default: true },
+  // Valkey's extra internal assertions for its test suite (hidden); Valkyr has none to switch on.
+  { name: "enable-debug-assert", type: "bool", flags: ["IMMUTABLE", "HIDDEN"], default: false },
   // Transparent huge pages off for the process at start when the kernel forces them (core/server/thp.ts).
   { name: "disable-thp", type: "bool", flags: ["IMMUTABLE"], default: true },
   // String
