@@ -292,6 +292,10 @@ export class Server {
       return null;
     });
     watchOomScoreAdj(this);
+    this.config.onChange("client-output-buffer-limit", () => {
+      this.#limitFloor = -1;
+      return null;
+    });
     const n = this.config.getInt("databases");
     for (let i = 0; i < n; i++) this.#newDb(i);
     const log = this.logger;
@@ -582,8 +586,8 @@ export class Server {
         client.skipThis = false;
       }
       this.blocking.serveReady();
-      // Big replies go out as they are made, so the output limits and the pause below apply within one
-      // pipeline too.
+      if (this.#outputOverLimit(client)) break;
+      // Big replies go out as they are made, so the pause below applies within one pipeline too.
       if (writer.length >= FLUSH_EARLY) this.flush(client);
     }
     const qlimit = this.config.getInt("client-query-buffer-limit");
@@ -628,6 +632,9 @@ export class Server {
   flush(client: Client): void {
     if (client.closed) return;
     const writer = client.writer;
+    // Valkey counts a client's output before it reaches the socket (its reply buffers): a reply that
+    // crosses the hard limit is never sent, the client is closed.
+    if (this.#outputOverLimit(client)) return;
     if (writer.length > 0) {
       // The AOF is written (and with appendfsync always, fsynced) before any reply leaves.
       if (this.holdReplies !== null && this.holdReplies(client)) return;
@@ -646,11 +653,39 @@ export class Server {
       return;
     }
     const pending = client.conn.pendingBytes;
-    if (pending > 0 && this.#overOutputLimit(client, pending)) return;
     if (pending > OUTPUT_PAUSE && !client.readPaused) {
       client.readPaused = true;
       client.conn.pauseReading();
     }
+  }
+
+  /**
+   * The output-buffer limits on everything `client` has not handed to the kernel yet (its reply writer
+   * and its socket's queue), checked after each command and before each write as Valkey checks its reply
+   * buffers as they grow: over them, the client is closed and its pending replies dropped. Cheap while
+   * the output is below the lowest limit configured.
+   */
+  #outputOverLimit(client: Client): boolean {
+    const total = client.writer.length + client.conn.pendingBytes;
+    if (total < this.#outputLimitFloor() && client.softLimitSince === 0) return false;
+    if (!this.#overOutputLimit(client, total)) return false;
+    client.writer.clear();
+    return true;
+  }
+
+  #limitFloor = -1;
+
+  /** The lowest hard or soft output limit of the normal and pub/sub classes (Infinity without any). */
+  #outputLimitFloor(): number {
+    if (this.#limitFloor >= 0) return this.#limitFloor;
+    let floor = Infinity;
+    for (const cls of ["normal", "pubsub"] as const) {
+      const lim = this.config.getClientOutputBufferLimit(cls);
+      if (lim.hard > 0) floor = Math.min(floor, lim.hard);
+      if (lim.soft > 0) floor = Math.min(floor, lim.soft);
+    }
+    this.#limitFloor = floor;
+    return floor;
   }
 
   #overOutputLimit(client: Client, pending: number): boolean {

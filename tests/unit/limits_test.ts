@@ -168,3 +168,92 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a reply that crosses the hard output limit is never sent: the client is closed (obuf-limits.tcl)",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-output-buffer-limit", "normal 100000 0 0"]);
+    const r = await RawConn.connect(srv.port);
+    const rd = await RawConn.connect(srv.port);
+    try {
+      // Valkey allocates a latency histogram for each command on its first call.
+      assert.equal(await r.call("CONFIG", "SET", "latency-tracking", "no"), "OK");
+      const item = "x".repeat(1000);
+      for (let i = 0; i < 150; i++) await r.call("LPUSH", "mylist", item);
+      const before = await infoField(r, "memory", "used_memory");
+      assert.equal(await rd.call("CLIENT", "SETNAME", "mybiglist"), "OK");
+      rd.send(encodeRequest(["LRANGE", "mylist", "0", "-1"]));
+      assert.ok(await rd.waitClosed(5000), "closed for its output buffer");
+      assert.equal(await rd.readRaw(0, 100), "", "nothing of the reply was sent");
+      assert.doesNotMatch(String(await r.call("CLIENT", "LIST")), /name=mybiglist/);
+      assert.ok(await infoField(r, "memory", "used_memory") < before + 10000);
+    } finally {
+      r.close();
+      rd.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a pipeline whose replies cross the hard output limit gets no reply at all (obuf-limits.tcl)",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-output-buffer-limit", "normal 100000 0 0"]);
+    const r = await RawConn.connect(srv.port);
+    const rd = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await r.call("SET", "bigkey", "x".repeat(10000)), "OK");
+      assert.equal(await rd.call("CLIENT", "SETNAME", "multicommands"), "OK");
+      let buf = "";
+      for (let i = 0; i < 15; i++) buf += `set ${i} ${i}\r\nget ${i}\r\ndel ${i}\r\nget bigkey\r\n`;
+      rd.send(buf);
+      assert.ok(await rd.waitClosed(5000), "closed for its output buffer");
+      assert.equal(await rd.readRaw(0, 100), "");
+      assert.equal(await r.call("PING"), "PONG");
+      assert.doesNotMatch(String(await r.call("CLIENT", "LIST")), /name=multicommands/);
+    } finally {
+      r.close();
+      rd.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a transaction runs to its end even when its replies cross the output limit (obuf-limits.tcl)",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-output-buffer-limit", "normal 100000 0 0"]);
+    const r = await RawConn.connect(srv.port);
+    const c = await RawConn.connect(srv.port);
+    try {
+      const item = "x".repeat(1000);
+      for (let i = 0; i < 150; i++) await r.call("LPUSH", "mylist2", item);
+      assert.equal(await c.call("CLIENT", "SETNAME", "transactionclient"), "OK");
+      assert.equal(await c.call("SET", "k1", "v1"), "OK");
+      assert.equal(await c.call("MULTI"), "OK");
+      for (
+        const cmd of [["SET", "k2", "v2"], ["GET", "k2"], ["LRANGE", "mylist2", "0", "-1"], [
+          "SET",
+          "k3",
+          "v3",
+        ]]
+      ) {
+        assert.equal(await c.call(...cmd), "QUEUED");
+      }
+      assert.equal(await c.call("DEL", "k1"), "QUEUED");
+      c.send(encodeRequest(["EXEC"]));
+      assert.ok(await c.waitClosed(5000), "closed for its output buffer");
+      assert.doesNotMatch(String(await r.call("CLIENT", "LIST")), /name=transactionclient/);
+      assert.equal(await r.call("GET", "k1"), null);
+      assert.equal(await r.call("GET", "k2"), "v2");
+      assert.equal(await r.call("GET", "k3"), "v3");
+    } finally {
+      r.close();
+      c.close();
+      await srv.stop();
+    }
+  },
+});
