@@ -145,6 +145,19 @@ export class BatchParser extends RequestParser {
     return super.bufferedBytes + (raw === null ? 0 : raw.length - this.#pos);
   }
 
+  /** As RequestParser's, with the rest of the read this round has not reached yet (qbuf). */
+  override get unconsumed(): Uint8Array {
+    const own = super.unconsumed;
+    const raw = this.#raw;
+    if (raw === null || this.#pos >= raw.length) return own;
+    const rest = raw.subarray(this.#pos);
+    if (own.length === 0) return rest;
+    const both = new Uint8Array(own.length + rest.length);
+    both.set(own);
+    both.set(rest, own.length);
+    return both;
+  }
+
   override reset(): void {
     this.#raw = null;
     this.#words = null;

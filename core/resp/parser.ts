@@ -155,7 +155,12 @@ export class RequestParser {
     return this.buf.subarray(from, this.end);
   }
 
-  /** Allocated buffer size (CLIENT LIST qbuf-free = capacity - buffered). */
+  /** The length of the bulk whose bytes are awaited (its `$<len>` line is parsed), or -1. */
+  get pendingBulkLen(): number {
+    return this.reqType === REQ_MULTIBULK && this.mbLeft > 0 ? this.bulkLen : -1;
+  }
+
+  /** Allocated buffer size. */
   get bufferCapacity(): number {
     return this.buf.length;
   }

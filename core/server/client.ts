@@ -5,6 +5,7 @@
  * @module
  */
 
+import { QueryBufferModel } from "./query_buffer.ts";
 import type { Connection } from "../net/types.ts";
 import { type ParserLimits, RequestParser } from "../resp/parser.ts";
 import { ReplyWriter } from "../resp/writer.ts";
@@ -16,6 +17,8 @@ export class Client {
   /** The reusable call object the dispatcher fills for each command. */
   readonly call = new CommandCall();
   db = 0;
+  /** Valkey's query buffer sizes, for CLIENT LIST and tot-mem (query_buffer.ts). */
+  readonly qb = new QueryBufferModel();
   /** The replication offset after this client's last propagated write (WAIT, WAITAOF; propagate.ts). */
   woff = 0;
   name = "";

@@ -26,14 +26,20 @@ export const REPLY_BUFFER_MIN_BYTES = 1024;
 export const DEFAULT_PEAK_RESET_MS = 5000;
 
 /**
- * The size an allocator hands out for a request of `n` bytes (jemalloc's size classes from 1 KiB on: four
- * per power of two, e.g. 1024, 1280, 1536, 1792, 2048, 2560…).
+ * The size jemalloc hands out for a request of `n` bytes: its size classes 8, 16, then steps of 16 up to
+ * 128, then four per power of two (160, 192, 224, 256, 320… 1024, 1280, 1536, 1792, 2048, 2560…).
  */
-export function usableSize(n: number): number {
-  if (n <= REPLY_BUFFER_MIN_BYTES) return REPLY_BUFFER_MIN_BYTES;
+export function jemallocSize(n: number): number {
+  if (n <= 8) return 8;
+  if (n <= 128) return Math.ceil(n / 16) * 16;
   const pow = 2 ** Math.floor(Math.log2(n - 1));
   const step = pow / 4;
   return Math.ceil(n / step) * step;
+}
+
+/** A reply buffer's size for a request of `n` bytes: jemalloc's, never below 1 KiB. */
+export function usableSize(n: number): number {
+  return n <= REPLY_BUFFER_MIN_BYTES ? REPLY_BUFFER_MIN_BYTES : jemallocSize(n);
 }
 
 export class ReplyBufferResizer {

@@ -545,8 +545,11 @@ export class Server {
     this.stats.totalReadsProcessed++;
     client.netIn += chunk.length;
     client.lastInteraction = this.clock.now();
-    client.parser.feed(chunk);
+    const parser = client.parser;
+    client.qb.beforeRead(parser.unconsumed.length, parser.pendingBulkLen);
+    parser.feed(chunk);
     if (!this.#holding) this.processInput(client);
+    if (!client.closed) client.qb.afterRead(chunk.length, parser.unconsumed.length, parser.pendingBulkLen);
   }
 
   /** Executes every complete request buffered for `client`, then writes the replies. */
@@ -922,6 +925,9 @@ export class Server {
       if (now - c.lastInteraction > 2000 && parser.bufferCapacity - parser.bufferedBytes > 4096) {
         parser.release();
       }
+      // CLIENT LIST's model of Valkey's buffer, resized by the same rule (idle time in whole seconds).
+      const idleSec = Math.floor(now / 1000) - Math.floor(c.lastInteraction / 1000);
+      c.qb.cron(idleSec, parser.unconsumed.length, parser.pendingBulkLen, c.flags.has("M"));
       this.replyBuffers.visit(c, now);
     }
     for (const fn of this.cronHooks) fn(now);

@@ -15,9 +15,10 @@
  *   the cron from its peak use (`rbp`) as Valkey's (core/server/reply_buffer.ts); its pending output
  *   (reply writer + socket queue) is laid out the same way: the first `rbs` bytes count as `obl`, the rest
  *   as `omem` in `oll` blocks.
- * - Query buffer: `qbuf` is what the parser holds unprocessed; `qbuf-free` the room an sds buffer of that
- *   size would have (16 KiB minimum, doubling), 0 when nothing is buffered (Valkey's idle clients share one
- *   query buffer and show 0/0).
+ * - Query buffer: `qbuf` is what Valkey's buffer would hold (the bytes after the last complete line or
+ *   argument of an unfinished request), `qbuf-free` the rest of the buffer Valkey would have allocated,
+ *   read by read (core/server/query_buffer.ts): 0/0 for a client between requests, which reads through
+ *   the shared buffer.
  * - `argv-mem` is the size of the arguments of the command the client is executing (or is held with by
  *   CLIENT PAUSE); `tot-mem` adds a fixed per-client overhead to every buffer above.
  * - `fd` is the socket's descriptor where the runtime exposes it. Where it does not (Deno's sockets), each
@@ -99,8 +100,6 @@ export function clientFlags(c: Client): string {
   return s === "" ? "N" : s;
 }
 
-/** Valkey's query buffer allocation unit (PROTO_IOBUF_LEN). */
-const IOBUF_LEN = 16384;
 /** Fixed memory a connected client costs besides its buffers (Valkey's client struct and connection). */
 const CLIENT_OVERHEAD_BYTES = 640;
 
@@ -139,14 +138,6 @@ export function outputLayout(total: number, rbs: number): [obl: number, oll: num
   return [obl, omem > 0 ? Math.ceil(omem / REPLY_CHUNK_BYTES) : 0, omem];
 }
 
-/** Free room of a query buffer holding `qbuf` bytes (0 when empty). */
-export function queryBufferFree(qbuf: number): number {
-  if (qbuf === 0) return 0;
-  let alloc = IOBUF_LEN;
-  while (alloc < qbuf) alloc *= 2;
-  return alloc - qbuf;
-}
-
 function argvBytes(argv: readonly Uint8Array[]): number {
   let n = 0;
   for (const a of argv) n += a.length;
@@ -161,8 +152,8 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   const now = call.now;
   const current = call.client === c;
   const k = clientCounters(server, c);
-  const qbuf = c.parser.bufferedBytes;
-  const qfree = queryBufferFree(qbuf);
+  const qbuf = c.parser.unconsumed.length;
+  const qfree = c.qb.free(qbuf);
   const argvMem = current ? argvBytes(call.argv) : heldArgvBytes(server, c);
   const rbs = c.writer.size;
   const [obl, oll, omem] = outputLayout(c.outputBytes, rbs);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { QueryBufferModel } from "../../server/query_buffer.ts";
 import { Propagation } from "../../server/propagate.ts";
 import type { Client } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
@@ -64,7 +65,8 @@ export interface FakeClient {
   addr: string;
   laddr: string;
   conn: { fd: number; unix: boolean; pendingBytes: number };
-  parser: { bufferedBytes: number };
+  parser: { bufferedBytes: number; unconsumed: Uint8Array };
+  qb: QueryBufferModel;
   writer: RecordingWriter;
   call: CommandCall;
   name: string;
@@ -101,7 +103,8 @@ export function fakeClient(fields: Partial<FakeClient> = {}): Client {
     addr: "127.0.0.1:50000",
     laddr: "127.0.0.1:6379",
     conn: { fd: 9, unix: false, pendingBytes: 0 },
-    parser: { bufferedBytes: 0 },
+    parser: { bufferedBytes: 0, unconsumed: new Uint8Array(0) },
+    qb: new QueryBufferModel(),
     writer: new RecordingWriter(),
     call: new CommandCall(),
     name: "",
