@@ -89,9 +89,14 @@ export function dispatch(
 
   // The OOM check (evicting first) comes before the subsystems' gates, as in Valkey's processCommand.
   const oomCheck = server.oomCheck;
-  if (oomCheck && oomCheck(call)) {
-    reject(server, client, spec, ERR_OOM);
-    return t0;
+  if (oomCheck !== null) {
+    const oom = oomCheck(call);
+    // Evicted by maxmemory-clients before its command ran: the command is dropped, as in Valkey.
+    if (client.closed) return t0;
+    if (oom) {
+      reject(server, client, spec, ERR_OOM);
+      return t0;
+    }
   }
   for (const gate of server.gates) {
     if (gate(call)) {

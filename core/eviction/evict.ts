@@ -5,10 +5,14 @@
  * Accounting (what INFO used_memory and the limit compare)
  * --------------------------------------------------------
  *
- *     used = startup                  process heap + external measured before any key or client existed
+ *     used = startup                  a fixed start-up figure: Valkey 8.1.1's own (see STARTUP_BYTES)
  *          + Σ db.memoryBytes()       live slab blocks, hash tables, expire index, value objects (counters)
  *          + clients                  query buffers + pending output of every client (sampled by the cron)
  *          + lazyfree pending         values unlinked but not released yet
+ *
+ * The JavaScript runtime's own heap (the engine, compiled code, the modules' code: 15-30 MB before any
+ * key exists) is left out, as Valkey's executable is left out of its used_memory: a `maxmemory` that
+ * suits Valkey (even a few MB) suits Valkyr. INFO used_memory_rss shows the whole process.
  *
  * Every term is a counter, so reading `used` costs a few additions per database: it is read before
  * every command while maxmemory is set. Value objects changed in place are re-measured when their key
@@ -44,9 +48,7 @@ import { EvictionPool } from "./pool.ts";
 import { LazyFree, LAZYFREE_THRESHOLD } from "./lazyfree.ts";
 import { LfuClock } from "./lfu.ts";
 import { ActiveDefrag } from "./defrag.ts";
-import process from "node:process";
 import { setImmediate } from "node:timers";
-import { runtimeName } from "../net/mod.ts";
 import { latencyEnd, latencyStart } from "../observability/latency_events.ts";
 
 /** Result of {@link Evictor.performEvictions} (Valkey's EVICT_OK / EVICT_RUNNING / EVICT_FAIL). */
@@ -76,13 +78,13 @@ const CLIENT_OVERHEAD_BYTES = 640;
 /** Smallest effective `maxmemory-clients` (Valkey: 128 KiB, so a bad setting cannot lock everyone out). */
 const MIN_CLIENTS_LIMIT = 128 * 1024;
 
-const IS_BUN = runtimeName() === "bun";
-
 /** Process heap + external bytes now (Bun counts external memory inside heapUsed). */
-export function processHeapBytes(): number {
-  const m = process.memoryUsage();
-  return IS_BUN ? m.heapUsed : m.heapUsed + m.external;
-}
+/**
+ * used_memory_startup: valkey-server 8.1.1's own figure at start (x86-64 Linux, jemalloc), for what
+ * Valkyr's server structures of the same kind take (command table, config, shared objects): the runtime's
+ * heap is not counted (see the head of this file).
+ */
+export const STARTUP_BYTES = 879568;
 
 /** Valkey's evictionTimeLimitUs: the time one eviction pass may take for a tenacity 0..100. */
 export function evictionTimeLimitUs(tenacity: number): number {
@@ -136,7 +138,7 @@ export class Evictor {
   private currentCommand = "";
 
   constructor(readonly server: Server) {
-    this.startupBytes = processHeapBytes();
+    this.startupBytes = STARTUP_BYTES;
     this.defrag = new ActiveDefrag(server);
     // A closed client's buffers leave the count at once, not at the next cron sample: a client that just
     // sent a big pipeline and went away must not keep the server over maxmemory (nothing could be evicted
@@ -156,10 +158,20 @@ export class Evictor {
       server.lfu = (p & P_LFU) !== 0
         ? new LfuClock(cfg.getInt("lfu-log-factor"), cfg.getInt("lfu-decay-time"))
         : null;
-      server.oomCheck = this.maxmemory > 0 ? (call) => this.oomCheck(call) : null;
+      server.oomCheck = this.maxmemory > 0 || this.clientEvictionLimit() > 0
+        ? (call) => this.oomCheck(call)
+        : null;
+      server.clientMemoryCheck = this.clientEvictionLimit() > 0 ? (c) => this.checkClient(c) : null;
     };
     reload();
-    for (const name of ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity"]) {
+    for (
+      const name of [
+        "maxmemory-policy",
+        "maxmemory-samples",
+        "maxmemory-eviction-tenacity",
+        "maxmemory-clients",
+      ]
+    ) {
       cfg.onChange(name, () => (reload(), null));
     }
     for (const name of ["lfu-log-factor", "lfu-decay-time"]) cfg.onChange(name, () => (reload(), null));
@@ -203,6 +215,10 @@ export class Evictor {
 
   /** The dispatcher's OOM check (Valkey's processCommand): true when the command must be rejected. */
   oomCheck(call: CommandCall): boolean {
+    // Client eviction first, as Valkey's processCommand: a client whose buffers put the clients over
+    // maxmemory-clients may be closed before its command runs (the dispatcher then drops the command).
+    if (this.checkClient(call.client)) return false;
+    if (this.maxmemory === 0) return false;
     this.currentCommand = call.fullName;
     this.expiredJustNow = false;
     const result = this.performEvictions();
@@ -419,6 +435,18 @@ export class Evictor {
     else if (v > 0) limit = v;
     else return 0;
     return Math.max(limit, MIN_CLIENTS_LIMIT);
+  }
+
+  /**
+   * The cheap test before a command and after a read (Valkey evicts clients before every command and
+   * before the event loop sleeps): when the clients' total as last sampled plus this client's memory now
+   * reaches the limit, the clients are measured and evicted. True when `c` itself was closed.
+   */
+  checkClient(c: Client): boolean {
+    const limit = this.clientEvictionLimit();
+    if (limit === 0 || this.clientsBytes + clientMemory(c) < limit) return false;
+    this.evictClients();
+    return c.closed;
   }
 
   /** Closes the clients using the most memory while their total is at or over the limit. */

@@ -158,6 +158,11 @@ export class BatchParser extends RequestParser {
     return both;
   }
 
+  override get unconsumedBytes(): number {
+    const raw = this.#raw;
+    return super.unconsumedBytes + (raw === null || this.#pos >= raw.length ? 0 : raw.length - this.#pos);
+  }
+
   override reset(): void {
     this.#raw = null;
     this.#words = null;

@@ -182,6 +182,11 @@ export class Server {
    * `maxmemory` is 0, so the check costs nothing then.
    */
   oomCheck: ((call: CommandCall) => boolean) | null = null;
+  /**
+   * maxmemory-clients after a read left a request unfinished (core/eviction): may close the client, whose
+   * query buffer grew. Null when no limit is set.
+   */
+  clientMemoryCheck: ((client: Client) => void) | null = null;
   /** The LFU clock under an LFU `maxmemory-policy` (key accesses bump it), else null (LRU clock). */
   lfu: LfuClock | null = null;
   /** Run by start() after "Server initialized": loading data from disk; throwing aborts the start. */
@@ -546,10 +551,12 @@ export class Server {
     client.netIn += chunk.length;
     client.lastInteraction = this.clock.now();
     const parser = client.parser;
-    client.qb.beforeRead(parser.unconsumed.length, parser.pendingBulkLen);
+    client.qb.beforeRead(parser.unconsumedBytes, parser.pendingBulkLen);
     parser.feed(chunk);
     if (!this.#holding) this.processInput(client);
-    if (!client.closed) client.qb.afterRead(chunk.length, parser.unconsumed.length, parser.pendingBulkLen);
+    if (client.closed) return;
+    client.qb.afterRead(chunk.length, parser.unconsumedBytes, parser.pendingBulkLen);
+    if (this.clientMemoryCheck !== null && parser.bufferedBytes > 0) this.clientMemoryCheck(client);
   }
 
   /** Executes every complete request buffered for `client`, then writes the replies. */
@@ -927,7 +934,7 @@ export class Server {
       }
       // CLIENT LIST's model of Valkey's buffer, resized by the same rule (idle time in whole seconds).
       const idleSec = Math.floor(now / 1000) - Math.floor(c.lastInteraction / 1000);
-      c.qb.cron(idleSec, parser.unconsumed.length, parser.pendingBulkLen, c.flags.has("M"));
+      c.qb.cron(idleSec, parser.unconsumedBytes, parser.pendingBulkLen, c.flags.has("M"));
       this.replyBuffers.visit(c, now);
     }
     for (const fn of this.cronHooks) fn(now);

@@ -351,6 +351,55 @@ test("maxmemory-clients closes the client with the biggest query buffer", async 
   }
 });
 
+test("maxmemory-clients evicts a client whose big argument crosses the limit before its command runs (client-eviction.tcl)", async (c) => {
+  const limit = 3000000;
+  await c.call("CONFIG", "SET", "maxmemory-clients", String(limit));
+  const rr = await RawConn.connect(srv.port);
+  try {
+    assert.equal(await rr.call("CLIENT", "SETNAME", "tst_argv"), "OK");
+    assert.equal(await rr.call("MSET", "k", "v", "k2", "v".repeat(1000000)), "OK");
+    assert.equal(await rr.call("GET", "k"), "v");
+    rr.send(encodeRequest(["MSET", "k", "w", "k2", "v".repeat(limit)]));
+    assert.ok(await rr.waitClosed(5000), "the client was not evicted");
+    assert.doesNotMatch(String(await c.call("CLIENT", "LIST")), /name=tst_argv/);
+    assert.equal(await c.call("GET", "k"), "v"); // its command did not run
+  } finally {
+    rr.close();
+    await c.call("CONFIG", "SET", "maxmemory-clients", "0");
+  }
+});
+
+test("maxmemory-clients as a percentage of maxmemory: half of it stays, all of it is evicted (client-eviction.tcl)", async (c) => {
+  const maxmemory = 6 * 1024 * 1024;
+  await c.call("CONFIG", "SET", "maxmemory", String(maxmemory), "maxmemory-clients", "7%");
+  const actual = Math.floor(maxmemory * 7 / 100);
+  const field = async (name: string, key: string): Promise<number> => {
+    const line = String(await c.call("CLIENT", "LIST")).split("\n").find((l) => l.includes(` name=${name} `));
+    return line === undefined ? -1 : Number(new RegExp(` ${key}=(\\d+)`).exec(line)![1]);
+  };
+  const half = await RawConn.connect(srv.port);
+  const full = await RawConn.connect(srv.port);
+  try {
+    assert.equal(await half.call("CLIENT", "SETNAME", "tst_half"), "OK");
+    const n = Math.floor(actual / 2);
+    half.send(`*1\r\n$${n}\r\n${"v".repeat(n - 1)}`);
+    for (let i = 0; i < 100 && (await field("tst_half", "qbuf")) <= 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const tot = await field("tst_half", "tot-mem");
+    assert.ok(tot >= n && tot < actual, `tot-mem ${tot} of a client holding ${n} bytes (limit ${actual})`);
+    half.close();
+    assert.equal(await full.call("CLIENT", "SETNAME", "tst_full"), "OK");
+    full.send(`*1\r\n$${actual}\r\n${"v".repeat(actual - 1)}`);
+    assert.ok(await full.waitClosed(5000), "the client over the limit was not evicted");
+    assert.equal(await field("tst_full", "tot-mem"), -1);
+  } finally {
+    half.close();
+    full.close();
+    await c.call("CONFIG", "SET", "maxmemory-clients", "0", "maxmemory", "0");
+  }
+});
+
 Deno.test({
   name: "stop the server",
   sanitizeOps: false,

@@ -152,7 +152,7 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   const now = call.now;
   const current = call.client === c;
   const k = clientCounters(server, c);
-  const qbuf = c.parser.unconsumed.length;
+  const qbuf = c.parser.unconsumedBytes;
   const qfree = c.qb.free(qbuf);
   const argvMem = current ? argvBytes(call.argv) : heldArgvBytes(server, c);
   const rbs = c.writer.size;

@@ -102,7 +102,7 @@ Deno.test("another client shows its last command and no arguments", () => {
   const other = fakeClient({
     id: 2,
     lastCommand: "ping",
-    parser: { bufferedBytes: 20, unconsumed: new Uint8Array(20) },
+    parser: { bufferedBytes: 20, unconsumedBytes: 20 },
     qb: Object.assign(new QueryBufferModel(), { alloc: 20474 }),
     outputBytes: 20000,
     readPaused: true,

@@ -65,7 +65,7 @@ export interface FakeClient {
   addr: string;
   laddr: string;
   conn: { fd: number; unix: boolean; pendingBytes: number };
-  parser: { bufferedBytes: number; unconsumed: Uint8Array };
+  parser: { bufferedBytes: number; unconsumedBytes: number };
   qb: QueryBufferModel;
   writer: RecordingWriter;
   call: CommandCall;
@@ -103,7 +103,7 @@ export function fakeClient(fields: Partial<FakeClient> = {}): Client {
     addr: "127.0.0.1:50000",
     laddr: "127.0.0.1:6379",
     conn: { fd: 9, unix: false, pendingBytes: 0 },
-    parser: { bufferedBytes: 0, unconsumed: new Uint8Array(0) },
+    parser: { bufferedBytes: 0, unconsumedBytes: 0 },
     qb: new QueryBufferModel(),
     writer: new RecordingWriter(),
     call: new CommandCall(),
