@@ -33,15 +33,27 @@ async function waitFor(ms: number, check: () => Promise<boolean>): Promise<boole
   return false;
 }
 
+/** Two connections (`r` to watch, `c` under test) with the cron at hz 100, put back after. */
+async function withClients(fn: (r: RawConn, c: RawConn) => Promise<void>): Promise<void> {
+  const r = await RawConn.connect(srv.port);
+  const c = await RawConn.connect(srv.port);
+  try {
+    assert.equal(await r.call("CONFIG", "SET", "hz", "100"), "OK");
+    assert.equal(await c.call("CLIENT", "SETNAME", "test_client"), "OK");
+    await fn(r, c);
+  } finally {
+    await r.call("DEBUG", "PAUSE-CRON", "0");
+    await r.call("CONFIG", "SET", "hz", "10");
+    r.close();
+    c.close();
+  }
+}
+
 Deno.test({
   name: "an unfinished request makes a client own a 16-32 KiB buffer, freed after 2 s idle",
   ...opts,
-  fn: async () => {
-    const r = await RawConn.connect(srv.port);
-    const c = await RawConn.connect(srv.port);
-    try {
-      assert.equal(await r.call("CONFIG", "SET", "hz", "100"), "OK");
-      assert.equal(await c.call("CLIENT", "SETNAME", "test_client"), "OK");
+  fn: () =>
+    withClients(async (r, c) => {
       assert.equal((await queryBuffer(r, "test_client")).size, 0);
       assert.equal(await r.call("DEBUG", "PAUSE-CRON", "1"), "OK");
       c.send("*3\r\n$3\r\nset\r\n$2\r\na");
@@ -58,25 +70,15 @@ Deno.test({
         }),
         "the idle client's query buffer was not freed",
       );
-    } finally {
-      await r.call("DEBUG", "PAUSE-CRON", "0");
-      await r.call("CONFIG", "SET", "hz", "10");
-      r.close();
-      c.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a big argument's buffer shrinks back once smaller requests follow",
   ...opts,
-  fn: async () => {
-    const r = await RawConn.connect(srv.port);
-    const c = await RawConn.connect(srv.port);
-    try {
-      assert.equal(await r.call("CONFIG", "SET", "hz", "100"), "OK");
+  fn: () =>
+    withClients(async (r, c) => {
       assert.equal(await r.call("DEBUG", "PAUSE-CRON", "1"), "OK");
-      assert.equal(await c.call("CLIENT", "SETNAME", "test_client"), "OK");
       assert.equal(await c.call("SET", "x", "A".repeat(400000)), "OK");
       const big = (await queryBuffer(r, "test_client")).size;
       assert.ok(big > 32768, `query buffer of ${big} bytes`);
@@ -90,24 +92,14 @@ Deno.test({
         await sleep(10);
       }
       assert.ok(now > 0 && now < big, `query buffer of ${now} bytes after ${big}`);
-    } finally {
-      await r.call("DEBUG", "PAUSE-CRON", "0");
-      await r.call("CONFIG", "SET", "hz", "10");
-      r.close();
-      c.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a fat argument's buffer is allocated at its header and trimmed after 2 s idle",
   ...opts,
-  fn: async () => {
-    const r = await RawConn.connect(srv.port);
-    const c = await RawConn.connect(srv.port);
-    try {
-      assert.equal(await r.call("CONFIG", "SET", "hz", "100"), "OK");
-      assert.equal(await c.call("CLIENT", "SETNAME", "test_client"), "OK");
+  fn: () =>
+    withClients(async (r, c) => {
       c.send("*3\r\n$3\r\nset\r\n$1\r\na\r\n$1000000\r\n");
       await sleep(200);
       c.send("a");
@@ -121,10 +113,5 @@ Deno.test({
         }),
         "the fat argument's buffer was not trimmed",
       );
-    } finally {
-      await r.call("CONFIG", "SET", "hz", "10");
-      r.close();
-      c.close();
-    }
-  },
+    }),
 });
