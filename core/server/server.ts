@@ -39,6 +39,7 @@ import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
+import { readTextFile, writeExistingFile } from "../runtime/files.ts";
 import { expandProcTitleTemplate } from "../config/directives.ts";
 import { checkTransparentHugePages } from "./thp.ts";
 import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
@@ -776,10 +777,21 @@ export class Server {
   #setTitle(template: string, title: string): void {
     const res = expandProcTitleTemplate(template, (n) => this.#procTitleVar(n, title));
     if (res === null || res === "") return;
+    // Valkey's setproctitle rewrites the command line only; Deno's process.title also renames the thread
+    // (/proc/<pid>/comm, what `ps -o comm`, top and pidof show), which is put back.
+    let comm: string | null = null;
+    try {
+      comm = readTextFile("/proc/self/comm").trimEnd();
+    } catch { /* not Linux */ }
     try {
       process.title = res;
     } catch {
       // A runtime without a settable title: nothing to do, as Valkey built without setproctitle.
+    }
+    if (comm !== null && comm !== "") {
+      try {
+        writeExistingFile("/proc/self/comm", comm);
+      } catch { /* left as the runtime set it */ }
     }
   }
 

@@ -7,7 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { isValkeyLike, isValkyr, startServer, valkeyOnly } from "../helpers/server.ts";
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { isValkeyLike, isValkyr, startServer, target, valkeyOnly } from "../helpers/server.ts";
 import { RawConn, RespError } from "../helpers/raw.ts";
 
 const srv = await startServer();
@@ -447,4 +449,27 @@ Deno.test({
       await s.stop();
     }
   },
+});
+
+Deno.test({
+  name:
+    "the process title is proc-title-template's (the command line; the thread name stays), re-set by CONFIG SET",
+  ...opts,
+  // Bun (and the executable, built with Bun) cannot retitle a process.
+  ignore: process.platform !== "linux" || target() === "bun" || target() === "binary",
+  fn: () =>
+    withConn(async (c) => {
+      const pid = Number(/process_id:(\d+)/.exec(String(await c.call("INFO", "server")))![1]);
+      const cmdline = () => readFileSync(`/proc/${pid}/cmdline`, "latin1").replace(/\0/g, " ").trim();
+      const comm = () => readFileSync(`/proc/${pid}/comm`, "latin1").trim();
+      assert.ok(cmdline().endsWith(` 127.0.0.1:${srv.port}`), cmdline());
+      assert.ok(!comm().includes(":"), `thread name ${comm()}`);
+      assert.equal(await c.call("CONFIG", "SET", "proc-title-template", "{title} port={port}"), "OK");
+      assert.ok(cmdline().endsWith(` port=${srv.port}`), cmdline());
+      assert.equal(
+        await c.call("CONFIG", "SET", "proc-title-template", "{title} {listen-addr} {server-mode}"),
+        "OK",
+      );
+      assert.ok(cmdline().endsWith(` 127.0.0.1:${srv.port}`), cmdline());
+    }),
 });
