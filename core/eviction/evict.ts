@@ -144,7 +144,9 @@ export class Evictor {
     // sent a big pipeline and went away must not keep the server over maxmemory (nothing could be evicted
     // for it: that was an OOM for the next write with an empty keyspace).
     server.clientClosedHooks.push((c) => {
-      this.clientsBytes = Math.max(0, this.clientsBytes - clientMemory(c));
+      // What the total holds for it (its last sample): its buffers may have drained since.
+      this.clientsBytes = Math.max(0, this.clientsBytes - c.memSample);
+      c.memSample = 0;
     });
     const cfg = server.config;
     const reload = () => {
@@ -396,7 +398,7 @@ export class Evictor {
       this.emptyDbBytes[i] = db.size === 0 ? db.memoryBytes() : -1;
     }
     let clients = 0;
-    for (const c of this.server.clients.values()) clients += clientMemory(c);
+    for (const c of this.server.clients.values()) clients += c.memSample = clientMemory(c);
     this.clientsBytes = clients;
     for (const db of this.server.dbs) if (db.hasObjects) db.resyncObjects(64);
     this.evictClients();
@@ -456,7 +458,7 @@ export class Evictor {
     const evictable: [Client, number][] = [];
     let total = 0;
     for (const c of this.server.clients.values()) {
-      const m = clientMemory(c);
+      const m = c.memSample = clientMemory(c);
       total += m;
       if (!c.noEvict) evictable.push([c, m]);
     }

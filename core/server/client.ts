@@ -19,6 +19,8 @@ export class Client {
   db = 0;
   /** Valkey's query buffer sizes, for CLIENT LIST and tot-mem (query_buffer.ts). */
   readonly qb = new QueryBufferModel();
+  /** Its memory as core/eviction last sampled it into the clients' total (taken out when it closes). */
+  memSample = 0;
   /** The replication offset after this client's last propagated write (WAIT, WAITAOF; propagate.ts). */
   woff = 0;
   name = "";

@@ -400,6 +400,31 @@ test("maxmemory-clients as a percentage of maxmemory: half of it stays, all of i
   }
 });
 
+test("clients whose output buffers caused eviction stop counting once they are gone (maxmemory.tcl)", async (c) => {
+  await c.call("CONFIG", "SET", "maxmemory", "11mb", "maxmemory-policy", "allkeys-lru");
+  const fill = async () => {
+    await c.call("FLUSHDB", "SYNC");
+    for (let j = 0; j < 50; j++) await c.call("SETRANGE", String(j), "100000", "x");
+    return await c.call("DBSIZE");
+  };
+  assert.equal(await fill(), 50); // 5 MB: under the limit
+  // Twenty clients that do not read their MGET replies push the server over it.
+  const clients = await Promise.all(Array.from({ length: 20 }, () => RawConn.connect(srv.port)));
+  try {
+    for (const r of clients) r.socket.pause(); // stop reading replies
+    const req = encodeRequest(["MGET", "1"]);
+    const end = Date.now() + 10000;
+    while (Number(await infoField(c, "evicted_keys")) === 0 && Date.now() < end) {
+      for (const r of clients) r.send(req);
+    }
+    assert.ok(Number(await infoField(c, "evicted_keys")) > 0, "no eviction");
+  } finally {
+    for (const r of clients) r.close();
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await fill(), 50, "keys evicted for clients that are gone");
+});
+
 Deno.test({
   name: "stop the server",
   sanitizeOps: false,
