@@ -39,6 +39,7 @@
  * @module
  */
 
+import { clientCounters } from "../commands/connection/hooks.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandCall } from "../commands/call.ts";
 import type { Client } from "../server/client.ts";
@@ -398,7 +399,7 @@ export class Evictor {
       this.emptyDbBytes[i] = db.size === 0 ? db.memoryBytes() : -1;
     }
     let clients = 0;
-    for (const c of this.server.clients.values()) clients += c.memSample = clientMemory(c);
+    for (const c of this.server.clients.values()) clients += c.memSample = clientMemory(c, this.server);
     this.clientsBytes = clients;
     for (const db of this.server.dbs) if (db.hasObjects) db.resyncObjects(64);
     this.evictClients();
@@ -446,7 +447,7 @@ export class Evictor {
    */
   checkClient(c: Client): boolean {
     const limit = this.clientEvictionLimit();
-    if (limit === 0 || this.clientsBytes + clientMemory(c) < limit) return false;
+    if (limit === 0 || this.clientsBytes + clientMemory(c, this.server) < limit) return false;
     this.evictClients();
     return c.closed;
   }
@@ -458,7 +459,7 @@ export class Evictor {
     const evictable: [Client, number][] = [];
     let total = 0;
     for (const c of this.server.clients.values()) {
-      const m = c.memSample = clientMemory(c);
+      const m = c.memSample = clientMemory(c, this.server);
       total += m;
       if (!c.noEvict) evictable.push([c, m]);
     }
@@ -495,9 +496,22 @@ function collectInBackground(): boolean {
   return false;
 }
 
-/** A client's memory as maxmemory-clients counts it (its reply buffer included, as Valkey's). */
-export function clientMemory(c: Client): number {
-  return CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.writer.capacity + c.outputBytes;
+/** Valkey's sizeof(listNode) + sizeof(watchedKey): what a watched key adds to its client's memory. */
+const WATCHED_KEY_BYTES = 56;
+/** What a subscription adds to its client's memory (a dict entry and its bucket pointer). */
+const SUBSCRIPTION_BYTES = 32;
+
+/**
+ * A client's memory as maxmemory-clients counts it, as Valkey's getClientMemoryUsage: its buffers (reply
+ * buffer included) and, given the server, its MULTI queue (multi-mem), watched keys and subscriptions.
+ */
+export function clientMemory(c: Client, server?: Server): number {
+  let n = CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.writer.capacity + c.outputBytes;
+  if (server !== undefined) {
+    const k = clientCounters(server, c);
+    n += k.multiMem + k.watch * WATCHED_KEY_BYTES + (k.sub + k.psub + k.ssub) * SUBSCRIPTION_BYTES;
+  }
+  return n;
 }
 
 /** Idle ms of an LRU clock field (seconds, 24 bits, wrapping), as Valkey's estimateObjectIdleTime. */

@@ -425,6 +425,37 @@ test("clients whose output buffers caused eviction stop counting once they are g
   assert.equal(await fill(), 50, "keys evicted for clients that are gone");
 });
 
+test("maxmemory-clients counts a client's MULTI queue and watched keys (client-eviction.tcl)", async (c) => {
+  const limit = 3000000;
+  await c.call("CONFIG", "SET", "maxmemory-clients", String(limit));
+  const rr = await RawConn.connect(srv.port);
+  const watcher = await RawConn.connect(srv.port);
+  try {
+    const value = "v".repeat(limit / 4);
+    assert.equal(await rr.call("MULTI"), "OK");
+    assert.equal(await rr.call("SET", "k", value), "QUEUED");
+    assert.equal(await rr.call("SET", "k", value), "QUEUED");
+    assert.deepEqual(await rr.call("EXEC"), ["OK", "OK"]);
+    assert.equal(await rr.call("MULTI"), "OK");
+    for (let j = 0; j < 5 && !rr.isClosed; j++) rr.send(encodeRequest(["SET", "k", value]));
+    assert.ok(await rr.waitClosed(5000), "the client with a big MULTI queue was not evicted");
+    // Watched keys: a small overhead each, so a small limit.
+    await c.call("CONFIG", "SET", "maxmemory-clients", "200000");
+    let evicted = false;
+    for (let j = 0; j < 200000 && !evicted; j += 500) {
+      let batch = "";
+      for (let i = j; i < j + 500; i++) batch += `WATCH ${i}\r\n`;
+      watcher.send(batch);
+      evicted = await watcher.waitClosed(50);
+    }
+    assert.ok(evicted, "the client watching many keys was not evicted");
+  } finally {
+    rr.close();
+    watcher.close();
+    await c.call("CONFIG", "SET", "maxmemory-clients", "0");
+  }
+});
+
 Deno.test({
   name: "stop the server",
   sanitizeOps: false,

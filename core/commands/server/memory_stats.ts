@@ -145,7 +145,7 @@ export function recentClientBufferMax(server: Server, nowMs: number): { input: n
  */
 export function clientsMemory(server: Server): number {
   let n = 0;
-  for (const c of server.clients.values()) n += clientMemory(c);
+  for (const c of server.clients.values()) n += clientMemory(c, server);
   return n;
 }
 
