@@ -74,8 +74,8 @@ const PROTECTED_MODE_DENIED = "-DENIED Running in protected mode because protect
  * `Date.now()` is the wall time truncated to the ms, so `Date.now() - performance.now()` is up to 1 ms
  * below the true offset, and a time derived from it would lag `Date.now()` by up to 1 ms (a blocking
  * timeout computed from it then fired early). The offset is taken at a tick of `Date.now()` at start
- * (waiting at most 1 ms once), and each re-read keeps the larger of the old and new estimate unless the
- * wall clock moved back by more than 1 ms (then it follows).
+ * (from the tightest of a few, rounded up: never lagging), and each re-read moves it only when the wall
+ * clock moved outside what a reading can tell (a clock step).
  */
 export class Clock {
   #offset: number;
@@ -100,8 +100,10 @@ export class Clock {
         if (d !== d0) break;
       }
       if (d !== d0 && after - before < best) {
+        // The tick came after `before`: `d - before` is at or above the true offset (by less than the
+        // window), so derived times never lag Date.now() (they may lead it by those microseconds).
         best = after - before;
-        this.#offset = d - after;
+        this.#offset = d - before;
       }
     }
   }
