@@ -117,7 +117,7 @@ export class Logger {
   sink: ((line: string) => void) | undefined;
 
   log(level: Exclude<LogLevel, "nothing">, msg: string): void {
-    if (LEVELS[level] < LEVELS[this.level]) return;
+    if (!this.enabled(level)) return;
     this.#write(
       formatLogLine(process.pid, this.role, new Date(), level, msg, this.format, this.timestampFormat),
     );
@@ -129,7 +129,7 @@ export class Logger {
    * `log-timestamp-format`, still filtered by `loglevel`.
    */
   fromHandler(level: Exclude<LogLevel, "nothing">, msg: string): void {
-    if (LEVELS[level] < LEVELS[this.level]) return;
+    if (!this.enabled(level)) return;
     this.#write(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) ${msg}\n`);
   }
 
@@ -165,15 +165,6 @@ export class Logger {
 
   /** Writes `text` as it is, without the line prefix (Valkey's LL_RAW: the start-up logo). */
   raw(level: Exclude<LogLevel, "nothing">, text: string): void {
-    if (!this.enabled(level)) return;
-    this.sink?.(text);
-    if (this.file === "") process.stdout.write(text);
-    else {
-      try {
-        appendTextFile(this.file, text);
-      } catch {
-        // Dropped, as log lines are.
-      }
-    }
+    if (this.enabled(level)) this.#write(text);
   }
 }
