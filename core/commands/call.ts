@@ -28,6 +28,11 @@ export class CommandCall {
   /** Set when the handler replied an error. */
   failed = false;
   /**
+   * Set while EXEC runs the queued commands (Valkey's CLIENT_MULTI during exec): blocking commands answer
+   * at once, MONITOR and SUBSCRIBE reply in place, and commands refused inside a transaction refuse.
+   */
+  inExec = false;
+  /**
    * What this execution propagates instead of its own words (see core/server/propagate.ts): set by
    * {@link CommandCall.propagateAs} / {@link CommandCall.preventPropagation}, read and reset by the
    * dispatcher.

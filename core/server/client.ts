@@ -28,6 +28,11 @@ export class Client {
   libVer = "";
   user = "default";
   authenticated: boolean;
+  /**
+   * Authenticated at some point (Valkey's ever_authenticated): a client that never was, on a server that
+   * asks for a password, gets a tiny output allowance (server.ts #overOutputLimit).
+   */
+  everAuthenticated: boolean;
   resp: 2 | 3 = 2;
   /** CLIENT REPLY OFF: replies are dropped. */
   replyOff = false;
@@ -55,7 +60,7 @@ export class Client {
   flushQueued = false;
   /** Reading paused because the output queue is too large (backpressure). */
   readPaused = false;
-  /** First time the output exceeded the soft limit (ms), for client-output-buffer-limit soft seconds. */
+  /** First time the output exceeded the soft limit (unix seconds), for client-output-buffer-limit. */
   softLimitSince = 0;
   /** Client flags CLIENT LIST prints that other subsystems set (e.g. 'b' blocked, 'x' multi). */
   readonly flags = new Set<string>();
@@ -73,6 +78,7 @@ export class Client {
       ? custom.call(conn, { maxBulkLen })
       : new RequestParser({ maxBulkLen });
     this.authenticated = !requireAuth;
+    this.everAuthenticated = this.authenticated;
     this.parser.authenticated = this.authenticated;
     this.createdAt = now;
     this.lastInteraction = now;
@@ -102,6 +108,7 @@ export class Client {
 
   setAuthenticated(v: boolean): void {
     this.authenticated = v;
+    if (v) this.everAuthenticated = true;
     this.parser.authenticated = v;
   }
 }

@@ -194,6 +194,36 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a client that disconnects while blocked in WAITAOF leaves no waiter behind",
+  ...opts,
+  ...valkeyOnly(),
+  fn: async () => {
+    const s = await startServer(["--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"]);
+    const c = await conn(s.port);
+    try {
+      assert.equal(await c.call("CONFIG", "SET", "appendfsync", "no"), "OK");
+      for (let i = 0; i < 3; i++) {
+        const rd = await conn(s.port);
+        assert.equal(typeof await rd.call("INCR", "gone"), "number");
+        rd.send("*4\r\n$7\r\nWAITAOF\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\n0\r\n");
+        await waitBlocked(c, 1);
+        rd.close();
+        await waitBlocked(c, 0);
+      }
+      assert.equal(await info(c, "connected_clients"), "1");
+      // The next fsync pass finds nobody to answer; a new waiter is answered as usual.
+      assert.equal(await c.call("CONFIG", "SET", "appendfsync", "everysec"), "OK");
+      await c.call("INCR", "gone");
+      assert.deepEqual(await c.call("WAITAOF", "1", "0", "0"), [1, 0]);
+      assert.equal(await c.call("PING"), "PONG");
+    } finally {
+      c.close();
+      await s.stop();
+    }
+  },
+});
+
+Deno.test({
   name: "WAITAOF local if the AOF rewrite was postponed: released when the first rewrite is done (wait.tcl)",
   ...opts,
   ...valkeyOnly(),

@@ -36,10 +36,6 @@ import {
 import { moveArgs, moveFrom, moveKeySpecs, sideArg } from "./move.ts";
 import { parseMpop } from "./push_pop.ts";
 
-function inExec(call: CommandCall): boolean {
-  return (call as { inExec?: boolean }).inExec === true;
-}
-
 const timeoutNullArray = (reply: ReplyWriter) => reply.nullArray();
 
 /**
@@ -58,7 +54,7 @@ function spuriousWakeup(call: CommandCall, keys: Uint8Array[]): boolean {
 }
 
 function block(call: CommandCall, keys: Uint8Array[], timeoutAt: number): void {
-  call.server.blocking.block(call.client, call.argv, keys, timeoutAt, timeoutNullArray, inExec(call));
+  call.server.blocking.block(call.client, call.argv, keys, timeoutAt, timeoutNullArray, call.inExec);
 }
 
 /** blockingPopGenericCommand: `count` -1 for BLPOP/BRPOP's single element, else BLMPOP's count. */
@@ -124,7 +120,7 @@ function blockingMove(call: CommandCall, from: Where, to: Where, timeoutAt: numb
     }
     return moveFrom(call, list, from, to);
   }
-  if (inExec(call)) return call.reply.nullBulk();
+  if (call.inExec) return call.reply.nullBulk();
   block(call, [src], timeoutAt);
 }
 

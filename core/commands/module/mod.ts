@@ -53,7 +53,7 @@ export function parseLoadex(
 function loadAndReply(call: CommandCall, file: string, args: string[], configs?: [string, string][]): void {
   const { server } = call;
   const host = moduleHost(server);
-  if ((call as CommandCall & { inExec?: boolean }).inExec === true) {
+  if (call.inExec) {
     let mod;
     try {
       mod = host.loadPrepared(file, args, configs);

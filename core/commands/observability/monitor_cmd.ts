@@ -22,7 +22,7 @@ export const monitorCommand: CommandSpec = {
     const client = call.client;
     // Inside EXEC (the call is marked `inExec`, flag 'x' is still set) a client expects one reply per
     // command: Valkey's DENY_BLOCKING.
-    if ((call as { inExec?: boolean }).inExec === true || client.flags.has("x")) {
+    if (call.inExec || client.flags.has("x")) {
       return call.error(ERR_MONITOR_DENY_BLOCKING);
     }
     // Already a replica or a monitor: ignored, without a reply.

@@ -27,12 +27,8 @@ const WORDS = {
   sunsubscribe: enc.encode("sunsubscribe"),
 };
 
-function inExec(call: CommandCall): boolean {
-  return (call as { inExec?: boolean }).inExec === true;
-}
-
 function subscribeReply(call: CommandCall, word: Uint8Array, name: Uint8Array | null, count: number): void {
-  const w = pubsubState(call.server).ownPushWriter(call.client, inExec(call));
+  const w = pubsubState(call.server).ownPushWriter(call.client, call.inExec);
   w.pushHeader(3);
   w.bulk(word);
   if (name === null) w.nullBulk();
@@ -172,7 +168,7 @@ export const ssubscribeSpec: CommandSpec = {
   parse: "manual",
   handler: (call) => {
     // Commands inside EXEC may not block, and a shard subscription counts as blocking (DENY_BLOCKING).
-    if (inExec(call)) return call.error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    if (call.inExec) return call.error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
     subscribeGeneric(call, "shard", WORDS.ssubscribe);
   },
 };

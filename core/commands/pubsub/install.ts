@@ -53,7 +53,7 @@ export function installPubSub(server: Server): void {
   };
   server.gates.unshift(gate);
   server.afterCommandHooks.push((call) => {
-    if ((call as { inExec?: boolean }).inExec === true) return;
+    if (call.inExec) return;
     ps.releaseDeferred(call.client);
     if (ps.executing !== null && ps.executing.client === call.client) ps.executing = null;
   });

@@ -10,8 +10,7 @@ import type { CommandSpec } from "../spec.ts";
 import { aofOf } from "../../persistence/aof.ts";
 
 function bgrewriteaof(call: CommandCall): void {
-  const inExec = (call as { inExec?: boolean }).inExec === true;
-  const r = aofOf(call.server).requestRewrite(inExec);
+  const r = aofOf(call.server).requestRewrite(call.inExec);
   if (r.ok) call.reply.simple(r.reply);
   else call.error(r.reply);
 }

@@ -100,7 +100,7 @@ function rebindAndReply(call: CommandCall, portChanged: boolean, previous: [stri
     }
     return false;
   };
-  if ((call as CommandCall & { inExec?: boolean }).inExec === true) {
+  if (call.inExec) {
     void restore();
     return call.reply.ok();
   }

@@ -14,10 +14,6 @@ import { persistenceOf } from "../../persistence/persistence.ts";
 
 export const ERR_BGSAVE_IN_PROGRESS = "ERR Background save already in progress";
 
-function inExec(call: CommandCall): boolean {
-  return (call as { inExec?: boolean }).inExec === true;
-}
-
 function save(call: CommandCall): void {
   const p = persistenceOf(call.server);
   if (p.bgsaveInProgress) return call.error(ERR_BGSAVE_IN_PROGRESS);
@@ -52,7 +48,7 @@ function bgsave(call: CommandCall): void {
     }
   }
   if (p.bgsaveInProgress) return call.error(ERR_BGSAVE_IN_PROGRESS);
-  if (inExec(call)) {
+  if (call.inExec) {
     // Valkey schedules a BGSAVE asked for inside a transaction for after it (there is no other child
     // process in Valkyr for SCHEDULE to wait for).
     p.bgsaveScheduled = true;

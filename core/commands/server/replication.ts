@@ -80,10 +80,6 @@ function parseMsTimeout(word: Uint8Array, now: number): number {
   return now + Number(v);
 }
 
-function inExec(call: CommandCall): boolean {
-  return (call as { inExec?: boolean }).inExec === true;
-}
-
 /** A client blocked in WAITAOF with a local count to reach. */
 interface AofWaiter {
   client: Client;
@@ -177,7 +173,7 @@ export const waitCommand: CommandSpec = {
     if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
     const timeoutAt = parseMsTimeout(call.argv[2]!, call.now);
     const client = call.client;
-    if (GOOD_REPLICAS >= v || inExec(call)) {
+    if (GOOD_REPLICAS >= v || call.inExec) {
       call.reply.int(GOOD_REPLICAS);
       return;
     }
@@ -218,7 +214,7 @@ export const waitaofCommand: CommandSpec = {
     const offset = client.woff;
     const aof = aofOf(server);
     const local = aof.fsyncedReploff >= offset ? 1 : 0;
-    if ((GOOD_REPLICAS >= n && local >= numlocal) || inExec(call)) {
+    if ((GOOD_REPLICAS >= n && local >= numlocal) || call.inExec) {
       waitaofReply(call.reply, local);
       return;
     }

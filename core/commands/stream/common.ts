@@ -164,10 +164,6 @@ export function keyAt(flags: KeySpecFlag[], pos: number): KeySpec {
   return { flags, beginSearch: { index: { pos } }, findKeys: { range: { lastkey: 0, step: 1, limit: 0 } } };
 }
 
-export function inExec(call: CommandCall): boolean {
-  return (call as { inExec?: boolean }).inExec === true;
-}
-
 /**
  * Valkey's mustObeyClient: a client replaying propagated commands (the AOF loader, the only client with
  * id 0) runs them as written, so trimming limits are not enforced for it.

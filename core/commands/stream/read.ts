@@ -30,7 +30,6 @@ import type { CommandSpec, KeySpec } from "../spec.ts";
 import {
   errNoKeyOrGroup,
   idWord,
-  inExec,
   parseLongLong,
   propagateConsumerCreation,
   propagateGroupId,
@@ -290,7 +289,7 @@ function xread(call: CommandCall, isGroup: boolean): void {
   }
 
   if (timeoutAt !== -1) {
-    if (inExec(call)) return call.reply.nullArray();
+    if (call.inExec) return call.reply.nullArray();
     let blockArgv = argv;
     for (let j = 0; j < nStreams; j++) {
       const pos = streamsArg + nStreams + j;

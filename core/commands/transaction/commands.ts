@@ -19,8 +19,6 @@ export const ERR_EXECABORT = "EXECABORT Transaction discarded because of previou
 export const ERR_EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
 export const ERR_DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
 
-type ExecCall = CommandCall & { inExec?: boolean };
-
 function multiCommand(call: CommandCall): void {
   installTransactions(call.server);
   const tx = transactionsOf(call.server);
@@ -36,7 +34,7 @@ function discardCommand(call: CommandCall): void {
   call.reply.ok();
 }
 
-function execCommand(call: ExecCall): void {
+function execCommand(call: CommandCall): void {
   const server = call.server;
   const tx = transactionsOf(server);
   const st = tx.stateOf(call.client);

@@ -177,7 +177,7 @@ export function installTransactions(server: Server): void {
   server.gates.unshift(front);
   server.gates.push(queue);
   server.afterCommandHooks.push((call) => {
-    if ((call as { inExec?: boolean }).inExec === true) return;
+    if (call.inExec) return;
     tx.finishPlan(call);
   });
   server.keyModifiedListeners.push((db, key) => {
