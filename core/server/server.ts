@@ -237,6 +237,12 @@ export class Server {
   #cronLoops = 0;
   /** DEBUG PAUSE-CRON: while set, the cron does no work at all (Valkey's pause_cron). */
   cronPaused = false;
+  /**
+   * DEBUG CLIENT-ENFORCE-REPLY-LIST: replies skip Valkey's static reply buffer and go to its reply list,
+   * so CLIENT LIST shows all pending output in `omem` and a client that never authenticated on a server
+   * that asks for a password is over its allowance with any pending reply.
+   */
+  enforceReplyList = false;
   #shuttingDown = false;
   /**
    * SIGINT or SIGTERM asked for a shutdown that the cron has not carried out yet (Valkey's shutdown_asap):
@@ -680,7 +686,9 @@ export class Server {
    */
   #outputOverLimit(client: Client): boolean {
     const total = client.writer.length + client.conn.pendingBytes;
-    if (total < this.#outputLimitFloor() && client.softLimitSince === 0) return false;
+    if (total < this.#outputLimitFloor() && client.softLimitSince === 0 && client.everAuthenticated) {
+      return false;
+    }
     if (!this.#overOutputLimit(client, total)) return false;
     client.writer.clear();
     return true;
@@ -704,11 +712,18 @@ export class Server {
   #overOutputLimit(client: Client, pending: number): boolean {
     const cls = client.flags.has("P") ? "pubsub" : "normal";
     const lim = this.config.getClientOutputBufferLimit(cls);
-    const now = this.clock.current;
-    let over = lim.hard > 0 && pending >= lim.hard;
+    // A client that never authenticated on a server that asks for a password may hold no more than 1 KiB
+    // in Valkey's reply list (REPLY_BUFFER_SIZE_UNAUTHENTICATED_CLIENT), whose blocks are at least 16 KiB:
+    // it is over as soon as its output overflows the reply buffer (any output, with
+    // DEBUG CLIENT-ENFORCE-REPLY-LIST 1).
+    const unauthOverflow = this.enforceReplyList ? pending > 0 : pending > client.writer.size;
+    let over = (!client.everAuthenticated && !client.authenticated && unauthOverflow) ||
+      (lim.hard > 0 && pending >= lim.hard);
     if (!over && lim.soft > 0 && pending >= lim.soft) {
-      if (client.softLimitSince === 0) client.softLimitSince = now;
-      else if (now - client.softLimitSince >= lim.softSeconds * 1000) over = true;
+      // Valkey stamps the soft limit's start in whole seconds and needs more than soft-seconds after it.
+      const sec = Math.floor(this.clock.current / 1000);
+      if (client.softLimitSince === 0) client.softLimitSince = sec;
+      else if (sec - client.softLimitSince > lim.softSeconds) over = true;
     } else if (lim.soft > 0) client.softLimitSince = 0;
     if (!over) return false;
     this.logger.warning(
@@ -938,8 +953,7 @@ export class Server {
         this.closeClient(c, true);
         continue;
       }
-      const pending = c.conn.pendingBytes;
-      if (pending > 0 && this.#overOutputLimit(c, pending)) continue;
+      if (this.#outputOverLimit(c)) continue;
       // Valkey's clientsCronResizeQueryBuffer: the query buffer of a client idle for over 2 s that wastes
       // more than 4 KiB goes (Valkyr: back to the parser's initial 1 KiB).
       const parser = c.parser;

@@ -246,6 +246,76 @@ Deno.test({
   },
 });
 
+/** Runs `fn` while DEBUG CLIENT-ENFORCE-REPLY-LIST is 1 on the password-protected server. */
+async function withReplyList(fn: () => Promise<void>): Promise<void> {
+  const admin = await RawConn.connect(guarded.port);
+  try {
+    assert.equal(await admin.call("AUTH", "foobar"), "OK");
+    assert.equal(await admin.call("DEBUG", "CLIENT-ENFORCE-REPLY-LIST", "1"), "OK");
+    try {
+      await fn();
+    } finally {
+      assert.equal(await admin.call("DEBUG", "CLIENT-ENFORCE-REPLY-LIST", "0"), "OK");
+    }
+  } finally {
+    admin.close();
+  }
+}
+
+Deno.test({
+  name: "an unauthenticated client's output is limited: its reply does not fit Valkey's 1 KiB allowance",
+  ...opts,
+  ...valkeyOnly(),
+  fn: async () => {
+    const c = await RawConn.connect(guarded.port);
+    try {
+      await expectError(c, ["SET", "x", "5"], NOAUTH);
+      const before = await infoField(guarded.port, "client_output_buffer_limit_disconnections");
+      await withReplyList(async () => {
+        c.send(encodeRequest(["SET", "x", "5"]));
+        assert.equal(await c.waitClosed(3000), true);
+        let out = "";
+        try {
+          out = await c.readRaw(1, 50);
+        } catch {
+          // nothing arrived
+        }
+        assert.equal(out, "");
+      });
+      const after = await infoField(guarded.port, "client_output_buffer_limit_disconnections");
+      assert.equal(after, before + 1);
+    } finally {
+      c.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a client authenticated once keeps its output allowance after RESET",
+  ...opts,
+  ...valkeyOnly(),
+  fn: () =>
+    withRaw(guarded.port, async (c) => {
+      assert.equal(await c.call("AUTH", "foobar"), "OK");
+      assert.equal(await c.call("RESET"), "RESET");
+      await expectError(c, ["SET", "x", "5"], NOAUTH);
+      await withReplyList(() => expectError(c, ["SET", "x", "5"], NOAUTH));
+    }),
+});
+
+async function infoField(port: number, field: string): Promise<number> {
+  const c = await RawConn.connect(port);
+  try {
+    assert.equal(await c.call("AUTH", "foobar"), "OK");
+    const info = String(await c.call("INFO", "stats"));
+    const m = new RegExp(`^${field}:(\\d+)`, "m").exec(info);
+    assert.ok(m !== null, field);
+    return Number(m[1]);
+  } finally {
+    c.close();
+  }
+}
+
 Deno.test({
   name: "a failed AUTH in a pipeline is still answered",
   ...opts,

@@ -156,7 +156,7 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   const qfree = c.qb.free(qbuf);
   const argvMem = current ? argvBytes(call.argv) : heldArgvBytes(server, c);
   const rbs = c.writer.size;
-  const [obl, oll, omem] = outputLayout(c.outputBytes, rbs);
+  const [obl, oll, omem] = outputLayout(c.outputBytes, server.enforceReplyList ? 0 : rbs);
   const totMem = CLIENT_OVERHEAD_BYTES + qbuf + qfree + argvMem + k.multiMem + rbs + omem;
   const nowSec = Math.floor(now / 1000);
   const age = nowSec - Math.floor(c.createdAt / 1000);

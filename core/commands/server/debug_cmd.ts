@@ -2,7 +2,8 @@
  * DEBUG, with the subcommands Valkyr implements completely (Valkey 8.1's debug.c debugCommand):
  * CHANGE-REPL-ID, DIGEST, DIGEST-VALUE (digest.ts), ERROR, HELP, LOADAOF (core/persistence/aof.ts), LOG,
  * OBJECT, PAUSE-CRON, POPULATE, PROTOCOL, QUICKLIST-PACKED-THRESHOLD (core/types/quicklist.ts), RELOAD,
- * REPLYBUFFER (core/server/reply_buffer.ts), SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
+ * REPLYBUFFER (core/server/reply_buffer.ts), CLIENT-ENFORCE-REPLY-LIST (core/server/server.ts),
+ * SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
  * one command that reads its subcommand by hand (COMMAND INFO shows no subcommands); a subcommand it does
  * not know, or with the wrong number of words, is Valkey's "unknown subcommand or wrong number of arguments"
  * error. HELP lists Valkey's lines for the implemented subcommands only.
@@ -105,6 +106,9 @@ const HELP = [
   "    In case RESET is provided the peak reset time will be restored to the default value",
   "REPLYBUFFER RESIZING <0|1>",
   "    Enable or disable the reply buffer resize cron job",
+  "CLIENT-ENFORCE-REPLY-LIST <0|1>",
+  "When set to 1, it enforces the use of the client reply list directly",
+  "    and avoids using the client's static buffer.",
 ];
 
 const ERR_POSITIVE = "ERR value is out of range, must be positive";
@@ -411,6 +415,10 @@ function debugHandler(call: CommandCall): void {
     } else if (what === "resizing") {
       resizer.enabled = atoi(argv[3]!) !== 0;
     } else return call.error(subcommandSyntaxError(call));
+    return call.reply.ok();
+  }
+  if (sub === "client-enforce-reply-list" && argc === 3) {
+    call.server.enforceReplyList = atoi(argv[2]!) !== 0;
     return call.reply.ok();
   }
   if (sub === "set-active-expire" && argc === 3) {
