@@ -220,6 +220,75 @@ Deno.test({
 });
 
 Deno.test({
+  name: "HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a huge negative count stop at the output limit",
+  ...opts,
+  fn: async () => {
+    const srv = await startServer(["--client-output-buffer-limit", "normal 1000000 0 0"]);
+    const r = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await r.call("HSET", "rh", "a", "b"), 1);
+      assert.equal(await r.call("SADD", "rs", "a"), 1);
+      assert.equal(await r.call("ZADD", "rz", "1", "a"), 1);
+      const cmds = [
+        ["HRANDFIELD", "rh", "-999999999"],
+        ["HRANDFIELD", "rh", "-999999999", "WITHVALUES"],
+        ["SRANDMEMBER", "rs", "-9223372036854775807"],
+        ["ZRANDMEMBER", "rz", "-999999999"],
+        ["ZRANDMEMBER", "rz", "-999999999", "WITHSCORES"],
+      ];
+      for (const cmd of cmds) {
+        const c = await RawConn.connect(srv.port);
+        try {
+          c.send(encodeRequest(cmd));
+          assert.ok(await c.waitClosed(10000), `${cmd.join(" ")}: closed for its output buffer`);
+          assert.equal(await c.readRaw(0, 100), "", `${cmd.join(" ")}: nothing was sent`);
+        } finally {
+          c.close();
+        }
+        assert.equal(await r.call("PING"), "PONG");
+      }
+      // Within the limit, the samples are all there.
+      const few = await r.call("SRANDMEMBER", "rs", "-5");
+      assert.deepEqual(few, ["a", "a", "a", "a", "a"]);
+    } finally {
+      r.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "without a hard output limit Valkyr refuses a sampled reply of over 2^24 elements",
+  ...opts,
+  ignore: !isValkyr(),
+  fn: async () => {
+    const srv = await startServer();
+    const r = await RawConn.connect(srv.port);
+    try {
+      assert.equal(await r.call("HSET", "rh", "a", "b"), 1);
+      assert.equal(await r.call("SADD", "rs", "a"), 1);
+      assert.equal(await r.call("ZADD", "rz", "1", "a"), 1);
+      for (
+        const cmd of [
+          ["HRANDFIELD", "rh", "-16777217"],
+          ["HRANDFIELD", "rh", "-8388609", "WITHVALUES"],
+          ["SRANDMEMBER", "rs", "-16777217"],
+          ["ZRANDMEMBER", "rz", "-999999999"],
+        ]
+      ) {
+        const e = await r.call(...cmd);
+        assert.ok(e instanceof RespError, cmd.join(" "));
+        assert.equal(e.message, "ERR value is out of range");
+      }
+      assert.equal((await r.call("ZRANDMEMBER", "rz", "-1000") as unknown[]).length, 1000);
+    } finally {
+      r.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
   name: "a transaction runs to its end even when its replies cross the output limit (obuf-limits.tcl)",
   ...opts,
   fn: () =>

@@ -16,6 +16,7 @@ import { type HashLimits, HashValue } from "../../types/hash.ts";
 import { globMatch } from "../../util/glob.ts";
 import { asciiBytes, LongDouble, parseI64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
+import { replySamples } from "../sampling.ts";
 import {
   ERR_INCR_NAN_INF,
   ERR_NOT_FLOAT,
@@ -306,13 +307,13 @@ function hrandfield(call: CommandCall): void {
     if (withValues) w.bulk(v);
   };
   if (!uniq || countBig === 1n) {
-    // Sampling with repetition; a huge count is refused by the reply size long before it matters.
-    const count = Number(countBig);
-    if (count * (withValues ? 2 : 1) > MAX_SAMPLED_REPLY) return call.error(ERR_VALUE_OUT_OF_RANGE);
-    w.arrayHeader(withValues && !resp3 ? count * 2 : count);
-    for (let i = 0; i < count; i++) {
+    // Sampling with repetition, cut off by the output limit (sampling.ts).
+    const emit = (): void => {
       const [f, v] = h.randomPair();
       pair(f, v);
+    };
+    if (!replySamples(call, countBig, withValues && !resp3 ? 2 : 1, emit)) {
+      return call.error(ERR_VALUE_OUT_OF_RANGE);
     }
     return;
   }
@@ -336,13 +337,6 @@ function hrandfield(call: CommandCall): void {
     pair(f, v);
   }
 }
-
-/**
- * The most elements a sampling-with-repetition reply may hold. Valkey streams such replies element by
- * element (a client asking for 2^62 samples is cut off by its output-buffer limit); Valkyr builds a
- * reply in memory, so it refuses counts beyond this with "value is out of range" instead.
- */
-export const MAX_SAMPLED_REPLY = 1 << 24;
 
 /** A string key for a field in a JS Set (bytes mapped one to one onto code points). */
 const fieldKey = new TextDecoder("windows-1252");

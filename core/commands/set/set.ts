@@ -17,7 +17,8 @@ import type { CommandCall } from "../call.ts";
 import { deletionWord, SREM_WORD } from "../../server/propagate.ts";
 import { ERR_SYNTAX, ReplyError } from "../errors.ts";
 import { parseScanCursor, parseScanOptions } from "../generic/scan.ts";
-import { eqCString, MAX_SAMPLED_REPLY, parseRandomCount } from "../hash/hash.ts";
+import { eqCString, parseRandomCount } from "../hash/hash.ts";
+import { replySamples } from "../sampling.ts";
 import { expectObject, keyCreated, lookupRead, lookupWrite } from "../lookup.ts";
 import type { CommandSpec, KeySpec } from "../spec.ts";
 
@@ -270,10 +271,8 @@ function srandmember(call: CommandCall): void {
   const countBig = uniq ? l : -l;
   if (countBig === 0n) return w.arrayHeader(0);
   if (!uniq || countBig === 1n) {
-    if (countBig > BigInt(MAX_SAMPLED_REPLY)) return call.error(ERR_OUT_OF_RANGE);
-    const count = Number(countBig);
-    w.arrayHeader(count);
-    for (let i = 0; i < count; i++) w.bulk(s.random());
+    // Sampling with repetition, cut off by the output limit (sampling.ts).
+    if (!replySamples(call, countBig, 1, () => w.bulk(s.random()))) return call.error(ERR_OUT_OF_RANGE);
     return;
   }
   if (countBig >= BigInt(size)) {

@@ -9,6 +9,7 @@ import { formatDouble, formatLongDouble } from "../../util/numbers.ts";
 import { globMatch } from "../../util/glob.ts";
 import type { ZSet } from "../../types/zset.ts";
 import type { CommandCall } from "../call.ts";
+import { replySamples } from "../sampling.ts";
 import { ERR_SYNTAX, errWrongArity } from "../errors.ts";
 import { keyCreated, lookupWrite } from "../lookup.ts";
 import { parseScanCursor, parseScanOptions } from "../generic/scan.ts";
@@ -283,12 +284,14 @@ function randWithCount(call: CommandCall, l: number, withScores: boolean): void 
   if (z === null) return w.arrayHeader(0);
   const size = z.length;
   const uniq = l >= 0;
-  let count = Math.abs(l);
+  const count = Math.abs(l);
   if (count === 0) return w.arrayHeader(0);
   if (!uniq || count === 1) {
-    w.arrayHeader(withScores && w.proto === 2 ? count * 2 : count);
-    // Like Valkey, stop early only when the client is being closed (its output limit was hit).
-    while (count-- > 0 && !call.client.closed) replyMember(call, z, z.randomRef(), withScores);
+    // Sampling with repetition, cut off by the output limit (sampling.ts).
+    const emit = () => replyMember(call, z, z.randomRef(), withScores);
+    if (!replySamples(call, BigInt(count), withScores && w.proto === 2 ? 2 : 1, emit)) {
+      return call.error(ERR_OUT_OF_RANGE);
+    }
     return;
   }
   const replySize = Math.min(count, size);
