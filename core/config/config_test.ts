@@ -102,6 +102,9 @@ const VALKEY_DEFAULTS: [string, string][] = [
   ["hash-max-ziplist-entries", "512"],
   ["zset-max-ziplist-value", "64"],
   ["list-max-ziplist-size", "-2"],
+  ["bind-source-addr", ""],
+  ["busy-reply-threshold", "5000"],
+  ["lua-time-limit", "5000"],
 ];
 
 Deno.test("every directive starts at Valkey 8.1's default, printed as CONFIG GET prints it", () => {

@@ -35,6 +35,8 @@
  *   (REPLICAOF is an unknown command), and a Valkey primary with no replica makes no use of them either,
  *   except `min-replicas-to-write` / `min-replicas-max-lag`, which refuse writes (NOREPLICAS) when fewer
  *   replicas than asked for are connected: with both set, every write is refused, as on such a Valkey.
+ * - `busy-reply-threshold` (`lua-time-limit`) is held too: it bounds scripts and module commands that
+ *   yield, which Valkyr does not have.
  * - `dynamic-hz` and the other directives Valkey 8.1 deprecated are accepted in files and ignored, exactly
  *   as Valkey does; they are not CONFIG GET-able.
  *
@@ -1027,6 +1029,20 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: 0,
   },
   { name: "repl-timeout", type: "int", min: 1, max: INT_MAX, default: 60 },
+  // The source address of the connections a replica or a cluster node opens (Valkey's MIGRATE does not
+  // use it): held like replication's other directives.
+  { name: "bind-source-addr", type: "string", emptyIsNull: true, default: null },
+  // How long a script, function or module command may run before other clients get BUSY replies (ms).
+  // Nothing in Valkyr runs that long (no scripting; module commands cannot yield): held, as on a Valkey
+  // that runs no script.
+  {
+    name: "busy-reply-threshold",
+    alias: "lua-time-limit",
+    type: "int",
+    min: 0,
+    max: LONG_MAX,
+    default: 5000,
+  },
   {
     name: "repl-ping-replica-period",
     alias: "repl-ping-slave-period",
