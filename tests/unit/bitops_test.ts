@@ -421,6 +421,11 @@ test("BITPOS with illegal arguments", async (c) => {
     "ERR The bit argument must be 1 or 0.",
   );
   assertError(await c.call("BITPOS", "s", "b"), NOT_INT);
+  // Any int64 is a number here, beyond 2^53 too: only its value is wrong.
+  for (const big of ["9223372036854775807", "-9223372036854775808", "9007199254740993"]) {
+    assertError(await c.call("BITPOS", "s", big), "ERR The bit argument must be 1 or 0.");
+  }
+  assertError(await c.call("BITPOS", "s", "9223372036854775808"), NOT_INT);
   assertError(await c.call("BITPOS", "s", "0", "a", "b"), NOT_INT);
   assertError(await c.call("BITPOS", "s", "0", "a", "b", "hello"), NOT_INT);
   assertError(await c.call("BITPOS", "s", "0", "1", "b", "hello"), SYNTAX);

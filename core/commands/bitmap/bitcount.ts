@@ -9,7 +9,7 @@
  */
 
 import { NO_ENTRY } from "../../keyspace/db.ts";
-import { parseInt64 } from "../../util/numbers.ts";
+import { parseI64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from "../errors.ts";
 import { lookupRead } from "../lookup.ts";
@@ -73,9 +73,11 @@ function bitcountHandler(call: CommandCall): void {
 function bitposHandler(call: CommandCall): void {
   const argv = call.argv;
   const argc = argv.length;
-  const bit = parseInt64(argv[2]!);
-  if (bit === null) return call.error(ERR_NOT_INTEGER);
-  if (bit !== 0 && bit !== 1) return call.error(ERR_BIT_ARGUMENT);
+  // Any int64 is read (beyond ±2^53 too), then only 0 and 1 are accepted.
+  const bitWord = parseI64(argv[2]!);
+  if (bitWord === null) return call.error(ERR_NOT_INTEGER);
+  if (bitWord !== 0n && bitWord !== 1n) return call.error(ERR_BIT_ARGUMENT);
+  const bit = bitWord === 1n ? 1 : 0;
   if (argc > 6) return call.error(ERR_SYNTAX);
   let start = 0;
   let end = 0;
