@@ -9,6 +9,7 @@
  *          + Σ db.memoryBytes()       live slab blocks, hash tables, expire index, value objects (counters)
  *          + clients                  query buffers + pending output of every client (sampled by the cron)
  *          + lazyfree pending         values unlinked but not released yet
+ *          + client tracking          the keys table of CLIENT TRACKING (core/server/tracking.ts)
  *
  * The JavaScript runtime's own heap (the engine, compiled code, the modules' code: 15-30 MB before any
  * key exists) is left out, as Valkey's executable is left out of its used_memory: a `maxmemory` that
@@ -198,7 +199,7 @@ export class Evictor {
    * until it shrinks, is what the cron read).
    */
   usedMemory(): number {
-    let n = this.startupBytes + this.clientsBytes + this.lazy.pendingBytes;
+    let n = this.startupBytes + this.clientsBytes + this.lazy.pendingBytes + this.server.tracking.memoryBytes;
     const dbs = this.server.dbs;
     const empty = this.emptyDbBytes;
     for (let i = 0; i < dbs.length; i++) {
