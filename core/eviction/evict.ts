@@ -504,13 +504,15 @@ const SUBSCRIPTION_BYTES = 32;
 
 /**
  * A client's memory as maxmemory-clients counts it, as Valkey's getClientMemoryUsage: its buffers (reply
- * buffer included) and, given the server, its MULTI queue (multi-mem), watched keys and subscriptions.
+ * buffer included) and, given the server, its MULTI queue (multi-mem), watched keys, subscriptions and
+ * client-tracking prefixes.
  */
 export function clientMemory(c: Client, server?: Server): number {
   let n = CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.writer.capacity + c.outputBytes;
   if (server !== undefined) {
     const k = clientCounters(server, c);
-    n += k.multiMem + k.watch * WATCHED_KEY_BYTES + (k.sub + k.psub + k.ssub) * SUBSCRIPTION_BYTES;
+    n += k.multiMem + k.watch * WATCHED_KEY_BYTES + (k.sub + k.psub + k.ssub) * SUBSCRIPTION_BYTES +
+      k.trackingMem;
   }
   return n;
 }

@@ -118,6 +118,17 @@ export class ClientTracking {
 
   constructor(readonly client: Client) {}
 
+  /**
+   * Memory of the client's prefix list as Valkey counts it in the client's memory (CLIENT LIST tot-mem,
+   * maxmemory-clients): PREFIX_NODE_BYTES per node of its radix tree, estimated as one node per prefix
+   * plus the root (the root alone for the empty prefix).
+   */
+  get prefixBytes(): number {
+    const n = this.prefixes.size;
+    if (n === 0) return 0;
+    return (n === 1 && this.prefixes.has("") ? 1 : n + 1) * PREFIX_NODE_BYTES;
+  }
+
   /** The prefixes in Valkey's order (its radix tree's: bytewise ascending). */
   sortedPrefixes(): Uint8Array[] {
     return [...this.prefixes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) =>

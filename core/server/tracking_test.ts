@@ -104,6 +104,7 @@ Deno.test("BCAST prefixes are shared by their clients and dropped with the last 
   assert.deepEqual(t.prefixCount, 3);
   assert.deepEqual(a.sortedPrefixes().map((p) => new TextDecoder().decode(p)), ["news:", "user:"]);
   assert.deepEqual(all.sortedPrefixes(), [new Uint8Array(0)]);
+  assert.deepEqual([a.prefixBytes, c.prefixBytes, all.prefixBytes], [96, 64, 32]);
   t.disable(2);
   assert.deepEqual(t.prefixCount, 3);
   t.disable(1);

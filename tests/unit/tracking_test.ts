@@ -240,6 +240,18 @@ test("CLIENT LIST shows the tracking flags t, B and R and the redir field", () =
     assert.equal((await clientFields(c)).get("flags"), "t");
   }));
 
+test(
+  "BCAST prefixes count in the client's memory (tot-mem), as Valkey estimates them",
+  () =>
+    conns(1, async (c) => {
+      const before = Number((await clientFields(c)).get("tot-mem"));
+      assert.equal(await c.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b"), "OK");
+      const after = Number((await clientFields(c)).get("tot-mem"));
+      assert.equal(after - before, 3 * 32);
+    }),
+  valkeyOnly(),
+);
+
 // ---- default mode -----------------------------------------------------------------------------------------
 
 test("RESP3: a key read is invalidated once when another client changes it", () =>

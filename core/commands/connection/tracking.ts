@@ -351,7 +351,9 @@ function install(server: Server, tr: Tracking): void {
   hooks.reset.push((c) => tr.disable(c));
   hooks.counters.push((c, out) => {
     const ct = tr.of(c);
-    if (ct !== undefined) out.redir = ct.redirect;
+    if (ct === undefined) return;
+    out.redir = ct.redirect;
+    out.trackingMem = ct.prefixBytes;
   });
 }
 
