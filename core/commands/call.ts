@@ -61,7 +61,7 @@ export class CommandCall {
 
   /** A key's value changed: WATCH, client tracking and modules learn of it (Valkey's signalModifiedKey). */
   keyModified(db: Db, key: Uint8Array): void {
-    this.server.keyModified(db, key);
+    this.server.keyModified(db, key, this.client);
   }
 
   /** True when propagated effects are recorded (an AOF is on): handlers may skip building rewrites. */

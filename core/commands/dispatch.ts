@@ -130,6 +130,8 @@ export function execute(
   prop.enter();
   // In import mode an import source's commands see expired keys as live (Db.lookup).
   if (server.expiry.importMode) server.expiry.visible = client.flags.has("I");
+  const outerClient = server.executingClient;
+  server.executingClient = client;
   try {
     if (handler === undefined) throw new ReplyError(`ERR command '${call.fullName}' has no handler`);
     const args = spec.arguments !== undefined && spec.parse !== "manual"
@@ -145,6 +147,7 @@ export function execute(
       call.error(`ERR internal error while executing '${call.fullName}'`);
     }
   }
+  server.executingClient = outerClient;
   prop.leave(call, argv0, db0, spec, dirty0);
   if (server.expiry.importMode) server.expiry.visible = false;
   call.propArgv = outerProp;

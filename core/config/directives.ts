@@ -1001,6 +1001,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "lfu-log-factor", type: "int", min: 0, max: INT_MAX, default: 10 },
   { name: "lfu-decay-time", type: "int", min: 0, max: INT_MAX, default: 1 },
   { name: "maxmemory-samples", type: "int", min: 1, max: 64, default: 5 },
+  // Keys of the client-side caching table (CLIENT TRACKING) before the oldest are dropped; 0: no limit.
+  { name: "tracking-table-max-keys", type: "int", min: 0, max: LONG_MAX, default: 1000000 },
   { name: "maxmemory-eviction-tenacity", type: "int", min: 0, max: 100, default: 10 },
   { name: "active-defrag-cycle-min", type: "int", min: 1, max: 99, default: 1 },
   { name: "active-defrag-cycle-max", type: "int", min: 1, max: 99, default: 25 },

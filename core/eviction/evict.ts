@@ -9,6 +9,7 @@
  *          + Σ db.memoryBytes()       live slab blocks, hash tables, expire index, value objects (counters)
  *          + clients                  query buffers + pending output of every client (sampled by the cron)
  *          + lazyfree pending         values unlinked but not released yet
+ *          + client tracking          the keys table of CLIENT TRACKING (core/server/tracking.ts)
  *
  * The JavaScript runtime's own heap (the engine, compiled code, the modules' code: 15-30 MB before any
  * key exists) is left out, as Valkey's executable is left out of its used_memory: a `maxmemory` that
@@ -198,7 +199,7 @@ export class Evictor {
    * until it shrinks, is what the cron read).
    */
   usedMemory(): number {
-    let n = this.startupBytes + this.clientsBytes + this.lazy.pendingBytes;
+    let n = this.startupBytes + this.clientsBytes + this.lazy.pendingBytes + this.server.tracking.memoryBytes;
     const dbs = this.server.dbs;
     const empty = this.emptyDbBytes;
     for (let i = 0; i < dbs.length; i++) {
@@ -503,13 +504,15 @@ const SUBSCRIPTION_BYTES = 32;
 
 /**
  * A client's memory as maxmemory-clients counts it, as Valkey's getClientMemoryUsage: its buffers (reply
- * buffer included) and, given the server, its MULTI queue (multi-mem), watched keys and subscriptions.
+ * buffer included) and, given the server, its MULTI queue (multi-mem), watched keys, subscriptions and
+ * client-tracking prefixes.
  */
 export function clientMemory(c: Client, server?: Server): number {
   let n = CLIENT_OVERHEAD_BYTES + c.parser.bufferCapacity + c.writer.capacity + c.outputBytes;
   if (server !== undefined) {
     const k = clientCounters(server, c);
-    n += k.multiMem + k.watch * WATCHED_KEY_BYTES + (k.sub + k.psub + k.ssub) * SUBSCRIPTION_BYTES;
+    n += k.multiMem + k.watch * WATCHED_KEY_BYTES + (k.sub + k.psub + k.ssub) * SUBSCRIPTION_BYTES +
+      k.trackingMem;
   }
   return n;
 }

@@ -980,6 +980,7 @@ export class Aof {
    */
   debugLoad(): boolean {
     if (this.state !== AOF_OFF) this.flush(true);
+    this.server.signalFlushedDb(-1);
     for (const db of this.server.dbs) db.clear();
     try {
       this.loadManifestFromDisk();

@@ -8,7 +8,7 @@ import { installMinReplicas } from "../commands/server/replication.ts";
 import { Config } from "../config/config.ts";
 import { coreCommands } from "../commands/all.ts";
 import { trackServer } from "../commands/server/mod.ts";
-import { connectionHooks, installClientPause } from "../commands/connection/mod.ts";
+import { connectionHooks, installClientPause, installTracking } from "../commands/connection/mod.ts";
 import { execRejection, installTransactions } from "../commands/transaction/mod.ts";
 import { installPubSub } from "../commands/pubsub/mod.ts";
 import { installObservability } from "../commands/observability/mod.ts";
@@ -80,6 +80,7 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
   installPubSub(server);
   installClientPause(server);
   installTransactions(server);
+  installTracking(server);
   installMinReplicas(server);
   // RDB: save points, MISCONF gate, SHUTDOWN saving, and loading `dir`/`dbfilename` during start().
   const rdbLoadersFrom = server.startupLoaders.length;

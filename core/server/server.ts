@@ -43,6 +43,7 @@ import { readTextFile, writeExistingFile } from "../runtime/files.ts";
 import { expandProcTitleTemplate } from "../config/directives.ts";
 import { checkTransparentHugePages } from "./thp.ts";
 import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
+import { TrackingTable } from "./tracking.ts";
 
 /**
  * Queued output above which a client's requests are no longer executed (and its socket no longer read
@@ -157,7 +158,8 @@ export interface ServerOptions {
   procTitle?: string;
 }
 
-export type KeyModifiedListener = (db: Db, key: Uint8Array) => void;
+/** A key's value changed; `by` is the client whose command changed it (null: expiry, eviction...). */
+export type KeyModifiedListener = (db: Db, key: Uint8Array, by: Client | null) => void;
 export type KeyspaceEventListener = (cls: EventClass, event: string, key: Uint8Array, dbId: number) => void;
 
 export class Server {
@@ -179,6 +181,21 @@ export class Server {
   /** Rewrite the error of a command the dispatcher rejects before running it (see dispatch.ts). */
   readonly rejectFilters: ((client: Client, spec: CommandSpec, err: string) => string)[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
+  /**
+   * True while FLUSHDB, FLUSHALL or SWAPDB signal every key of whole databases as modified (for WATCH and
+   * blocked clients): listeners that learn of such changes as a whole (client tracking, through
+   * {@link Server.signalFlushedDb}, or not at all for SWAPDB, as in Valkey) skip these signals.
+   */
+  bulkKeySignals = false;
+  /** Called before databases are emptied as a whole (Valkey's signalFlushedDb); the id, or -1 for all. */
+  readonly dbFlushedListeners: ((dbId: number) => void)[] = [];
+  /** The client-side caching table (CLIENT TRACKING; wired by core/commands/connection/tracking.ts). */
+  readonly tracking = new TrackingTable();
+  /**
+   * The client whose command's handler is running (Valkey's executing_client), null between commands:
+   * set by the dispatcher around each handler (EXEC's queued commands included).
+   */
+  executingClient: Client | null = null;
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
   /** Hooks run after every executed command (observability: COMMANDLOG, latency, MONITOR...). */
   readonly afterCommandHooks: ((call: CommandCall, usec: number) => void)[] = [];
@@ -876,8 +893,13 @@ export class Server {
       "file, and then restart the server.";
   }
 
-  keyModified(db: Db, key: Uint8Array): void {
-    for (const fn of this.keyModifiedListeners) fn(db, key);
+  keyModified(db: Db, key: Uint8Array, by: Client | null = null): void {
+    for (const fn of this.keyModifiedListeners) fn(db, key, by);
+  }
+
+  /** Databases are about to be emptied as a whole: database `dbId`, or all of them for -1. */
+  signalFlushedDb(dbId: number): void {
+    for (const fn of this.dbFlushedListeners) fn(dbId);
   }
 
   notifyKeyspaceEvent(cls: EventClass, event: string, key: Uint8Array, dbId: number): void {

@@ -1,8 +1,7 @@
 /**
  * CLIENT and its subcommands: identity (ID, INFO, LIST, SETNAME, GETNAME, SETINFO, CAPA), control of other
- * connections (KILL, UNBLOCK, PAUSE, UNPAUSE) and of this one (REPLY, NO-EVICT, NO-TOUCH, IMPORT-SOURCE).
- * The tracking subcommands (CACHING, TRACKING, GETREDIR, TRACKINGINFO) belong to client-side caching and are
- * declared there; HELP describes all of them, as Valkey's does.
+ * connections (KILL, UNBLOCK, PAUSE, UNPAUSE), of this one (REPLY, NO-EVICT, NO-TOUCH, IMPORT-SOURCE), and
+ * client-side caching (TRACKING, CACHING, GETREDIR, TRACKINGINFO: handlers in tracking.ts).
  *
  * @module
  */
@@ -29,6 +28,7 @@ import {
 import { connectionHooks } from "./hooks.ts";
 import { installClientPause, PAUSE_ALL_SET, PAUSE_WRITE_SET, PauseAction, pauseState } from "./pause.ts";
 import { cstr, cstrBytes, cstrEquals, isValidClientAttr } from "./text.ts";
+import { clientCaching, clientGetredir, clientTracking, clientTrackinginfo } from "./tracking.ts";
 
 const INT64_MAX = (1n << 63n) - 1n;
 
@@ -336,6 +336,38 @@ const yesNo: ArgSpec[] = [
   { name: "no", type: "pure-token", token: "NO" },
 ];
 
+const TRACKINGINFO_FLAGS: [string, string][] = [
+  ["off", "The connection isn't using server assisted client side caching."],
+  ["on", "Server assisted client side caching is enabled for the connection."],
+  ["bcast", "The client uses broadcasting mode."],
+  ["optin", "The client does not cache keys by default."],
+  ["optout", "The client caches keys by default."],
+  ["caching-yes", "The next command will cache keys (exists only together with optin)."],
+  ["caching-no", "The next command won't cache keys (exists only together with optout)."],
+  ["noloop", "The client isn't notified about keys modified by itself."],
+  ["broken_redirect", "The client ID used for redirection isn't valid anymore."],
+];
+
+const TRACKINGINFO_REPLY = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    flags: {
+      type: "array",
+      items: { oneOf: TRACKINGINFO_FLAGS.map(([v, d]) => ({ const: v, description: d })) },
+    },
+    redirect: {
+      type: "integer",
+      description: "The client ID used for notifications redirection, or -1 when none.",
+    },
+    prefixes: {
+      type: "array",
+      description: "List of key prefixes for which notifications are sent to the client.",
+      items: { type: "string" },
+    },
+  },
+};
+
 const clientSubcommands: CommandSpec[] = [
   sub({
     name: "capa",
@@ -348,6 +380,19 @@ const clientSubcommands: CommandSpec[] = [
     replySchema: { const: "OK" },
     parse: "manual",
     handler: (call) => clientCapa(call),
+  }),
+  sub({
+    name: "caching",
+    summary: "Instructs the server whether to track the keys in the next request.",
+    since: "6.0.0",
+    complexity: "O(1)",
+    arity: 3,
+    flags: BASE,
+    arguments: [{ name: "mode", type: "oneof", arguments: [...yesNo] }],
+    replySchema: { const: "OK" },
+    // Whether the client tracks is checked before the mode word.
+    parse: "manual",
+    handler: (call) => clientCaching(call),
   }),
   sub({
     name: "getname",
@@ -363,6 +408,26 @@ const clientSubcommands: CommandSpec[] = [
       ],
     },
     handler: (call) => clientGetname(call),
+  }),
+  sub({
+    name: "getredir",
+    summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
+    since: "6.0.0",
+    complexity: "O(1)",
+    arity: 2,
+    flags: BASE,
+    replySchema: {
+      oneOf: [
+        { const: 0, description: "Not redirecting notifications to any client." },
+        { const: -1, description: "Client tracking is not enabled." },
+        {
+          type: "integer",
+          description: "ID of the client we are redirecting the notifications to.",
+          minimum: 1,
+        },
+      ],
+    },
+    handler: (call) => clientGetredir(call),
   }),
   sub({
     name: "help",
@@ -666,6 +731,47 @@ const clientSubcommands: CommandSpec[] = [
     arguments: [{ name: "connection-name", type: "string" }],
     replySchema: { const: "OK" },
     handler: (call, args) => clientSetname(call, args),
+  }),
+  sub({
+    name: "tracking",
+    summary: "Controls server-assisted client-side caching for the connection.",
+    since: "6.0.0",
+    complexity: "O(1). Some options may introduce additional complexity.",
+    arity: -3,
+    flags: BASE,
+    arguments: [
+      { name: "status", type: "oneof", arguments: [...onOffArgument.arguments!] },
+      { name: "client-id", type: "integer", token: "REDIRECT", optional: true },
+      {
+        name: "prefix",
+        type: "string",
+        token: "PREFIX",
+        optional: true,
+        multiple: true,
+        multipleToken: true,
+      },
+      { name: "bcast", type: "pure-token", token: "BCAST", optional: true },
+      { name: "optin", type: "pure-token", token: "OPTIN", optional: true },
+      { name: "optout", type: "pure-token", token: "OPTOUT", optional: true },
+      { name: "noloop", type: "pure-token", token: "NOLOOP", optional: true },
+    ],
+    replySchema: {
+      description: "If the client was successfully put into or taken out of tracking mode.",
+      const: "OK",
+    },
+    // Valkey's option loop: options in any order, then checks against each other and the current mode.
+    parse: "manual",
+    handler: (call) => clientTracking(call),
+  }),
+  sub({
+    name: "trackinginfo",
+    summary: "Returns information about server-assisted client-side caching for the connection.",
+    since: "6.2.0",
+    complexity: "O(1)",
+    arity: 2,
+    flags: BASE,
+    replySchema: TRACKINGINFO_REPLY,
+    handler: (call) => clientTrackinginfo(call),
   }),
   sub({
     name: "unblock",

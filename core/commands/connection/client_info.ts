@@ -157,7 +157,7 @@ export function clientInfoLine(server: Server, c: Client, call: CommandCall): st
   const argvMem = current ? argvBytes(call.argv) : heldArgvBytes(server, c);
   const rbs = c.writer.size;
   const [obl, oll, omem] = outputLayout(c.outputBytes, server.enforceReplyList ? 0 : rbs);
-  const totMem = CLIENT_OVERHEAD_BYTES + qbuf + qfree + argvMem + k.multiMem + rbs + omem;
+  const totMem = CLIENT_OVERHEAD_BYTES + qbuf + qfree + argvMem + k.multiMem + rbs + omem + k.trackingMem;
   const nowSec = Math.floor(now / 1000);
   const age = nowSec - Math.floor(c.createdAt / 1000);
   const idle = nowSec - Math.floor(c.lastInteraction / 1000);

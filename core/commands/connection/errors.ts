@@ -45,3 +45,37 @@ export function errSetinfoOption(attr: string): string {
 export function errSetinfoValue(attr: string): string {
   return errorText(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
 }
+
+// ---- client-side caching (CLIENT TRACKING, CACHING) --------------------------------------------------------
+
+export const ERR_TRACKING_ONE_REDIRECT = "ERR A client can only redirect to a single other client";
+export const ERR_TRACKING_NO_REDIRECT_CLIENT = "ERR The client ID you want redirect to does not exist";
+export const ERR_TRACKING_PREFIX_NEEDS_BCAST = "ERR PREFIX option requires BCAST mode to be enabled";
+export const ERR_TRACKING_SWITCH_BCAST = "ERR You can't switch BCAST mode on/off before disabling tracking " +
+  "for this client, and then re-enabling it with a different mode.";
+export const ERR_TRACKING_BCAST_OPTIN = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+export const ERR_TRACKING_OPTIN_AND_OPTOUT = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+export const ERR_TRACKING_SWITCH_OPTIN = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking " +
+  "for this client, and then re-enabling it with a different mode.";
+export const ERR_CACHING_NOT_TRACKING = "ERR CLIENT CACHING can be called only when the client is in " +
+  "tracking mode with OPTIN or OPTOUT mode enabled";
+export const ERR_CACHING_YES_NEEDS_OPTIN =
+  "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+export const ERR_CACHING_NO_NEEDS_OPTOUT =
+  "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
+/** A BCAST prefix overlaps one the client already listens to (both as `%s` prints them). */
+export function errPrefixOverlapsExisting(prefix: string, existing: string): string {
+  return errorText(
+    `ERR Prefix '${prefix}' overlaps with an existing prefix '${existing}'. ` +
+      "Prefixes for a single client must not overlap.",
+  );
+}
+
+/** Two BCAST prefixes given in the same CLIENT TRACKING overlap. */
+export function errPrefixOverlapsProvided(prefix: string, other: string): string {
+  return errorText(
+    `ERR Prefix '${prefix}' overlaps with another provided prefix '${other}'. ` +
+      "Prefixes for a single client must not overlap.",
+  );
+}

@@ -5,7 +5,8 @@
  *
  * - `reset`: RESET clears per-client state other subsystems own (MULTI/WATCH, subscriptions, tracking,
  *   MONITOR), as Valkey's clearClientConnectionState does, before it resets what this family owns.
- * - `counters`: CLIENT LIST / CLIENT INFO read `sub psub ssub multi watch multi-mem redir` from here.
+ * - `counters`: CLIENT LIST / CLIENT INFO read `sub psub ssub multi watch multi-mem redir` from here, and
+ *   the tracking prefixes' memory that tot-mem and maxmemory-clients count.
  * - `pauseWriteProbes`: CLIENT PAUSE WRITE holds commands flagged WRITE or MAY_REPLICATE; a probe says
  *   when a command counts as a write for other reasons (EXEC with queued writes, EVAL of a script without
  *   `no-writes`).
@@ -40,6 +41,8 @@ export interface ClientCounters {
   multiMem: number;
   /** Client tracking redirection id; -1 when tracking is off. */
   redir: number;
+  /** Bytes of the client's tracking prefixes, counted in its memory (tot-mem, maxmemory-clients). */
+  trackingMem: number;
 }
 
 /** The user directory behind AUTH. */
@@ -84,7 +87,16 @@ export function connectionHooks(server: Server): ConnectionHooks {
 
 /** The counters of one client: defaults, then what every registered subsystem reports. */
 export function clientCounters(server: Server, client: Client): ClientCounters {
-  const out: ClientCounters = { sub: 0, psub: 0, ssub: 0, multi: -1, watch: 0, multiMem: 0, redir: -1 };
+  const out: ClientCounters = {
+    sub: 0,
+    psub: 0,
+    ssub: 0,
+    multi: -1,
+    watch: 0,
+    multiMem: 0,
+    redir: -1,
+    trackingMem: 0,
+  };
   const h = hooksByServer.get(server);
   if (h !== undefined) { for (const fn of h.counters) fn(client, out); }
   return out;

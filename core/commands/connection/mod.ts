@@ -2,7 +2,7 @@
  * The connection command family: PING, ECHO, HELLO, AUTH, QUIT, RESET and CLIENT (SELECT is a generic
  * keyspace command). `installClientPause(server)` must run once at startup for CLIENT PAUSE to hold
  * commands; {@link connectionHooks} is where later subsystems plug into RESET, CLIENT LIST, CLIENT UNBLOCK,
- * HELLO and AUTH.
+ * HELLO and AUTH. `installTracking(server)` wires client-side caching (CLIENT TRACKING).
  *
  * @module
  */
@@ -36,3 +36,4 @@ export {
   pauseState,
 } from "./pause.ts";
 export { setProtocol } from "./reset.ts";
+export { installTracking, Tracking, TRACKING_CHANNEL, trackingOf } from "./tracking.ts";

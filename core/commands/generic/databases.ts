@@ -2,9 +2,9 @@
  * Whole-database commands: SELECT, SWAPDB, DBSIZE, FLUSHDB and FLUSHALL.
  *
  * Flushing and swapping invalidate every WATCHed key of the databases involved (Valkey's
- * `touchAllWatchedKeysInDb`). The server offers a per-key hook only, so these commands signal each key of
- * the affected databases through it — and only when a listener is installed, so a server without WATCH
- * or tracking clients pays nothing. FLUSHDB/FLUSHALL ASYNC and SYNC behave the same: memory is reclaimed by
+ * `touchAllWatchedKeysInDb`): these commands signal each key of the affected databases through the
+ * per-key hook, marked as bulk signals. A flush is also announced as a whole first (Valkey's
+ * signalFlushedDb: client tracking sends one null invalidation instead of one per key). FLUSHDB/FLUSHALL ASYNC and SYNC behave the same: memory is reclaimed by
  * the JavaScript heap either way.
  *
  * @module
@@ -27,12 +27,22 @@ export function forEachKey(db: Db, fn: (key: Uint8Array) => void): void {
   } while (cursor !== 0);
 }
 
-/** Signals every key of `db` as modified in each of `targets` (WATCH, client tracking). */
+/**
+ * Signals every key of `db` as modified in each of `targets` (WATCH, blocked clients), as a bulk signal:
+ * client tracking learns of a flush as a whole ({@link Server.signalFlushedDb}) and, as in Valkey, not of
+ * SWAPDB.
+ */
 function signalAllKeys(call: CommandCall, db: Db, targets: readonly Db[]): void {
-  if (call.server.keyModifiedListeners.length === 0) return;
-  forEachKey(db, (key) => {
-    for (const t of targets) call.keyModified(t, key);
-  });
+  const server = call.server;
+  if (server.keyModifiedListeners.length === 0 || db.size === 0) return;
+  server.bulkKeySignals = true;
+  try {
+    forEachKey(db, (key) => {
+      for (const t of targets) call.keyModified(t, key);
+    });
+  } finally {
+    server.bulkKeySignals = false;
+  }
 }
 
 function select(call: CommandCall): void {
@@ -76,6 +86,7 @@ function flushDb(call: CommandCall, db: Db): void {
 
 function flushdb(call: CommandCall): void {
   checkFlushArgs(call.argv);
+  call.server.signalFlushedDb(call.client.db);
   flushDb(call, call.db);
   call.reply.ok();
 }
@@ -86,6 +97,7 @@ function flushall(call: CommandCall): void {
   // dataset is saved at once, so a restart does not bring the flushed keys back.
   const p = persistenceOf(call.server);
   p.cancelBgsave();
+  call.server.signalFlushedDb(-1);
   for (const db of call.server.dbs) flushDb(call, db);
   if (call.server.config.getSave().length > 0) p.saveSync();
   // Valkey's forceCommandPropagation: FLUSHALL reaches the AOF even when every db was already empty (the

@@ -213,7 +213,7 @@ export class PubSub {
     if (l !== undefined) {
       const head = shard ? SMESSAGE : MESSAGE;
       for (const c of l.clients) {
-        const w = this.#writerFor(c);
+        const w = this.pushWriter(c);
         w.pushHeader(3);
         w.bulk(head);
         w.bulk(channel);
@@ -225,7 +225,7 @@ export class PubSub {
       for (const p of this.patterns.values()) {
         if (!globMatch(p.name, channel)) continue;
         for (const c of p.clients) {
-          const w = this.#writerFor(c);
+          const w = this.pushWriter(c);
           w.pushHeader(4);
           w.bulk(PMESSAGE);
           w.bulk(p.name);
@@ -243,8 +243,11 @@ export class PubSub {
     return this.channels.size === 0 && this.patterns.size === 0;
   }
 
-  /** The writer a push for `c` goes to: its own, or the deferred one while `c`'s command executes. */
-  #writerFor(c: Client): ReplyWriter {
+  /**
+   * The writer a push for `c` goes to (Pub/Sub messages, client tracking's invalidations): its own, flushed
+   * at the end of the turn, or the deferred one while `c`'s command executes, appended after its reply.
+   */
+  pushWriter(c: Client): ReplyWriter {
     const ex = this.executing;
     if (ex !== null && ex.client === c && !PUSH_AS_REPLY.has(ex.spec.name)) {
       if (this.#deferredFor !== c || this.#deferred === null) {

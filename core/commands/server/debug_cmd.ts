@@ -369,7 +369,10 @@ function debugReload(call: CommandCall): void {
     server.logger.warning(`Fatal error loading the DB: ${e instanceof Error ? e.message : e}`);
     return call.error("ERR Error trying to load the RDB dump, check server logs.");
   }
-  if (flush) { for (const db of server.dbs) db.clear(); }
+  if (flush) {
+    server.signalFlushedDb(-1);
+    for (const db of server.dbs) db.clear();
+  }
   if (!p.loadImage(image, merge)) {
     return call.error("ERR Error trying to load the RDB dump, check server logs.");
   }
