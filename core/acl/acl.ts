@@ -18,12 +18,15 @@ import type { CommandCall } from "../commands/call.ts";
 import { clientInfoLine } from "../commands/connection/client_info.ts";
 import type { Server } from "../server/server.ts";
 import { LoggedError } from "../server/log.ts";
+import { resolve as resolvePath } from "node:path";
 import type { CommandSpec, KeySpecFlag } from "../commands/spec.ts";
 import { aclCategories, type ResolvedCommand } from "../commands/registry.ts";
 import { ACL_CATEGORY_ORDER } from "../commands/server/command_reply.ts";
 import { commandKeys, hasKeys, type KeyRef } from "../commands/server/keys_from_spec.ts";
 import { connectionHooks, type UserDirectory } from "../commands/connection/hooks.ts";
-import { pubsubState } from "../commands/pubsub/state.ts";
+import { type ClientSubs, pubsubState } from "../commands/pubsub/state.ts";
+import { strerror } from "../config/directives.ts";
+import { readLatin1File, writeLatin1FileAtomic } from "../runtime/files.ts";
 import { existingModuleHost } from "../module_api/host.ts";
 import { bytesToAscii } from "../util/numbers.ts";
 import {
@@ -31,6 +34,7 @@ import {
   type CommandCatalog,
   hasSpaces,
   mergeSelectorArgs,
+  newSelector,
   newUser,
   ruleErrorText,
   type Selector,
@@ -131,7 +135,7 @@ class Catalog implements CommandCatalog {
 
 /** The ACL state of one server. */
 export class Acl {
-  readonly #users = new Map<string, AclUser>();
+  #users = new Map<string, AclUser>();
   readonly defaultUser: AclUser;
   readonly catalog: Catalog;
   /** The command table version the users' allowed commands were computed for. */
@@ -146,10 +150,8 @@ export class Acl {
   constructor(readonly server: Server) {
     this.catalog = new Catalog(server);
     this.#tableVersion = server.commands.version;
-    const d = newUser("default", false);
-    for (const r of ["+@all", "~*", "&*", "on", "nopass"]) d.apply(r, this.catalog, false);
-    this.defaultUser = d;
-    this.#users.set("default", d);
+    this.defaultUser = this.#freshDefault();
+    this.#users.set("default", this.defaultUser);
   }
 
   /** `acl-pubsub-default` is `allchannels`. */
@@ -284,35 +286,14 @@ export class Acl {
 
   /**
    * Closes the pub/sub clients of `original` whose subscriptions `updated` no longer allows (Valkey's
-   * ACLKillPubsubClientsIfNeeded), unless the new channel permissions cover all the old ones.
+   * ACLKillPubsubClientsIfNeeded).
    */
   #killRevokedSubscribers(original: AclUser, updated: AclUser): void {
-    if (updated.selectors.some((s) => s.allChannels)) return;
-    const upcoming: Uint8Array[] = [];
-    const upcomingText = new Set<string>();
-    for (const s of updated.selectors) {
-      for (let i = 0; i < s.channels.length; i++) {
-        upcoming.push(s.channelBytes[i]!);
-        upcomingText.add(s.channels[i]!);
-      }
-    }
-    const covered = original.selectors.every((s) =>
-      !s.allChannels && s.channels.every((c) => upcomingText.has(c))
-    );
-    if (covered) return;
     const ps = pubsubState(this.server);
-    const probe = newUser("__probe__", false).root;
-    probe.channels = [...upcomingText];
-    probe.channelBytes = upcoming;
     for (const c of [...this.server.clients.values()]) {
       if (c.access !== original) continue;
       const subs = ps.subsOf(c);
-      if (subs === undefined) continue;
-      let kill = false;
-      for (const p of subs.patterns.values()) if (!probe.allowsChannel(p, true)) kill = true;
-      for (const ch of subs.channels.values()) if (!probe.allowsChannel(ch, false)) kill = true;
-      for (const ch of subs.shard.values()) if (!probe.allowsChannel(ch, false)) kill = true;
-      if (kill) this.server.closeClient(c, true);
+      if (subs !== undefined && revokedChannels(original, updated, subs)) this.server.closeClient(c, true);
     }
   }
 
@@ -361,6 +342,116 @@ export class Acl {
     if (this.log.length > max) this.log.length = max;
   }
 
+  /**
+   * ACL LOAD and start-up with `aclfile` (Valkey's ACLLoadFromFile): every user is replaced by the file's,
+   * or, when any line has an error, nothing changes and the errors are returned. The default user keeps
+   * its identity (its clients stay), and is created as at start-up when the file has none; clients of a
+   * user the file no longer has are closed, and so are subscribers whose channels are gone.
+   */
+  loadFile(current: Client | undefined): string | null {
+    this.fresh();
+    const path = this.server.config.getStr("aclfile");
+    let text: string;
+    try {
+      text = readLatin1File(this.#aclPath());
+    } catch (e) {
+      return `Error loading ACLs, opening file '${path}': ${strerror(e)}`;
+    }
+    const pubsubAll = this.pubsubDefaultAll;
+    const users = new Map<string, AclUser>();
+    let errors = "";
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const at = `${path}:${i + 1}`;
+      const line = trimChars(lines[i]!, " \t\r\n");
+      if (line === "") continue;
+      const argv = line.split(" ");
+      if (argv[0] !== "user" || argv.length < 2) {
+        errors += `${at} should start with user keyword followed by the username. `;
+        continue;
+      }
+      const name = argv[1]!;
+      if (hasSpaces(name)) {
+        errors += `'${at}: username '${cstr(name)}' contains invalid characters. `;
+        continue;
+      }
+      if (users.has(name)) {
+        errors += `WARNING: Duplicate user '${cstr(name)}' found on line ${i + 1}. `;
+        continue;
+      }
+      const u = newUser(name, pubsubAll);
+      users.set(name, u);
+      const merged = mergeSelectorArgs(argv.slice(2));
+      if (!Array.isArray(merged)) {
+        errors += `${at}: Unmatched parenthesis in selector definition.`;
+        continue;
+      }
+      let syntaxError = false;
+      for (const raw of merged) {
+        const op = trimChars(raw, "\t\r\n");
+        const e = u.apply(op, this.catalog, pubsubAll);
+        if (e === null) continue;
+        if (e === "ENOENT") {
+          errors += `${at}: Error in applying operation '${cstr(op)}': ${ruleErrorText(e)}. `;
+        } else if (!syntaxError) {
+          errors += `${at}: ${ruleErrorText(e)}. `;
+          syntaxError = true;
+        }
+      }
+    }
+    if (errors !== "") {
+      return errors +
+        "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
+    }
+    const d = this.defaultUser;
+    d.copyFrom(users.get("default") ?? this.#freshDefault());
+    users.set("default", d);
+    const ps = pubsubState(this.server);
+    for (const c of [...this.server.clients.values()]) {
+      const original = c.access as AclUser;
+      if (original === d) continue;
+      const updated = users.get(original.name);
+      const revoked = updated !== undefined && ps.subsOf(c) !== undefined &&
+        revokedChannels(original, updated, ps.subsOf(c)!);
+      if (updated === undefined || revoked) {
+        if (c === current) c.closeAfterReply = true;
+        else this.server.closeClient(c, true);
+        continue;
+      }
+      c.access = updated;
+    }
+    for (const u of this.#users.values()) if (!users.has(u.name) || users.get(u.name) !== u) u.live = false;
+    this.#users = users;
+    return null;
+  }
+
+  /** ACL SAVE: writes every user in the file format (Valkey's ACLSaveToFile). False when that failed. */
+  saveFile(): boolean {
+    this.fresh();
+    const path = this.server.config.getStr("aclfile");
+    let text = "";
+    for (const u of this.users()) text += `user ${u.name} ${u.describe()}\n`;
+    try {
+      writeLatin1FileAtomic(this.#aclPath(), text);
+      return true;
+    } catch (e) {
+      this.server.logger.warning(`Failed to write the ACL file ${path}: ${strerror(e)}`);
+      return false;
+    }
+  }
+
+  /** The ACL file: a relative `aclfile` is in `dir` (Valkey's working directory). */
+  #aclPath(): string {
+    return resolvePath(this.server.config.getStr("dir"), this.server.config.getStr("aclfile"));
+  }
+
+  /** A default user as at start-up: on, nopass, every command, key and channel. */
+  #freshDefault(): AclUser {
+    const d = newUser("default", false);
+    for (const r of ["+@all", "~*", "&*", "on", "nopass"]) d.apply(r, this.catalog, false);
+    return d;
+  }
+
   /** The user directory AUTH and HELLO use. */
   directory(): UserDirectory {
     return {
@@ -373,6 +464,41 @@ export class Acl {
       defaultIsNopass: () => this.defaultUser.nopass,
     };
   }
+}
+
+/**
+ * Whether a subscriber of `original` loses a subscription under `updated`: never when the new channel
+ * permissions cover all the old ones (some selector has every channel, or each old pattern is still
+ * there); else each subscription is checked against all the new patterns (Valkey's
+ * getUpcomingChannelList and ACLShouldKillPubsubClient).
+ */
+function revokedChannels(original: AclUser, updated: AclUser, subs: ClientSubs): boolean {
+  if (updated.selectors.some((s) => s.allChannels)) return false;
+  const upcoming = newSelector(false, false);
+  for (const s of updated.selectors) {
+    for (let i = 0; i < s.channels.length; i++) {
+      if (upcoming.channels.includes(s.channels[i]!)) continue;
+      upcoming.channels.push(s.channels[i]!);
+      upcoming.channelBytes.push(s.channelBytes[i]!);
+    }
+  }
+  const covered = original.selectors.every((s) =>
+    !s.allChannels && s.channels.every((c) => upcoming.channels.includes(c))
+  );
+  if (covered) return false;
+  for (const p of subs.patterns.values()) if (!upcoming.allowsChannel(p, true)) return true;
+  for (const ch of subs.channels.values()) if (!upcoming.allowsChannel(ch, false)) return true;
+  for (const ch of subs.shard.values()) if (!upcoming.allowsChannel(ch, false)) return true;
+  return false;
+}
+
+/** Trims any of `chars` from both ends (sdstrim). */
+function trimChars(s: string, chars: string): string {
+  let a = 0;
+  let z = s.length;
+  while (a < z && chars.includes(s[a]!)) a++;
+  while (z > a && chars.includes(s[z - 1]!)) z--;
+  return s.slice(a, z);
 }
 
 /** Valkey's ACLSelectorCheckCmd. */
@@ -465,6 +591,8 @@ export function installAcl(server: Server): void {
   });
   server.permissionCheck = (call, resolved) => permissionError(acl, call, resolved);
   config.userLines = () => {
+    // With an ACL file, CONFIG REWRITE drops the `user` lines (the users live in the file).
+    if (config.getStr("aclfile") !== "") return [];
     acl.fresh();
     return acl.users().map((u) => `user ${u.name} ${u.describe()}`);
   };
@@ -479,11 +607,25 @@ export function installAcl(server: Server): void {
 export function loadUsersAtStartup(server: Server): void {
   const acl = byServer.get(server);
   if (acl === undefined) return;
-  const err = acl.loadConfiguredUsers(server.config.aclUsers);
-  if (err === null) return;
-  server.logger.warning(err);
-  server.logger.warning("Critical error while loading ACLs. Exiting.");
-  throw new LoggedError(err);
+  const config = server.config;
+  const aclfile = config.getStr("aclfile");
+  const fail = (...lines: string[]): never => {
+    for (const l of lines) server.logger.warning(l);
+    throw new LoggedError(lines[0]!);
+  };
+  if (aclfile !== "" && config.aclUsers.length > 0) {
+    fail(
+      "Configuring Valkey with users defined in valkey.conf and at the same setting an ACL file path is invalid. " +
+        "This setup is very likely to lead to configuration errors and security holes, please define either an " +
+        "ACL file or declare users directly in your valkey.conf, but not both.",
+    );
+  }
+  const err = acl.loadConfiguredUsers(config.aclUsers);
+  if (err !== null) fail(err, "Critical error while loading ACLs. Exiting.");
+  if (aclfile !== "") {
+    const errors = acl.loadFile(undefined);
+    if (errors !== null) fail(`Aborting Valkey startup because of ACL errors: ${errors}`);
+  }
 }
 
 function permissionError(acl: Acl, call: CommandCall, resolved: ResolvedCommand): string | null {
@@ -520,6 +662,29 @@ export function execPermissionError(call: CommandCall, spec: CommandSpec): strin
   const user = client.access as AclUser;
   const d = acl.check(user, spec, server.commands.parentOf(spec), argv);
   if (d === null) return null;
+  // The client is still running EXEC: its CLIENT LIST line in the log says cmd=exec.
+  const fullName = call.fullName;
+  call.fullName = "exec";
   acl.addLog(call, d.reason, "multi", denialObject(d, server.commands.fullName(spec), argv), user.name);
+  call.fullName = fullName;
   return execDenialMessage(d);
+}
+
+/**
+ * Whether the client's user may run the command and read every key (Valkey's
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess with read access): SORT's BY and GET patterns need it.
+ */
+export function hasUnrestrictedReadAccess(call: CommandCall): boolean {
+  const { server, client, spec, argv } = call;
+  if (client.access.unrestricted) return true;
+  const acl = byServer.get(server);
+  if (acl === undefined) return true;
+  acl.fresh();
+  const parent = server.commands.parentOf(spec);
+  let keys: KeyRef[] | null = null;
+  for (const s of (client.access as AclUser).selectors) {
+    const ok = checkSelector(s, spec, parent, argv, () => (keys ??= commandKeys(spec, argv))) === null;
+    if (ok && s.unrestrictedKeys(["ACCESS"])) return true;
+  }
+  return false;
 }

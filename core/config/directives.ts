@@ -855,6 +855,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   },
   { name: "logfile", type: "string", flags: ["IMMUTABLE"], default: "" },
   { name: "requirepass", type: "string", flags: ["SENSITIVE"], emptyIsNull: true, default: null },
+  // The ACL file ACL LOAD / ACL SAVE read and write, loaded at start (exclusive with `user` lines).
+  { name: "aclfile", type: "string", flags: ["IMMUTABLE"], default: "" },
   { name: "availability-zone", type: "string", default: "" },
   {
     name: "replica-announce-ip",

@@ -32,8 +32,12 @@ const ACL_HELP = [
   "    be used to specify a different size.",
   "LIST",
   "    Show users details in config file format.",
+  "LOAD",
+  "    Reload users from the ACL file.",
   "LOG [<count> | RESET]",
   "    Show the ACL log entries.",
+  "SAVE",
+  "    Save the current config to the ACL file.",
   "SETUSER <username> <attribute> [<attribute> ...]",
   "    Create or modify a user with the specified attributes.",
   "USERS",
@@ -217,6 +221,28 @@ function aclDryrun(call: CommandCall): void {
   const d = acl.check(user, spec, table.parentOf(spec), argv);
   if (d === null) return call.reply.ok();
   bulk(call.reply, verboseDenial(d.reason, user, fullName, cstr(bytesToAscii(argv[d.pos]!))));
+}
+
+const ERR_NO_ACLFILE =
+  "ERR This instance is not configured to use an ACL file. You may want to specify users " +
+  "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a configuration file set) in " +
+  "order to store users in the configuration.";
+
+function aclLoad(call: CommandCall): void {
+  if (call.server.config.getStr("aclfile") === "") return call.error(ERR_NO_ACLFILE);
+  const errors = aclState(call).loadFile(call.client);
+  if (errors !== null) return errorBytes(call, `ERR ${errors}`);
+  call.reply.ok();
+}
+
+function aclSave(call: CommandCall): void {
+  if (call.server.config.getStr("aclfile") === "") return call.error(ERR_NO_ACLFILE);
+  if (!aclState(call).saveFile()) {
+    return call.error(
+      "ERR There was an error trying to save the ACLs. Please check the server logs for more information",
+    );
+  }
+  call.reply.ok();
 }
 
 const REASONS: Record<number, string> = {
@@ -735,6 +761,50 @@ const LOG_SPEC: CommandSpec = {
   parse: "manual",
 };
 
+const LOAD_SPEC: CommandSpec = {
+  name: "load",
+  summary: "Reloads the rules from the configured ACL file.",
+  since: "6.0.0",
+  group: "server",
+  complexity: "O(N). Where N is the number of configured users.",
+  arity: 2,
+  flags: [
+    "ADMIN",
+    "NOSCRIPT",
+    "LOADING",
+    "STALE",
+    "SENTINEL",
+  ],
+  replySchema: {
+    const: "OK",
+  },
+  parse: "manual",
+};
+
+const SAVE_SPEC: CommandSpec = {
+  name: "save",
+  summary: "Saves the effective ACL rules in the configured ACL file.",
+  since: "6.0.0",
+  group: "server",
+  complexity: "O(N). Where N is the number of configured users.",
+  arity: 2,
+  flags: [
+    "ADMIN",
+    "NOSCRIPT",
+    "LOADING",
+    "STALE",
+    "SENTINEL",
+  ],
+  commandTips: [
+    "REQUEST_POLICY:ALL_NODES",
+    "RESPONSE_POLICY:ALL_SUCCEEDED",
+  ],
+  replySchema: {
+    const: "OK",
+  },
+  parse: "manual",
+};
+
 export const aclCommand: CommandSpec = {
   name: "acl",
   summary: "A container for Access List Control commands.",
@@ -751,7 +821,9 @@ export const aclCommand: CommandSpec = {
     { ...GETUSER_SPEC, handler: aclGetUser },
     { ...HELP_SPEC, handler: aclHelp },
     { ...LIST_SPEC, handler: aclList },
+    { ...LOAD_SPEC, handler: aclLoad },
     { ...LOG_SPEC, handler: aclLog },
+    { ...SAVE_SPEC, handler: aclSave },
     { ...SETUSER_SPEC, handler: aclSetUser },
     { ...USERS_SPEC, handler: aclUsers },
     { ...WHOAMI_SPEC, handler: aclWhoami },
