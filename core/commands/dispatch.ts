@@ -1,8 +1,8 @@
 /**
  * The dispatcher: Valkey's processCommand + call(), in the same order of checks. Lookup and arity come from
- * the command table, then the protected-command check, authentication, the MULTI/subscribe gates other
- * subsystems install as {@link CommandGate}s, argument parsing from the spec, the handler, and the
- * bookkeeping (commandstats, errorstats, reply mode).
+ * the command table, then the protected-command check, authentication, the ACL check (core/acl), the
+ * MULTI/subscribe gates other subsystems install as {@link CommandGate}s, argument parsing from the spec,
+ * the handler, and the bookkeeping (commandstats, errorstats, reply mode).
  *
  * @module
  */
@@ -73,7 +73,9 @@ export function dispatch(
       return t0;
     }
   }
-  if (!client.authenticated && !resolved.noAuth) {
+  // Valkey's authRequired: a client that did not authenticate may run commands while the default user
+  // needs no password (and is enabled), even if it did when the client connected.
+  if (!client.authenticated && !resolved.noAuth && !server.defaultUser.open()) {
     reject(server, client, spec, ERR_NOAUTH);
     return t0;
   }
@@ -86,6 +88,15 @@ export function dispatch(
   call.fullName = resolved.fullName;
   call.now = server.clock.fromPerf(t0);
   call.failed = false;
+
+  // ACL: a user with every permission skips the check (one property read).
+  if (!client.access.unrestricted && server.permissionCheck !== null) {
+    const denied = server.permissionCheck(call, resolved);
+    if (denied !== null) {
+      reject(server, client, spec, denied);
+      return t0;
+    }
+  }
 
   // The OOM check (evicting first) comes before the subsystems' gates, as in Valkey's processCommand.
   const oomCheck = server.oomCheck;

@@ -58,6 +58,8 @@ import {
   splitArgsText,
 } from "./config_file.ts";
 
+import { checkUserDirective } from "../acl/user.ts";
+
 export type { DirectiveDef } from "./directives.ts";
 export { ConfigError, ConfigRewriteError } from "./config_file.ts";
 
@@ -444,6 +446,13 @@ export class Config implements ConfigFileTarget {
   configFile: string | undefined = undefined;
   /** `loadmodule` lines, in order. The server keeps it in step with MODULE LOAD / UNLOAD for REWRITE. */
   readonly loadModules: ModuleLoad[] = [];
+  /** `user` lines (name, then its rules with selectors merged), in order; core/acl creates the users. */
+  readonly aclUsers: string[][] = [];
+  /**
+   * CONFIG REWRITE's `user` lines: core/acl replaces it with every user's current rules (Valkey's
+   * rewriteConfigUserOption); until then the lines read.
+   */
+  userLines: () => string[] = () => this.aclUsers.map((u) => ["user", ...u].join(" "));
   /**
    * `<module>.<name> value` lines met before the module defined that directive (lower-case name → value
    * words joined by spaces). {@link define} consumes them; what is left after all modules loaded is an error
@@ -471,6 +480,16 @@ export class Config implements ConfigFileTarget {
         return null;
       },
       rewrite: () => this.loadModules.map((m) => ["loadmodule", m.path, ...m.args].join(" ")),
+    });
+    this.defineFileDirective("user", {
+      minArgs: 1,
+      apply: (args) => {
+        const r = checkUserDirective(args, this.aclUsers);
+        if (typeof r === "string") return r;
+        this.aclUsers.push(r);
+        return null;
+      },
+      rewrite: () => this.userLines(),
     });
   }
 

@@ -857,6 +857,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   },
   { name: "logfile", type: "string", flags: ["IMMUTABLE"], default: "" },
   { name: "requirepass", type: "string", flags: ["SENSITIVE"], emptyIsNull: true, default: null },
+  // The ACL file ACL LOAD / ACL SAVE read and write, loaded at start (exclusive with `user` lines).
+  { name: "aclfile", type: "string", flags: ["IMMUTABLE"], default: "" },
   { name: "availability-zone", type: "string", default: "" },
   {
     name: "replica-announce-ip",
@@ -897,6 +899,13 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     validate: (v) => (BYTE_ORDER_LOCALES.has(v) ? null : "Invalid locale name"),
   },
   // Enum
+  // New selectors and users' `reset` start with every channel (allchannels) or none (Valkey 7+'s default).
+  {
+    name: "acl-pubsub-default",
+    type: "enum",
+    values: ["allchannels", "resetchannels"],
+    default: "resetchannels",
+  },
   {
     name: "loglevel",
     type: "enum",
@@ -1086,7 +1095,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     default: 0,
   },
   // unsigned long
-  // ACL LOG's length: held and shown (Valkyr has no ACL users yet, so no ACL LOG entries either).
+  // ACL LOG's length.
   { name: "acllog-max-len", type: "int", unsigned: true, min: 0, max: LONG_MAX, default: 128 },
   {
     name: "commandlog-slow-execution-max-len",

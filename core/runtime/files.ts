@@ -19,6 +19,18 @@ export function writeTextFileAtomic(path: string, text: string): void {
   fs.renameSync(tmp, path);
 }
 
+/** A file's bytes as a Latin-1 string (one char per byte): text whose bytes must survive unchanged. */
+export function readLatin1File(path: string): string {
+  return fs.readFileSync(path, "latin1");
+}
+
+/** Writes a Latin-1 string's bytes to a temporary file, then renames it over `path`. */
+export function writeLatin1FileAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, text, "latin1");
+  fs.renameSync(tmp, path);
+}
+
 export function fileExists(path: string): boolean {
   return fs.existsSync(path);
 }

@@ -11,6 +11,15 @@ import { type ParserLimits, RequestParser } from "../resp/parser.ts";
 import { ReplyWriter } from "../resp/writer.ts";
 import { CommandCall } from "../commands/call.ts";
 
+/** The permissions of a client's user, as the dispatcher sees them (core/acl implements it). */
+export interface UserAccess {
+  /** Every command on every key and channel: no check is needed. */
+  readonly unrestricted: boolean;
+}
+
+/** The access of a server without ACL users (every client may do everything). */
+export const FULL_ACCESS: UserAccess = { unrestricted: true };
+
 export class Client {
   readonly writer = new ReplyWriter();
   readonly parser: RequestParser;
@@ -27,6 +36,11 @@ export class Client {
   libName = "";
   libVer = "";
   user = "default";
+  /**
+   * What the client's user may do (core/acl). The dispatcher checks permissions only when it is not
+   * `unrestricted`, so a user with every permission costs one property read per command.
+   */
+  access: UserAccess = FULL_ACCESS;
   authenticated: boolean;
   /**
    * Authenticated at some point (Valkey's ever_authenticated): a client that never was, on a server that

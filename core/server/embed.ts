@@ -13,6 +13,7 @@ import { execRejection, installTransactions } from "../commands/transaction/mod.
 import { installPubSub } from "../commands/pubsub/mod.ts";
 import { installObservability } from "../commands/observability/mod.ts";
 import { installEviction } from "../eviction/mod.ts";
+import { installAcl, loadUsersAtStartup } from "../acl/acl.ts";
 import { installPersistence } from "../persistence/persistence.ts";
 import { installAof } from "../persistence/aof.ts";
 import { Server } from "./server.ts";
@@ -76,6 +77,8 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
     ...(options.procTitle !== undefined ? { procTitle: options.procTitle } : {}),
   });
   installEviction(server);
+  // ACL: the default user follows `requirepass`; AUTH and the dispatcher's permission check use the users.
+  installAcl(server);
   trackServer(server);
   installPubSub(server);
   installClientPause(server);
@@ -95,6 +98,8 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
   connectionHooks(server).unblock = (client, withError) => server.blocking.unblock(client, withError);
   // Modules: built-in ones, then `loadmodule` lines; a failure aborts the start (Valkey exits).
   await loadStartupModules(server, options.modules ?? []);
+  // The config file's `user` lines, once modules declared their commands and categories.
+  loadUsersAtStartup(server);
   await server.start();
   if (options.handleSignals) server.handleSignals();
   const host = server.listeners[0]?.host ?? "127.0.0.1";

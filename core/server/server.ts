@@ -25,12 +25,12 @@ import { Db } from "../keyspace/db.ts";
 import { defaultAdapter, runtimeName } from "../net/mod.ts";
 import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
 import { ProtocolError } from "../resp/parser.ts";
-import { CommandTable } from "../commands/registry.ts";
+import { CommandTable, type ResolvedCommand } from "../commands/registry.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { type CommandGate, dispatch } from "../commands/dispatch.ts";
 import type { CommandCall, EventClass } from "../commands/call.ts";
 import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
-import { Client } from "./client.ts";
+import { Client, FULL_ACCESS, type UserAccess } from "./client.ts";
 import { type LogFormat, Logger, type LogLevel, type LogTimestampFormat } from "./log.ts";
 import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
@@ -208,6 +208,21 @@ export class Server {
    * `maxmemory` is 0, so the check costs nothing then.
    */
   oomCheck: ((call: CommandCall) => boolean) | null = null;
+  /**
+   * The user new connections (and RESET) start as (core/acl replaces it): its access; `open()` when it lets
+   * a client in without AUTH (no password needed and enabled: Valkey's authRequired is its negation);
+   * `nopass()` when it has no password (protected mode applies).
+   */
+  defaultUser: { access: UserAccess; open(): boolean; nopass(): boolean } = {
+    access: FULL_ACCESS,
+    open: () => this.config.getStr("requirepass") === "",
+    nopass: () => this.config.getStr("requirepass") === "",
+  };
+  /**
+   * The ACL check (core/acl), run by the dispatcher after authentication for clients whose user is not
+   * unrestricted: the error to reply (`NOPERM ...`) or null when the command may run.
+   */
+  permissionCheck: ((call: CommandCall, resolved: ResolvedCommand) => string | null) | null = null;
   /**
    * maxmemory-clients after a read left a request unfinished (core/eviction): may close the client, whose
    * query buffer grew. Null when no limit is set.
@@ -542,9 +557,10 @@ export class Server {
       id,
       conn,
       this.config.getInt("proto-max-bulk-len"),
-      this.config.getStr("requirepass") !== "",
+      !this.defaultUser.open(),
       now,
     );
+    client.access = this.defaultUser.access;
     const open = this.#openConns;
     open.add(conn);
     const gone = () => open.delete(conn);
@@ -556,7 +572,7 @@ export class Server {
     }
     // Protected mode (the default): with no password, only loopback clients are served.
     if (
-      this.config.getBool("protected-mode") && this.config.getStr("requirepass") === "" && !isLocal(client)
+      this.config.getBool("protected-mode") && this.defaultUser.nopass() && !isLocal(client)
     ) {
       this.stats.rejectedConnections++;
       conn.write(new TextEncoder().encode(PROTECTED_MODE_DENIED));
@@ -753,7 +769,8 @@ export class Server {
     // it is over as soon as its output overflows the reply buffer (any output, with
     // DEBUG CLIENT-ENFORCE-REPLY-LIST 1).
     const unauthOverflow = this.enforceReplyList ? pending > 0 : pending > client.writer.size;
-    let over = (!client.everAuthenticated && !client.authenticated && unauthOverflow) ||
+    let over = (!client.everAuthenticated && !client.authenticated && unauthOverflow &&
+      !this.defaultUser.open()) ||
       (lim.hard > 0 && pending >= lim.hard);
     if (!over && lim.soft > 0 && pending >= lim.soft) {
       // Valkey stamps the soft limit's start in whole seconds and needs more than soft-seconds after it.

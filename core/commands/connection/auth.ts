@@ -1,15 +1,15 @@
 /**
  * AUTH, and the authentication step HELLO shares with it.
  *
- * Until the ACL subsystem exists, the only user is `default`: it needs no password while `requirepass` is
- * empty (then any password authenticates it, as Valkey's `nopass` does) and accepts exactly the
- * `requirepass` bytes otherwise. Any other user name fails with WRONGPASS. The ACL subsystem replaces the
- * directory through {@link connectionHooks}`(server).users`.
+ * Without the ACL subsystem (core/acl), the only user is `default`: it needs no password while
+ * `requirepass` is empty (then any password authenticates it, as Valkey's `nopass` does) and accepts
+ * exactly the `requirepass` bytes otherwise. Any other user name fails with WRONGPASS. The ACL subsystem
+ * replaces the directory through {@link connectionHooks}`(server).users`.
  *
  * @module
  */
 
-import type { Client } from "../../server/client.ts";
+import { type Client, FULL_ACCESS } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_WRONGPASS } from "../errors.ts";
@@ -38,9 +38,9 @@ export function defaultUserDirectory(server: Server): UserDirectory {
   return {
     exists: (name) => sameBytes(name, DEFAULT_USER),
     check(name, password) {
-      if (!sameBytes(name, DEFAULT_USER)) return false;
+      if (!sameBytes(name, DEFAULT_USER)) return null;
       const pw = requirepass(server);
-      return pw.length === 0 || sameBytes(password, pw);
+      return pw.length === 0 || sameBytes(password, pw) ? FULL_ACCESS : null;
     },
     defaultIsNopass: () => requirepass(server).length === 0,
   };
@@ -68,8 +68,10 @@ export function authenticate(
   username: Uint8Array,
   password: Uint8Array,
 ): boolean {
-  if (userDirectory(server).check(username, password)) {
+  const access = userDirectory(server).check(username, password);
+  if (access !== null) {
     client.user = latin1(username);
+    client.access = access;
     client.setAuthenticated(true);
     return true;
   }

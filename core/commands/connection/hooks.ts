@@ -21,7 +21,7 @@
  */
 
 import type { ReplyWriter } from "../../resp/writer.ts";
-import type { Client } from "../../server/client.ts";
+import type { Client, UserAccess } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import type { CommandCall } from "../call.ts";
 
@@ -49,8 +49,8 @@ export interface ClientCounters {
 export interface UserDirectory {
   /** Whether a user of that name exists (CLIENT LIST/KILL USER filter). */
   exists(name: Uint8Array): boolean;
-  /** Whether the user exists, is enabled, and accepts the password. */
-  check(name: Uint8Array, password: Uint8Array): boolean;
+  /** The user's access when it exists, is enabled, and accepts the password; null otherwise. */
+  check(name: Uint8Array, password: Uint8Array): UserAccess | null;
   /** True when the default user needs no password (`AUTH <password>` alone is then an error). */
   defaultIsNopass(): boolean;
 }

@@ -14,7 +14,6 @@
 import type { Client } from "../../server/client.ts";
 import type { CommandCall } from "../call.ts";
 import type { CommandSpec } from "../spec.ts";
-import { userDirectory } from "./auth.ts";
 import { ERR_RESET_NOT_NORMAL } from "./errors.ts";
 import { connectionHooks } from "./hooks.ts";
 
@@ -37,7 +36,8 @@ function resetCommand(call: CommandCall): void {
   client.db = 0;
   setProtocol(client, 2);
   client.user = "default";
-  client.setAuthenticated(userDirectory(call.server).defaultIsNopass());
+  client.access = call.server.defaultUser.access;
+  client.setAuthenticated(call.server.defaultUser.open());
   client.name = "";
   client.flags.delete("r"); // READONLY (cluster); ASKING is the cluster subsystem's reset hook
   client.replyOff = false;

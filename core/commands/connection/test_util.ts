@@ -7,7 +7,7 @@
 
 import { QueryBufferModel } from "../../server/query_buffer.ts";
 import { Propagation } from "../../server/propagate.ts";
-import type { Client } from "../../server/client.ts";
+import { type Client, FULL_ACCESS } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import { CommandCall } from "../call.ts";
 import { CommandTable } from "../registry.ts";
@@ -73,6 +73,7 @@ export interface FakeClient {
   libName: string;
   libVer: string;
   user: string;
+  access: { unrestricted: boolean };
   db: number;
   resp: 2 | 3;
   authenticated: boolean;
@@ -111,6 +112,7 @@ export function fakeClient(fields: Partial<FakeClient> = {}): Client {
     libName: "",
     libVer: "",
     user: "default",
+    access: FULL_ACCESS,
     db: 0,
     resp: 2,
     authenticated: true,
@@ -236,6 +238,8 @@ export function fakeServer(
   server.propagation = new Propagation(server);
   server.oomCheck = null;
   server.dirty = 0;
+  server.defaultUser = { access: FULL_ACCESS, open: () => password === "", nopass: () => password === "" };
+  server.permissionCheck = null;
   return server;
 }
 

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { aclOf } from "../../acl/acl.ts";
 import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
 import { GOOD_REPLICAS, minReplicasActive } from "./replication.ts";
@@ -314,6 +315,7 @@ const kbps = (k: number) => fixed2(floatDiv(Math.trunc(k * 1024), 1024));
 
 function statsSection(server: Server): string {
   const st = server.stats;
+  const acl = aclOf(server);
   const ev = evictorOf(server);
   return lines("Stats", [
     ["total_connections_received", st.totalConnections],
@@ -379,10 +381,10 @@ function statsSection(server: Server): string {
     ["eventloop_duration_cmd_sum", 0],
     ["instantaneous_eventloop_cycles_per_sec", 0],
     ["instantaneous_eventloop_duration_usec", 0],
-    ["acl_access_denied_auth", 0],
-    ["acl_access_denied_cmd", 0],
-    ["acl_access_denied_key", 0],
-    ["acl_access_denied_channel", 0],
+    ["acl_access_denied_auth", acl?.denied.auth ?? 0],
+    ["acl_access_denied_cmd", acl?.denied.cmd ?? 0],
+    ["acl_access_denied_key", acl?.denied.key ?? 0],
+    ["acl_access_denied_channel", acl?.denied.channel ?? 0],
   ]);
 }
 

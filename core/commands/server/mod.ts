@@ -1,6 +1,6 @@
 /**
- * The server command family: INFO, COMMAND, MEMORY, DEBUG, TIME, LASTSAVE, SHUTDOWN, CONFIG, ROLE, WAIT
- * and WAITAOF.
+ * The server command family: INFO, COMMAND, MEMORY, DEBUG, TIME, LASTSAVE, SHUTDOWN, CONFIG, ROLE, WAIT,
+ * WAITAOF and ACL.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import { lastsaveCommand, timeCommand } from "./time_cmd.ts";
 import { bgsaveCommand, saveCommand } from "./persistence_cmd.ts";
 import { bgrewriteaofCommand } from "./aof_cmd.ts";
 import { roleCommand, waitaofCommand, waitCommand } from "./replication.ts";
+import { aclCommand } from "./acl_cmd.ts";
 
 export { trackServer, usedMemory } from "./memory_stats.ts";
 export { activeExpireEnabled } from "./debug_cmd.ts";
@@ -36,4 +37,5 @@ export const serverCommands: CommandSpec[] = [
   roleCommand,
   waitCommand,
   waitaofCommand,
+  aclCommand,
 ];

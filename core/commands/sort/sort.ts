@@ -12,6 +12,7 @@
  * @module
  */
 
+import { hasUnrestrictedReadAccess } from "../../acl/acl.ts";
 import { NO_ENTRY } from "../../keyspace/db.ts";
 import type { HashValue } from "../../types/hash.ts";
 import { ListValue } from "../../types/list.ts";
@@ -42,6 +43,9 @@ import {
 
 export const ERR_SORT_SCORES = "ERR One or more scores can't be converted into double";
 
+const ERR_SORT_BY_ACL = "ERR BY option of SORT denied due to insufficient ACL permissions.";
+const ERR_SORT_GET_ACL = "ERR GET option of SORT denied due to insufficient ACL permissions.";
+
 /** lookupKeyByPattern: the value `pat` yields for `el` (a copy), or null. */
 function lookupByPattern(call: CommandCall, pat: ParsedPattern, el: Uint8Array): Uint8Array | null {
   if (pat.self) return el;
@@ -71,6 +75,7 @@ function sortGeneric(call: CommandCall, readonly: boolean): void {
   let by: Uint8Array | null = null;
   let store: Uint8Array | null = null;
   const gets: ParsedPattern[] = [];
+  let fullKeyAccess: boolean | undefined;
 
   for (let j = 2; j < argv.length; j++) {
     const w = argv[j]!;
@@ -94,7 +99,10 @@ function sortGeneric(call: CommandCall, readonly: boolean): void {
       // A pattern without '*' is constant: nothing to weigh, nothing to sort. Like Valkey, a later BY
       // with a '*' does not undo this.
       if (!hasStar(by)) dontsort = true;
+      // A real pattern reads keys the ACL cannot check beforehand: only a user who may read any key.
+      else if (!(fullKeyAccess ??= hasUnrestrictedReadAccess(call))) return call.error(ERR_SORT_BY_ACL);
     } else if (eqIgnoreCase(w, "get") && left >= 1) {
+      if (!(fullKeyAccess ??= hasUnrestrictedReadAccess(call))) return call.error(ERR_SORT_GET_ACL);
       gets.push(parsePattern(argv[++j]!));
     } else return call.error(ERR_SYNTAX);
   }

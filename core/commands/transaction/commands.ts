@@ -12,6 +12,7 @@
 
 import type { CommandCall } from "../call.ts";
 import { execute } from "../dispatch.ts";
+import { execPermissionError } from "../../acl/acl.ts";
 import type { CommandSpec } from "../spec.ts";
 import { installTransactions, transactionsOf } from "./install.ts";
 
@@ -58,6 +59,12 @@ function execCommand(call: CommandCall): void {
       call.spec = q.spec;
       call.fullName = q.fullName;
       call.failed = false;
+      // ACL permissions are checked again: the rules may have changed since the command was queued.
+      const denied = execPermissionError(call, q.spec);
+      if (denied !== null) {
+        call.error(denied);
+        continue;
+      }
       const plan = tx.planFor(call);
       if (plan !== null) tx.startPlan(call, plan);
       execute(call, q.argStart);
