@@ -4,7 +4,7 @@
  * part of the test suite (the CI has no valkey-server): start both servers yourself, then
  *
  *   deno run -A tests/tools/diff_fuzz.ts --a 6379 --b 6380 [--seconds 60] [--seed 1] [--resp 3]
- *     [--only zadd,zrange] [--max 20]
+ *     [--big] [--only zadd,zrange] [--max 20]
  *
  * Commands and their arguments come from the reference's COMMAND DOCS (argument trees: tokens, oneofs,
  * optional and repeated blocks, typed values drawn from pools of edge cases), over a handful of keys so
@@ -29,6 +29,7 @@ const { values: opt } = parseArgs({
     b: { type: "string", default: "6380" },
     seconds: { type: "string", default: "60" },
     resp: { type: "string", default: "2" },
+    big: { type: "boolean", default: false },
     seed: { type: "string", default: String(Date.now() % 1000000) },
     only: { type: "string", default: "" },
     max: { type: "string", default: "20" },
@@ -338,13 +339,37 @@ let n = 0;
 let diffs = 0;
 let errors = 0;
 const seen = new Set<string>();
-await a.call("FLUSHALL");
-await b.call("FLUSHALL");
+/**
+ * Empties both keyspaces; with --big, fills the typed keys with 150-300 elements (members from the value
+ * pool among them), so that commands also meet the big encodings (hashtable, skiplist, quicklist).
+ */
+async function reset(): Promise<void> {
+  history.length = 0;
+  const fill: string[][] = [];
+  if (opt.big) {
+    const size = 150 + ri(150);
+    const many = (f: (i: number) => string | string[]) => Array.from({ length: size }, (_, i) => f(i)).flat();
+    const m = (i: number) => (i < STRINGS.length ? STRINGS[i]! : `m${i}`);
+    fill.push(["RPUSH", "k3", ...many(m)]);
+    fill.push(["HSET", "k4", ...many((i) => [m(i), String(i)])]);
+    fill.push(["SADD", "k5", ...many(m)]);
+    fill.push(["SADD", "{t}c", ...many((i) => String(i * 3))]);
+    fill.push(["ZADD", "k6", ...many((i) => [String(i % 17), m(i)])]);
+    fill.push(["ZADD", "{t}d", ...many((i) => [String((i * 0.37) % 90), `p${i}`])]);
+    fill.push(["XADD", "k7", "1-1", "a", "b"]);
+    for (let i = 2; i < size; i++) fill.push(["XADD", "k7", `${i}-${i % 3}`, "f", m(i)]);
+    fill.push(["PFADD", "k8", ...many(m)]);
+  }
+  for (const c of [a, b]) {
+    await c.call("FLUSHALL");
+    for (const f of fill) await c.call(...f);
+  }
+}
+
+await reset();
 while (Date.now() < end && diffs < Number(opt.max)) {
   if (n % 200 === 0) {
-    await a.call("FLUSHALL");
-    await b.call("FLUSHALL");
-    history.length = 0;
+    await reset();
   }
   n++;
   const c = pick(cmds);
@@ -369,15 +394,11 @@ while (Date.now() < end && diffs < Number(opt.max)) {
     }
   }
   if (na !== nb && knownBug(words)) {
-    await a.call("FLUSHALL");
-    await b.call("FLUSHALL");
-    history.length = 0;
+    await reset();
   } else if (na !== nb) {
     const sig = `${c.words.join(" ")}|${nb.slice(0, 60)}`;
     if (seen.has(sig)) {
-      await a.call("FLUSHALL");
-      await b.call("FLUSHALL");
-      history.length = 0;
+      await reset();
       continue;
     }
     seen.add(sig);
@@ -390,10 +411,16 @@ while (Date.now() < end && diffs < Number(opt.max)) {
     console.log(" >", JSON.stringify(words));
     console.log("  valkyr:", na.slice(0, 400));
     console.log("  valkey:", nb.slice(0, 400));
+    // The keys as the reference holds them now (DUMP, hex), to replay the last command alone: RESTORE
+    // them on both servers before the command.
+    for (const k of keysUsed) {
+      const d = await b.callBytes("DUMP", k);
+      if (d instanceof Uint8Array) {
+        console.log(`  DUMP ${k} ${Array.from(d, (x) => x.toString(16).padStart(2, "0")).join("")}`);
+      }
+    }
     // The keyspaces may differ from here on: start both afresh.
-    await a.call("FLUSHALL");
-    await b.call("FLUSHALL");
-    history.length = 0;
+    await reset();
   }
 }
 console.log(`\n${n} commands (${errors} error replies), ${diffs} differences`);
