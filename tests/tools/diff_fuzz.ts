@@ -15,7 +15,8 @@
  * DEBUG DIGEST is compared after every command too (a write may leave different data behind with equal
  * replies). Both keyspaces are flushed every 200 commands.
  * On a difference, the commands since the last flush that touched the same keys are printed (to replay
- * them with redis-cli), and both keyspaces are flushed.
+ * them with redis-cli), and both keyspaces are flushed. Start Valkyr with `--builtin-modules none` to compare
+ * it with a valkey-server that loads no module (ACL categories, COMMAND replies).
  *
  * @module
  */
@@ -144,7 +145,62 @@ const GROUP_KEYS: Record<string, string[]> = {
 };
 let groupKeys: string[] = KEYS;
 
+/** ACL: user names and rules (ACL SETUSER, GETUSER, DELUSER, DRYRUN), with `--only acl`. */
+// Not `default`: a rule such as `off` or `-@all` on it would lock the fuzzer's own connections out.
+const USERS = ["alice", "bob", "u1"];
+const RULES = [
+  "on",
+  "off",
+  ">pw",
+  "<pw",
+  ">other",
+  "nopass",
+  "resetpass",
+  "reset",
+  "allkeys",
+  "resetkeys",
+  "~k*",
+  "%R~k1",
+  "%W~{t}*",
+  "%RW~*",
+  "allchannels",
+  "resetchannels",
+  "&ch*",
+  "allcommands",
+  "nocommands",
+  "+@all",
+  "-@all",
+  "+@read",
+  "-@write",
+  "+@string",
+  "-@dangerous",
+  "+get",
+  "-set",
+  "+config|get",
+  "-config|set",
+  "+select|0",
+  "+@nonexistent",
+  "+nosuchcmd",
+  "(~x* +get)",
+  "(%R~y* +@read)",
+  "clearselectors",
+  "~",
+  "+",
+  "#5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+  "!5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+  "#zz",
+  "skip-sanitize-payload",
+  "sanitize-payload",
+  "(",
+  "+@bloom",
+  "-debug",
+  "+acl|whoami",
+];
+
 function value(a: Arg): string[] {
+  if (a.name === "username") return [pick(USERS)];
+  if (a.name === "rule") return [pick(RULES)];
+  if (a.name === "category") return [pick(["read", "write", "keyspace", "string", "bloom", "nope", "ALL"])];
   if (a.type === "key") return [rnd() < 0.8 ? pick(groupKeys) : pick(KEYS)];
   if (/seconds|milliseconds/.test(a.name) && a.type === "integer") return [pick(DURATIONS)];
   switch (a.type) {
@@ -235,7 +291,12 @@ const EXCLUDED = new Set([
   "randomkey",
   "pttl",
   "pexpiretime",
+  "acl|log",
+  "acl|genpass",
 ]);
+/** Replies compared sorted although not tipped so: ACL CAT walks Valkey's command table, whose order is
+ * its hash table's (seeded at random at start). */
+const UNORDERED = new Set(["acl|cat"]);
 
 async function commandInfo(c: RawConn): Promise<Map<string, { flags: string[]; tips: string[] }>> {
   const m = new Map<string, { flags: string[]; tips: string[] }>();
@@ -267,7 +328,7 @@ function addCmd(name: string, d: unknown, parent?: string): void {
     for (const [n, sd] of Object.entries(subs)) addCmd(n, sd, full);
     return;
   }
-  if (EXCLUDED_GROUPS.has(String(o.group))) return;
+  if (EXCLUDED_GROUPS.has(String(o.group)) && !only.has(full.split("|")[0]!)) return;
   if (EXCLUDED.has(full) || EXCLUDED.has(full.split("|")[0]!)) return;
   const ib = infoB.get(full);
   if (ib === undefined || !infoA.has(full)) return;
@@ -278,7 +339,7 @@ function addCmd(name: string, d: unknown, parent?: string): void {
     words: full.split("|"),
     group: String(o.group),
     args,
-    sorted: ib.tips.includes("nondeterministic_output_order"),
+    sorted: ib.tips.includes("nondeterministic_output_order") || UNORDERED.has(full),
   });
 }
 for (const [n, d] of Object.entries(docs)) addCmd(n, d);
@@ -393,6 +454,10 @@ async function reset(): Promise<void> {
     fill.push(["PFADD", "k8", ...many(m)]);
   }
   for (const c of [a, b]) {
+    if (only.has("acl")) {
+      await c.call("ACL", "DELUSER", ...USERS);
+      await c.call("ACL", "SETUSER", "default", "reset", "on", "nopass", "~*", "&*", "+@all");
+    }
     await c.call("FLUSHALL");
     for (const f of fill) await c.call(...f);
   }
