@@ -15,8 +15,9 @@
  * DEBUG DIGEST is compared after every command too (a write may leave different data behind with equal
  * replies). Both keyspaces are flushed every 200 commands.
  * On a difference, the commands since the last flush that touched the same keys are printed (to replay
- * them with redis-cli), and both keyspaces are flushed. Start Valkyr with `--builtin-modules none` to compare
- * it with a valkey-server that loads no module (ACL categories, COMMAND replies).
+ * them with redis-cli), and both keyspaces are flushed. Start Valkyr with `--builtin-modules setifeq` (SET
+ * IFEQ is built into Valkey 8.1, a module in Valkyr) to compare it with a valkey-server that loads no module
+ * (ACL categories, COMMAND replies).
  *
  * @module
  */
