@@ -15,13 +15,15 @@ import type { ModuleManifest } from "./types.ts";
 
 /**
  * `builtin-modules`: which modules compiled into the executable load at start. `all` (default), `none`,
- * or a space-separated list of module names (`"bf json"`). Valkyr-only; immutable.
+ * or a space-separated list of module names (`"bf json"`). Valkyr-only; immutable, and hidden: CONFIG GET
+ * shows it by its exact name only, so `CONFIG GET *` lists Valkey's directives (tools that set every listed
+ * directive back, like Valkey's "CONFIG sanity" test, know nothing of it).
  */
 export const BUILTIN_MODULES_DIRECTIVE: StringDirective = {
   name: "builtin-modules",
   type: "string",
   default: "all",
-  flags: ["IMMUTABLE"],
+  flags: ["IMMUTABLE", "HIDDEN"],
 };
 
 /** The built-in modules a `builtin-modules` value selects; throws on an unknown name. */

@@ -194,6 +194,10 @@ Deno.test({
       assert.deepEqual(list.map((m) => m[1]), ["setifeq"]);
       await c.call("SET", "k", "1");
       assert.equal(await c.call("SET", "k", "2", "IFEQ", "1"), "OK");
+      // Shown by its exact name only (Valkyr's own directive: CONFIG GET * lists Valkey's).
+      assert.deepEqual(await c.call("CONFIG", "GET", "builtin-modules"), ["builtin-modules", "setifeq"]);
+      assert.deepEqual(await c.call("CONFIG", "GET", "builtin-*"), []);
+      assert.ok(!(await c.call("CONFIG", "GET", "*") as string[]).includes("builtin-modules"));
       assertError(
         await c.call("CONFIG", "SET", "builtin-modules", "none"),
         "ERR CONFIG SET failed (possibly related to argument 'builtin-modules') - can't set immutable config",
