@@ -801,6 +801,20 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "rdbcompression", type: "bool", default: true },
   // Valkey 8.1: `relaxed` lets RESTORE and RDB loading try payloads of a newer RDB version.
   { name: "rdb-version-check", type: "enum", values: ["strict", "relaxed"], default: "strict" },
+  // Valkyr checks every RESTORE payload and RDB file whole (as Valkey's `yes`), whatever this says; it
+  // decides what INFO dump_payload_sanitizations counts (RESTOREs unless `no`, files only with `yes`).
+  {
+    name: "sanitize-dump-payload",
+    type: "enum",
+    flags: ["DEBUG"],
+    values: ["no", "yes", "clients"],
+    default: "no",
+  },
+  // Valkey's crash report and memory test after a fatal signal, and exit() instead of abort() on a
+  // panic (tests): Valkyr has no signal handler to report from and never aborts; held.
+  { name: "crash-log-enabled", type: "bool", default: true },
+  { name: "crash-memcheck-enabled", type: "bool", default: true },
+  { name: "use-exit-on-panic", type: "bool", flags: ["HIDDEN"], default: false },
   { name: "stop-writes-on-bgsave-error", type: "bool", default: true },
   { name: "appendonly", type: "bool", flags: ["DENY_LOADING"], default: false },
   { name: "aof-use-rdb-preamble", type: "bool", default: true },

@@ -443,10 +443,7 @@ export function listpackFromValkey(b: Uint8Array, owned = false): Listpack {
         }
       }
     }
-    // The backlen must read back as the entry's size.
-    let back = b[p + l]! & 0x7f;
-    for (let k = 1; k < bl; k++) back = back * 128 + (b[p + l + k]! & 0x7f);
-    if (back !== l) fail("listpack bad backlen");
+    if (backlenAt(b, p + l, bl) !== l) fail("listpack bad backlen");
     p += l + bl;
     count++;
   }
@@ -476,6 +473,13 @@ export function encodeListpack(elements: Iterable<Uint8Array>): Uint8Array {
   const lb = new ListpackBuilder();
   for (const e of elements) lb.append(e);
   return lb.finish();
+}
+
+/** The entry size a backlen of `bl` bytes at `at` records (it must equal the entry's encoding + payload). */
+function backlenAt(b: Uint8Array, at: number, bl: number): number {
+  let back = b[at]! & 0x7f;
+  for (let k = 1; k < bl; k++) back = back * 128 + (b[at + k]! & 0x7f);
+  return back;
 }
 
 function backlenSize(l: number): number {
@@ -531,7 +535,10 @@ export function decodeListpackMixed(b: Uint8Array): (Uint8Array | number)[] {
       const v = readIntLE(b, p + 1, 8);
       out.push(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : intText(v));
     }
-    p += l + backlenSize(l);
+    const bl = backlenSize(l);
+    if (p + l + bl > last) fail("listpack entry out of bounds");
+    if (backlenAt(b, p + l, bl) !== l) fail("listpack bad backlen");
+    p += l + bl;
   }
   if (p !== last) fail("listpack terminator before the end");
   if (declared !== 65535 && declared !== out.length) fail("listpack count mismatch");
@@ -542,17 +549,35 @@ export function decodeListpackMixed(b: Uint8Array): (Uint8Array | number)[] {
 // Ziplist and zipmap (read only)
 // ---------------------------------------------------------------------------------------------------------
 
-/** The elements of a ziplist (Redis <= 6.2), integers as decimal text. */
+/**
+ * The elements of a ziplist (Redis <= 6.2), integers as decimal text. Checked whole, as Valkey's deep
+ * ziplistValidateIntegrity: the header's size, tail offset and count (unless 65535), each entry's
+ * encoding and bounds, and each entry's prevlen against the previous entry's size.
+ */
 export function decodeZiplist(b: Uint8Array): Uint8Array[] {
   if (b.length < 11) fail("ziplist too short");
   const total = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! * 16777216);
   if (total !== b.length) fail("ziplist size mismatch");
+  const tail = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! * 16777216);
+  const declared = b[8]! | (b[9]! << 8);
   const out: Uint8Array[] = [];
   let p = 10;
+  let lastStart = 10;
+  let prevSize = 0;
   for (;;) {
     if (p >= b.length) fail("ziplist without terminator");
     if (b[p] === 0xff) break;
-    p += b[p] === 0xfe ? 5 : 1; // prevlen
+    const start = p;
+    let prevlen: number;
+    if (b[p] === 0xfe) {
+      if (p + 5 >= b.length) fail("ziplist entry out of bounds");
+      prevlen = b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16) | (b[p + 4]! * 16777216);
+      p += 5;
+    } else {
+      prevlen = b[p]!;
+      p += 1;
+    }
+    if (prevlen !== prevSize) fail("ziplist bad prevlen");
     if (p >= b.length) fail("ziplist entry out of bounds");
     const c = b[p]!;
     const kind = c >> 6;
@@ -592,8 +617,12 @@ export function decodeZiplist(b: Uint8Array): Uint8Array[] {
     }
     if (p > b.length - 1) fail("ziplist entry out of bounds");
     out.push(entry);
+    lastStart = start;
+    prevSize = p - start;
   }
   if (p !== b.length - 1) fail("ziplist terminator before the end");
+  if (tail !== lastStart) fail("ziplist bad tail offset");
+  if (declared !== 65535 && declared !== out.length) fail("ziplist count mismatch");
   return out;
 }
 

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import type { Server } from "../server/server.ts";
+import { LoggedError } from "../server/log.ts";
 import type { CommandCall } from "../commands/call.ts";
 import { VALKEY_VERSION } from "../server/version.ts";
 import { strerror } from "../config/directives.ts";
@@ -61,6 +62,8 @@ export class Persistence {
   lastBgsaveTimeSec = -1;
   rdbSaves = 0;
   lastLoadKeysLoaded = 0;
+  /** The last failed load found the file damaged (RdbLoadError.corrupt). */
+  lastLoadCorrupt = false;
   lastLoadKeysExpired = 0;
   /** Where the last image loaded by {@link Persistence.loadImage} ended in its buffer. */
   lastLoadEnd = 0;
@@ -350,7 +353,13 @@ export class Persistence {
     }
     const t0 = performance.now();
     if (!this.loadImage(buf)) {
-      this.server.logger.warning("Fatal error loading the DB, check server logs. Exiting.");
+      // Valkey terminates in rdbReportError on a damaged file, and reports other failures (an unknown
+      // version, a wrong signature) from loadDataFromDisk.
+      this.server.logger.warning(
+        this.lastLoadCorrupt
+          ? "Terminating server after rdb file reading failure."
+          : "Fatal error loading the DB, check server logs. Exiting.",
+      );
       return false;
     }
     this.server.logger.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
@@ -366,7 +375,10 @@ export class Persistence {
         dbs: server.dbs,
         limits: this.limits(),
         nowMs: Date.now(),
-        checksum: server.config.getBool("rdbchecksum"),
+        checksum: server.config.getBool("rdbchecksum") && !server.skipChecksumValidation,
+        // Loading a file is deep-checked for Valkey only with `sanitize-dump-payload yes` (`clients`
+        // spares what no client sent).
+        deep: server.config.getEnum("sanitize-dump-payload") === "yes",
         access: this.access(),
         dropExpired: true,
         replaceExisting,
@@ -375,12 +387,16 @@ export class Persistence {
         notice: (m) => log.notice(m),
         warning: (m) => log.warning(m),
       });
+      if (server.config.getEnum("sanitize-dump-payload") === "yes") {
+        server.stats.dumpPayloadSanitizations += res.compactBlobs;
+      }
       this.lastLoadKeysLoaded = res.keysLoaded;
       this.lastLoadEnd = res.end;
       this.lastLoadKeysExpired = res.keysExpired;
       return true;
     } catch (e) {
       if (e instanceof RdbLoadError) {
+        this.lastLoadCorrupt = e.corrupt;
         log.warning(`Internal error in RDB reading: ${e.message}`);
         return false;
       }
@@ -394,7 +410,8 @@ export function installPersistence(server: Server): Persistence {
   const p = persistenceOf(server);
   server.cronHooks.push(() => p.cron());
   server.startupLoaders.push(() => {
-    if (!p.loadAtStartup()) throw new Error("Fatal error loading the DB, check server logs. Exiting.");
+    // loadAtStartup logged why.
+    if (!p.loadAtStartup()) throw new LoggedError("Fatal error loading the DB, check server logs. Exiting.");
   });
   server.shutdownStopSave = () => {
     if (!p.bgsaveInProgress) return;

@@ -137,7 +137,15 @@ export function serializeAll(
 // ---------------------------------------------------------------------------------------------------------
 
 /** A loading failure; `message` is the log line Valkey prints for it. */
-export class RdbLoadError extends Error {}
+/**
+ * A load that failed. `corrupt`: the file itself is damaged (a malformed value, a short read, a wrong
+ * checksum), which Valkey reports through rdbReportError and answers by terminating at start-up.
+ */
+export class RdbLoadError extends Error {
+  constructor(message: string, readonly corrupt = false) {
+    super(message);
+  }
+}
 
 /** RDB versions used by other forks of the format (refused in DUMP payloads and under the REDIS magic). */
 export const RDB_FOREIGN_VERSION_MIN = 12;
@@ -156,6 +164,8 @@ export interface LoadOptions {
   replaceExisting?: boolean;
   /** rdb-version-check relaxed: try images of a newer RDB version than this server writes. */
   relaxedVersion?: boolean;
+  /** `sanitize-dump-payload yes`: check the file's values deeply (RdbReader.deep). */
+  deep?: boolean;
   /** `key-load-delay` (µs after each key, for tests; negative: see debugDelay). */
   keyDelayUs?: number;
   /** Log lines (notice level) and warnings, as Valkey prints them while loading. */
@@ -168,6 +178,8 @@ export interface LoadResult {
   keysLoaded: number;
   keysExpired: number;
   emptyKeysSkipped: number;
+  /** Compact blobs read (ziplists, listpacks, intsets, nodes): RdbReader.compactBlobs. */
+  compactBlobs: number;
   /** Offset just past the image (its EOF opcode and checksum): an old-style AOF's command tail starts here. */
   end: number;
 }
@@ -175,17 +187,26 @@ export interface LoadResult {
 /** rdbLoadRio: loads an RDB image into `opts.dbs`. Throws {@link RdbLoadError} on malformed input. */
 export function loadRdb(buf: Uint8Array, opts: LoadOptions): LoadResult {
   const r = new RdbReader(buf);
-  const res: LoadResult = { version: 0, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0, end: 0 };
+  r.deep = opts.deep === true;
+  const res: LoadResult = {
+    version: 0,
+    keysLoaded: 0,
+    keysExpired: 0,
+    emptyKeysSkipped: 0,
+    compactBlobs: 0,
+    end: 0,
+  };
   try {
     loadInto(r, buf, opts, res);
+    res.compactBlobs = r.compactBlobs;
   } catch (e) {
     if (e instanceof ShortReadError) {
       opts.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-      throw new RdbLoadError("Unexpected EOF reading RDB file");
+      throw new RdbLoadError("Unexpected EOF reading RDB file", true);
     }
     if (e instanceof FormatError) {
       opts.warning(`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${e.message}`);
-      throw new RdbLoadError(e.message);
+      throw new RdbLoadError(e.message, true);
     }
     throw e;
   }
@@ -315,7 +336,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
           got.toString(16)
         }). Aborting now.`;
         opts.warning(msg);
-        throw new RdbLoadError("RDB CRC error");
+        throw new RdbLoadError("RDB CRC error", true);
       }
     }
   }

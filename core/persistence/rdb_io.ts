@@ -271,6 +271,19 @@ export class RdbReader {
   readonly buf: Uint8Array;
   pos: number;
   readonly end: number;
+  /**
+   * Compact blobs (ziplists, listpacks, intsets, quicklist and stream nodes) read so far: Valkyr checks
+   * each one whole, always; INFO dump_payload_sanitizations counts them when `sanitize-dump-payload`
+   * asks Valkey to (Valkey counts one per blob it validates deeply).
+   */
+  compactBlobs = 0;
+  /**
+   * `sanitize-dump-payload` asks for a deep check of what this reader reads (`yes`, or `clients` for a
+   * RESTORE): a stream node's counters must then be right (else its entries are read one by one, as
+   * Valkey's shallow check lets them through), and a duplicate in a compact blob is reported as the
+   * blob's integrity failure.
+   */
+  deep = false;
   #dv: DataView;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {

@@ -8,7 +8,14 @@ import { SetValue } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import type { ValueObject } from "../types/value.ts";
 import { Consumer, ConsumerGroup, ID_MAX, makeId, StreamValue } from "../types/stream.ts";
-import { decodeIntset, decodeListpack, decodeZiplist, encodeIntset, encodeListpack } from "./encodings.ts";
+import {
+  decodeIntset,
+  decodeListpack,
+  decodeZiplist,
+  encodeIntset,
+  encodeListpack,
+  FormatError,
+} from "./encodings.ts";
 import { type LoadOptions, loadRdb, RdbLoadError, serializeAll } from "./rdb_file.ts";
 import { RdbReader, RdbWriter } from "./rdb_io.ts";
 import { readValue, writeValue } from "./rdb_value.ts";
@@ -158,8 +165,28 @@ Deno.test("ziplists from Redis 6 decode", () => {
   ];
   const body = entries.flat();
   const total = 10 + body.length + 1;
-  const zl = new Uint8Array([total, 0, 0, 0, 0, 0, 0, 0, entries.length, 0, ...body, 0xff]);
+  const tail = 10 + body.length - entries[entries.length - 1]!.length;
+  const zl = new Uint8Array([total, 0, 0, 0, tail, 0, 0, 0, entries.length, 0, ...body, 0xff]);
   assert.deepEqual(decodeZiplist(zl).map((x) => dec.decode(x)), ["hello", "12", "-2", "1000"]);
+  // Checked whole, as Valkey's deep validation: the tail offset, the count (65535: unknown) and each
+  // entry's prevlen.
+  const unknownCount = zl.slice();
+  unknownCount[8] = 0xff;
+  unknownCount[9] = 0xff;
+  assert.equal(decodeZiplist(unknownCount).length, 4);
+  for (const [at, v, why] of [[4, 10, "tail"], [8, 3, "count"], [17, 6, "prevlen"]] as const) {
+    const bad = zl.slice();
+    bad[at] = v;
+    assert.throws(() => decodeZiplist(bad), FormatError, why);
+  }
+});
+
+Deno.test("a listpack entry whose backlen does not record its size is refused", () => {
+  const lp = encodeListpack([b("ab"), b("cd")]);
+  assert.equal(decodeListpack(lp).length, 2);
+  const bad = lp.slice();
+  bad[6 + 3] = 2; // the first entry's backlen ("ab": encoding + 2 bytes = 3)
+  assert.throws(() => decodeListpack(bad), FormatError);
 });
 
 function loadOpts(dbs: Db[], now: number, lines: string[] = []): LoadOptions {

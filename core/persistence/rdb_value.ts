@@ -68,6 +68,7 @@ import {
   type RdbReader,
   RdbType,
   type RdbWriter,
+  ShortReadError,
 } from "./rdb_io.ts";
 
 /** The limits that pick a loaded value's encoding (from the configuration). */
@@ -265,8 +266,53 @@ function writeHash(w: RdbWriter, h: HashValue): void {
 /** Thrown for a value that decodes to nothing (Valkey skips such keys with a notice). */
 export class EmptyKeyError extends FormatError {}
 
-/** rdbLoadObject: reads a value of RDB type `type`. Strings come back as bytes. */
+/**
+ * What a malformed compact blob of each RDB type is reported as (Valkey's rdbReportCorruptRDB texts). A
+ * quicklist's nodes are ziplists (v1) or listpacks (v2).
+ */
+const INTEGRITY_FAILURE: Partial<Record<number, string>> = {
+  [RdbType.LIST_ZIPLIST]: "List ziplist integrity check failed.",
+  [RdbType.LIST_QUICKLIST]: "Ziplist integrity check failed.",
+  [RdbType.LIST_QUICKLIST_2]: "Listpack integrity check failed.",
+  [RdbType.SET_INTSET]: "Intset integrity check failed.",
+  [RdbType.SET_LISTPACK]: "Set listpack integrity check failed.",
+  [RdbType.ZSET_ZIPLIST]: "Zset ziplist integrity check failed.",
+  [RdbType.ZSET_LISTPACK]: "Zset listpack integrity check failed.",
+  [RdbType.HASH_ZIPMAP]: "Zipmap integrity check failed.",
+  [RdbType.HASH_ZIPLIST]: "Hash ziplist integrity check failed.",
+  [RdbType.HASH_LISTPACK]: "Hash listpack integrity check failed.",
+  [RdbType.STREAM_LISTPACKS]: "Stream listpack integrity check failed.",
+  [RdbType.STREAM_LISTPACKS_2]: "Stream listpack integrity check failed.",
+  [RdbType.STREAM_LISTPACKS_3]: "Stream listpack integrity check failed.",
+};
+
+/**
+ * rdbLoadObject: reads a value of RDB type `type`. Strings come back as bytes. A malformed compact blob
+ * (ziplist, listpack, intset, zipmap) fails with Valkey's "<type> integrity check failed." text; short
+ * reads, empty values and duplicates keep their own.
+ */
 export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint8Array | ValueObject {
+  const failure = INTEGRITY_FAILURE[type];
+  if (failure === undefined) return readValueOf(r, type, lim);
+  try {
+    return readValueOf(r, type, lim);
+  } catch (e) {
+    // Valkey's deep validation of a compact blob also finds its duplicates (streams report their
+    // duplicate groups, consumers and PEL entries by name).
+    // duplicate groups, consumers and PEL entries by name); a shallow check finds them later, by name.
+    // Ziplists (and zipmaps) are always checked whole, since they are converted.
+    const alwaysDeep = failure.includes("iplist") || failure.startsWith("Zipmap");
+    const namedDup = e instanceof FormatError && e.message.startsWith("Dup") &&
+      ((!r.deep && !alwaysDeep) || failure.startsWith("Stream"));
+    if (
+      e instanceof FormatError && !(e instanceof ShortReadError) && !(e instanceof EmptyKeyError) &&
+      !namedDup && !e.message.endsWith("integrity check failed.")
+    ) throw new FormatError(failure);
+    throw e;
+  }
+}
+
+function readValueOf(r: RdbReader, type: number, lim: EncodingLimits): Uint8Array | ValueObject {
   switch (type) {
     case RdbType.STRING:
       return r.string().slice();
@@ -277,6 +323,7 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
       return buildList(items, lim);
     }
     case RdbType.LIST_ZIPLIST:
+      r.compactBlobs++;
       return buildList(decodeZiplist(r.string()), lim);
     case RdbType.LIST_QUICKLIST:
     case RdbType.LIST_QUICKLIST_2: {
@@ -292,8 +339,10 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
         }
         // One packed node: its elements are copied into the list before the next read.
         const blob = r.string(nodes === 1 && container !== QUICKLIST_NODE_PLAIN);
+        if (blob.length === 0) throw new FormatError("Quicklist node of 0 bytes"); // Valkey refuses those
         if (container === QUICKLIST_NODE_PLAIN) items.push(blob);
         else {
+          r.compactBlobs++;
           const els = type === RdbType.LIST_QUICKLIST ? decodeZiplist(blob) : decodeListpack(blob);
           for (let k = 0; k < els.length; k++) items.push(els[k]!);
         }
@@ -307,12 +356,14 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
       return buildSet(items, lim);
     }
     case RdbType.SET_INTSET: {
+      r.compactBlobs++;
       const blob = r.string(true);
       const is = IntSet.fromBlob(blob);
       if (is !== null && is.length > 0 && is.length <= lim.setMaxIntsetEntries) return SetValue.from(is);
       return buildSet(decodeIntset(blob), lim);
     }
     case RdbType.SET_LISTPACK: {
+      r.compactBlobs++;
       const blob = r.string();
       const lp = listpackFromValkey(blob, r.owned);
       if (lp.count === 0) throw new EmptyKeyError("empty set");
@@ -339,6 +390,7 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
     }
     case RdbType.ZSET_ZIPLIST:
     case RdbType.ZSET_LISTPACK: {
+      r.compactBlobs++;
       const blob = r.string(true);
       const flat = type === RdbType.ZSET_ZIPLIST ? decodeZiplist(blob) : decodeListpackMixed(blob);
       if (flat.length % 2 !== 0) throw new FormatError("Zset listpack integrity check failed.");
@@ -361,10 +413,16 @@ export function readValue(r: RdbReader, type: number, lim: EncodingLimits): Uint
       for (let i = 0; i < n; i++) flat.push(r.string(), r.string());
       return buildHash(flat, lim);
     }
-    case RdbType.HASH_ZIPMAP:
-      return buildHash(decodeZipmap(r.string()), lim);
+    case RdbType.HASH_ZIPMAP: {
+      r.compactBlobs++;
+      const flat = decodeZipmap(r.string());
+      // An empty zipmap fails Valkey's zipmapValidateIntegrity (a value of nothing is not skipped).
+      if (flat.length === 0) throw new FormatError("empty zipmap");
+      return buildHash(flat, lim);
+    }
     case RdbType.HASH_ZIPLIST:
     case RdbType.HASH_LISTPACK: {
+      r.compactBlobs++;
       const blob = r.string();
       if (type === RdbType.HASH_LISTPACK) {
         const lp = listpackFromValkey(blob, r.owned);

@@ -33,10 +33,10 @@ import {
 import { decodeListpack, FormatError, listpackFromValkey, writeListpack } from "./encodings.ts";
 import type { Listpack } from "../types/listpack.ts";
 import { type RdbReader, RdbType, type RdbWriter } from "./rdb_io.ts";
+import { parseI64 } from "../util/numbers.ts";
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
-const latin1 = new TextDecoder("latin1");
 
 /** Node limits for entries appended one by one while loading (from the configuration). */
 export interface StreamNodeLimits {
@@ -128,8 +128,11 @@ function readId(r: RdbReader): StreamId {
   return makeId(ms, seq);
 }
 
+/** A listpack element that must be an integer (Valkey's lpGetIntegerIfValid): else the node is corrupt. */
 function intOf(b: Uint8Array): bigint {
-  return BigInt(latin1.decode(b));
+  const v = parseI64(b);
+  if (v === null) throw new FormatError("Stream listpack integrity check failed.");
+  return v;
 }
 
 /** The last live entry ID loaded so far (as a bigint and, within 2^53, as numbers) and the first one. */
@@ -223,6 +226,7 @@ function appendNodeEntries(
   lim: StreamNodeLimits,
   nowMs: number,
   last: LastId,
+  deep: boolean,
 ): void {
   const el = decodeListpack(blob);
   let p = 0;
@@ -231,23 +235,33 @@ function appendNodeEntries(
     if (v === undefined) throw new FormatError("Stream listpack integrity check failed.");
     return v;
   };
-  at(); // count
-  at(); // deleted
+  // With a deep check (Valkey's streamValidateListpackIntegrity): exactly count + deleted entries, each
+  // one's lp-count right, nothing after the last. Without, the entries are taken as they come (the node
+  // is rebuilt from them). Integers must be integers either way.
+  const corrupt = (): never => {
+    throw new FormatError("Stream listpack integrity check failed.");
+  };
+  const count = intOf(at());
+  const deleted = intOf(at());
   const numMaster = Number(intOf(at()));
+  if (numMaster < 0 || (deep && (count < 0n || deleted < 0n))) corrupt();
   const masterFields: Uint8Array[] = [];
   for (let k = 0; k < numMaster; k++) masterFields.push(at());
-  at(); // master terminator
-  while (p < el.length) {
+  if (intOf(at()) !== 0n) corrupt(); // master terminator
+  for (let e = 0n; deep ? e < count + deleted : p < el.length; e++) {
     const flags = Number(intOf(at()));
     const id = makeId(idMs(master) + intOf(at()), idSeq(master) + intOf(at()));
     const pairs: Uint8Array[] = [];
+    let lpCount = numMaster + 3;
     if (flags & FLAG_SAMEFIELDS) {
       for (let k = 0; k < numMaster; k++) pairs.push(masterFields[k]!, at());
     } else {
       const n = Number(intOf(at()));
+      if (n < 0) corrupt();
       for (let k = 0; k < n; k++) pairs.push(at(), at());
+      lpCount = 2 * n + 4;
     }
-    at(); // lp-count
+    if (intOf(at()) !== BigInt(lpCount) && deep) corrupt(); // lp-count
     if (flags & FLAG_DELETED) continue;
     if (id <= last.id) throw new FormatError("Stream entries out of order");
     const res = s.append(pairs, id, true, nowMs, lim.maxEntries, lim.maxBytes);
@@ -260,6 +274,7 @@ function appendNodeEntries(
     last.seq = safe ? seq : -1;
     if (last.first < 0n) last.first = id;
   }
+  if (p !== el.length) corrupt();
 }
 
 /** rdbLoadObject for RDB_TYPE_STREAM_LISTPACKS, _2 and _3. */
@@ -270,6 +285,7 @@ export function readStream(r: RdbReader, type: number, lim: StreamNodeLimits, no
   for (let i = 0; i < nodes; i++) {
     const master = idFromBytes(r.string());
     const blob = r.string();
+    r.compactBlobs++;
     const lp = listpackFromValkey(blob, r.owned);
     if (lp.count === 0) throw new FormatError("Empty listpack inside stream");
     const masters = s.masterIds();
@@ -278,7 +294,7 @@ export function readStream(r: RdbReader, type: number, lim: StreamNodeLimits, no
     }
     const live = checkNode(lp, master, last);
     if (live > 0) s.adoptNode(master, lp, live);
-    else if (live < 0) appendNodeEntries(s, master, blob, lim, nowMs, last);
+    else if (live < 0) appendNodeEntries(s, master, blob, lim, nowMs, last, r.deep);
   }
   if (type < RdbType.STREAM_LISTPACKS_2 && last.first >= 0n) s.firstId = last.first;
   const length = r.length();
@@ -327,6 +343,7 @@ export function readStream(r: RdbReader, type: number, lim: StreamNodeLimits, no
       const consumer = new Consumer(cname, nowMs);
       consumer.seenTime = r.msTime();
       consumer.activeTime = type >= RdbType.STREAM_LISTPACKS_3 ? r.msTime() : consumer.seenTime;
+      if (cg.consumers.has(nameKey(cname))) throw new FormatError("Duplicate stream consumer detected.");
       cg.consumers.set(nameKey(cname), consumer);
       const n = r.length();
       for (let k = 0; k < n; k++) {

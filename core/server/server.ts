@@ -281,6 +281,8 @@ export class Server {
    * that asks for a password is over its allowance with any pending reply.
    */
   enforceReplyList = false;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files are loaded without their CRC. */
+  skipChecksumValidation = false;
   #shuttingDown = false;
   /**
    * SIGINT or SIGTERM asked for a shutdown that the cron has not carried out yet (Valkey's shutdown_asap):

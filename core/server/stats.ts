@@ -54,6 +54,8 @@ export class Stats {
   clientQueryBufferLimitDisconnections = 0;
   clientOutputBufferLimitDisconnections = 0;
   unexpectedErrorReplies = 0;
+  /** Compact blobs of RESTORE payloads and RDB files checked under `sanitize-dump-payload` (INFO). */
+  dumpPayloadSanitizations = 0;
   readonly errors = new Map<string, number>();
   readonly #ops = new RateMetric();
   readonly #netIn = new RateMetric();
@@ -104,6 +106,7 @@ export class Stats {
     this.clientQueryBufferLimitDisconnections = 0;
     this.clientOutputBufferLimitDisconnections = 0;
     this.unexpectedErrorReplies = 0;
+    this.dumpPayloadSanitizations = 0;
     this.errors.clear();
     this.#ops.reset();
     this.#netIn.reset();

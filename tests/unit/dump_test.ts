@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startServer } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
 import { assertError, flushedTest } from "../helpers/suite.ts";
+import { Crc64 } from "../../core/persistence/crc64.ts";
 
 const srv = await startServer();
 const test = flushedTest(srv);
@@ -192,4 +193,65 @@ test("RESTORE counts as one change since the last save", async (c) => {
     /rdb_changes_since_last_save:(\d+)/.exec(String(await c.call("INFO", "persistence")))![1],
   );
   assert.equal(after, before + 1);
+});
+
+async function sanitizations(c: RawConn): Promise<number> {
+  return Number(/dump_payload_sanitizations:(\d+)/.exec(String(await c.call("INFO", "stats")))![1]);
+}
+
+test("sanitize-dump-payload decides what INFO dump_payload_sanitizations counts: one per compact blob", async (c) => {
+  assert.deepEqual(await c.call("CONFIG", "GET", "sanitize-dump-payload"), ["sanitize-dump-payload", "no"]);
+  assertError(
+    await c.call("CONFIG", "SET", "sanitize-dump-payload", "maybe"),
+    "ERR CONFIG SET failed (possibly related to argument 'sanitize-dump-payload') - argument(s) must be one " +
+      "of the following: no, yes, clients",
+  );
+  await c.call("RPUSH", "l", "a", "b"); // one quicklist node
+  await c.call("SADD", "s", "1", "2"); // an intset
+  await c.call("HSET", "h", "f", "v"); // a listpack
+  await c.call("XADD", "x", "1-1", "f", "v"); // one stream node
+  await c.call("SET", "str", "v"); // no blob
+  const payloads: Uint8Array[] = [];
+  for (const k of ["l", "s", "h", "x", "str"]) payloads.push(await dump(c, k));
+  try {
+    for (const [mode, counted] of [["no", 0], ["clients", 4], ["yes", 4]] as const) {
+      assert.equal(await c.call("CONFIG", "SET", "sanitize-dump-payload", mode), "OK");
+      const before = await sanitizations(c);
+      for (const p of payloads) assert.equal(await c.call("RESTORE", "r", "0", p, "REPLACE"), "OK");
+      assert.equal(await sanitizations(c) - before, counted, mode);
+    }
+    assert.equal(await c.call("CONFIG", "RESETSTAT"), "OK");
+    assert.equal(await sanitizations(c), 0);
+  } finally {
+    await c.call("CONFIG", "SET", "sanitize-dump-payload", "no");
+  }
+});
+
+test("DEBUG SET-SKIP-CHECKSUM-VALIDATION lets a payload with a wrong CRC through", async (c) => {
+  await c.call("SADD", "s", "a", "b");
+  const bad = (await dump(c, "s")).slice();
+  bad[bad.length - 1]! ^= 0xff;
+  assertError(await c.call("RESTORE", "r", "0", bad), "ERR DUMP payload version or checksum are wrong");
+  assert.equal(await c.call("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"), "OK");
+  try {
+    assert.equal(await c.call("RESTORE", "r", "0", bad), "OK");
+    assert.equal(await c.call("SCARD", "r"), 2);
+  } finally {
+    assert.equal(await c.call("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"), "OK");
+  }
+});
+
+test("a hash listpack with a duplicate field is refused when sanitize-dump-payload is yes or clients", async (c) => {
+  // A hash listpack whose second field repeats the first ("a" twice), with a valid checksum.
+  await c.call("HSET", "h", "a", "1", "b", "2");
+  const p = (await dump(c, "h")).slice();
+  const at = p.indexOf(0x62, 8); // the "b" of the second field
+  p[at] = 0x61;
+  const body = p.subarray(0, p.length - 8);
+  p.set(new Crc64().update(body, 0, body.length).bytes(), p.length - 8);
+  for (const mode of ["yes", "clients"]) {
+    assert.equal(await c.call("CONFIG", "SET", "sanitize-dump-payload", mode), "OK");
+    assertError(await c.call("RESTORE", "r", "0", p), "ERR Bad data format");
+  }
+  await c.call("CONFIG", "SET", "sanitize-dump-payload", "no");
 });

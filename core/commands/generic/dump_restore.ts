@@ -47,13 +47,14 @@ export function dumpPayload(value: Uint8Array | object, compress: boolean): Uint
  * verifyDumpPayload: the footer's version is one Valkey 8.1 reads and the checksum matches. Versions 12..79
  * (other forks' formats) are always refused; a newer version only when not `relaxed` (rdb-version-check).
  */
-export function verifyDumpPayload(p: Uint8Array, relaxed = false): boolean {
+export function verifyDumpPayload(p: Uint8Array, relaxed = false, skipChecksum = false): boolean {
   if (p.length < 10) return false;
   const f = p.length - 10;
   const ver = p[f]! | (p[f + 1]! << 8);
   if ((ver >= RDB_FOREIGN_VERSION_MIN && ver <= RDB_FOREIGN_VERSION_MAX) || (ver > RDB_VERSION && !relaxed)) {
     return false;
   }
+  if (skipChecksum) return true;
   return new Crc64().update(p, 0, p.length - 8).matches(p, p.length - 8);
 }
 
@@ -104,17 +105,28 @@ function restore(call: CommandCall): void {
   if (ttl < 0n) throw new ReplyError("ERR Invalid TTL value, must be >= 0");
   const payload = argv[3]!;
   const relaxed = call.server.config.getEnum("rdb-version-check") === "relaxed";
-  if (!verifyDumpPayload(payload, relaxed)) throw new ReplyError(ERR_DUMP_PAYLOAD);
-  const p = persistenceOf(call.server);
+  const server = call.server;
+  if (!verifyDumpPayload(payload, relaxed, server.skipChecksumValidation)) {
+    throw new ReplyError(ERR_DUMP_PAYLOAD);
+  }
+  const p = persistenceOf(server);
   let value: Uint8Array | object;
+  const r = new RdbReader(payload, 0, payload.length - 10);
+  r.deep = server.config.getEnum("sanitize-dump-payload") !== "no";
   try {
-    const r = new RdbReader(payload, 0, payload.length - 10);
     const type = r.byte();
     if (!isObjectType(type)) throw new FormatError("bad type");
     value = readValue(r, type, p.limits());
   } catch (e) {
-    if (e instanceof FormatError) throw new ReplyError(ERR_BAD_DATA_FORMAT);
+    if (e instanceof FormatError) {
+      // As Valkey's rdbReportError in a RESTORE: logged at verbose level, the command fails.
+      server.logger.verbose(`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${e.message}`);
+      throw new ReplyError(ERR_BAD_DATA_FORMAT);
+    }
     throw e;
+  } finally {
+    // Valkyr checks every payload whole; the counter counts what `sanitize-dump-payload` has Valkey check.
+    if (r.deep) server.stats.dumpPayloadSanitizations += r.compactBlobs;
   }
   const deleted = replace && db.delete(key);
   if (ttl !== 0n && !absttl) ttl += BigInt(call.now);

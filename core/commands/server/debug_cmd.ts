@@ -3,7 +3,7 @@
  * CHANGE-REPL-ID, DIGEST, DIGEST-VALUE (digest.ts), ERROR, HELP, LOADAOF (core/persistence/aof.ts), LOG,
  * OBJECT, PAUSE-CRON, POPULATE, PROTOCOL, QUICKLIST-PACKED-THRESHOLD (core/types/quicklist.ts), RELOAD,
  * REPLYBUFFER (core/server/reply_buffer.ts), CLIENT-ENFORCE-REPLY-LIST (core/server/server.ts),
- * SET-ACTIVE-EXPIRE, SLEEP. Like Valkey, DEBUG is
+ * SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION, SLEEP. Like Valkey, DEBUG is
  * one command that reads its subcommand by hand (COMMAND INFO shows no subcommands); a subcommand it does
  * not know, or with the wrong number of words, is Valkey's "unknown subcommand or wrong number of arguments"
  * error. HELP lists Valkey's lines for the implemented subcommands only.
@@ -96,6 +96,8 @@ const HELP = [
   "QUICKLIST-PACKED-THRESHOLD <size>",
   "    Sets the threshold for elements to be inserted as plain vs packed nodes",
   "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+  "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   "SLEEP <seconds>",
   "    Stop the server for <seconds>. Decimals allowed.",
   "PAUSE-CRON <0|1>",
@@ -418,6 +420,10 @@ function debugHandler(call: CommandCall): void {
     } else if (what === "resizing") {
       resizer.enabled = atoi(argv[3]!) !== 0;
     } else return call.error(subcommandSyntaxError(call));
+    return call.reply.ok();
+  }
+  if (sub === "set-skip-checksum-validation" && argc === 3) {
+    call.server.skipChecksumValidation = atoi(argv[2]!) !== 0;
     return call.reply.ok();
   }
   if (sub === "client-enforce-reply-list" && argc === 3) {

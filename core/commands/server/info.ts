@@ -362,7 +362,7 @@ function statsSection(server: Server): string {
     ["tracking_total_prefixes", server.tracking.prefixCount],
     ["unexpected_error_replies", st.unexpectedErrorReplies],
     ["total_error_replies", st.totalErrorReplies],
-    ["dump_payload_sanitizations", 0],
+    ["dump_payload_sanitizations", st.dumpPayloadSanitizations],
     ["total_reads_processed", st.totalReadsProcessed],
     ["total_writes_processed", st.totalWritesProcessed],
     ["io_threaded_reads_processed", server.io?.counters.reads ?? 0],
