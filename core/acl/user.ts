@@ -31,6 +31,7 @@ import { createHash } from "node:crypto";
 import type { CommandSpec, KeySpecFlag } from "../commands/spec.ts";
 import { globMatch } from "../util/glob.ts";
 import { asciiBytes } from "../util/numbers.ts";
+import { splitArgsLatin1 } from "../resp/inline.ts";
 
 /** Key permission bits of a key pattern. */
 export const PERM_READ = 1;
@@ -607,69 +608,7 @@ export function newUser(name: string, pubsubDefaultAll: boolean): AclUser {
  * "double" and 'single' quotes group); unbalanced quotes yield no rules.
  */
 export function splitRules(text: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  const n = text.indexOf("\0") < 0 ? text.length : text.indexOf("\0");
-  const isSpace = (c: string) =>
-    c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\v" || c === "\f";
-  for (;;) {
-    while (i < n && isSpace(text[i]!)) i++;
-    if (i >= n) return out;
-    let cur = "";
-    let inq = false;
-    let insq = false;
-    for (;;) {
-      const c = text[i];
-      if (inq) {
-        if (c === undefined || i >= n) return [];
-        if (c === "\\" && text[i + 1] === "x" && isHex(text[i + 2]) && isHex(text[i + 3])) {
-          cur += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === "\\" && i + 1 < n) {
-          i++;
-          const e = text[i]!;
-          cur += e === "n"
-            ? "\n"
-            : e === "r"
-            ? "\r"
-            : e === "t"
-            ? "\t"
-            : e === "b"
-            ? "\b"
-            : e === "a"
-            ? "\x07"
-            : e;
-        } else if (c === '"') {
-          if (i + 1 < n && !isSpace(text[i + 1]!)) return [];
-          inq = false;
-          i++;
-          break;
-        } else cur += c;
-      } else if (insq) {
-        if (c === undefined || i >= n) return [];
-        if (c === "\\" && text[i + 1] === "'") {
-          i++;
-          cur += "'";
-        } else if (c === "'") {
-          if (i + 1 < n && !isSpace(text[i + 1]!)) return [];
-          insq = false;
-          i++;
-          break;
-        } else cur += c;
-      } else {
-        if (c === undefined || i >= n || isSpace(c)) break;
-        if (c === '"') inq = true;
-        else if (c === "'") insq = true;
-        else cur += c;
-      }
-      i++;
-    }
-    out.push(cur);
-  }
-}
-
-function isHex(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
+  return splitArgsLatin1(text) ?? [];
 }
 
 /**

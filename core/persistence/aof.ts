@@ -54,6 +54,7 @@ import { debugDelay } from "../util/delay.ts";
 import { AUTOSYNC_BYTES, Snapshot } from "./snapshot.ts";
 import { CommandSnapshot, rewriteCommands } from "./aof_rewrite.ts";
 import { gateReject, isWriteCall } from "../commands/transaction/install.ts";
+import { splitArgsLatin1 } from "../resp/inline.ts";
 
 export const AOF_OFF = 0;
 export const AOF_ON = 1;
@@ -105,7 +106,7 @@ export class Manifest {
       }
       const line = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
       if (line === "") fail("Invalid AOF manifest file format");
-      const argv = splitArgs(line);
+      const argv = splitArgsLatin1(line);
       if (argv === null || argv.length < 6 || argv.length % 2 !== 0) fail("Invalid AOF manifest file format");
       let name: string | null = null;
       let seq = 0;
@@ -179,66 +180,6 @@ function repr(s: string): string {
     else o += "\\x" + b.toString(16).padStart(2, "0");
   }
   return o + '"';
-}
-
-/** Valkey's sdssplitargs for one manifest line (quotes and escapes); null on unbalanced quotes. */
-function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  let i = 0;
-  while (true) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length) return out;
-    let cur = "";
-    let inq = false;
-    let insq = false;
-    while (true) {
-      const c = line[i];
-      if (inq) {
-        if (c === undefined) return null;
-        if (c === "\\" && line[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === "\\" && i + 1 < line.length) {
-          i++;
-          const e = line[i]!;
-          cur += e === "n"
-            ? "\n"
-            : e === "r"
-            ? "\r"
-            : e === "t"
-            ? "\t"
-            : e === "b"
-            ? "\b"
-            : e === "a"
-            ? "\x07"
-            : e;
-        } else if (c === '"') {
-          if (i + 1 < line.length && !/\s/.test(line[i + 1]!)) return null;
-          inq = false;
-          i++;
-          break;
-        } else cur += c;
-      } else if (insq) {
-        if (c === undefined) return null;
-        if (c === "\\" && line[i + 1] === "'") {
-          i++;
-          cur += "'";
-        } else if (c === "'") {
-          if (i + 1 < line.length && !/\s/.test(line[i + 1]!)) return null;
-          insq = false;
-          i++;
-          break;
-        } else cur += c;
-      } else {
-        if (c === undefined || /\s/.test(c)) break;
-        if (c === '"') inq = true;
-        else if (c === "'") insq = true;
-        else cur += c;
-      }
-      i++;
-    }
-    out.push(cur);
-  }
 }
 
 /** Outcome of loading one file (Valkey's AOF_OK ... AOF_TRUNCATED). */

@@ -114,3 +114,19 @@ export function splitArgs(line: Uint8Array): Uint8Array[] | null {
     i = k;
   }
 }
+
+/**
+ * {@link splitArgs} over a string of Latin-1 characters (one per byte: AOF manifests, ACL rules), words
+ * returned the same way. Null for unbalanced quotes.
+ */
+export function splitArgsLatin1(text: string): string[] | null {
+  const bytes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k) & 0xff;
+  const words = splitArgs(bytes);
+  if (words === null) return null;
+  return words.map((w) => {
+    let s = "";
+    for (let k = 0; k < w.length; k++) s += String.fromCharCode(w[k]!);
+    return s;
+  });
+}
