@@ -72,6 +72,7 @@ const VALKEY_DEFAULTS: [string, string][] = [
   ["hz", "10"],
   ["maxclients", "10000"],
   ["unixsocketperm", "0"],
+  ["unixsocketgroup", ""],
   ["commandlog-slow-execution-max-len", "128"],
   ["commandlog-large-request-max-len", "128"],
   ["commandlog-large-reply-max-len", "128"],

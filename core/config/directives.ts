@@ -847,6 +847,7 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "disable-thp", type: "bool", flags: ["IMMUTABLE"], default: true },
   // String
   { name: "unixsocket", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
+  { name: "unixsocketgroup", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   { name: "pidfile", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   {
     name: "dbfilename",

@@ -52,3 +52,31 @@ export function writeExistingFile(path: string, text: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** chmod(2). */
+export function chmodPath(path: string, mode: number): void {
+  fs.chmodSync(path, mode);
+}
+
+/** chown(2) of the group only (the owner stays). */
+export function chownGroup(path: string, gid: number): void {
+  fs.chownSync(path, -1, gid);
+}
+
+/**
+ * getgrnam(3) on the local group database: the id of the group named `name` in /etc/group, or null
+ * (names only, as getgrnam: "0" is not a name).
+ */
+export function groupIdByName(name: string): number | null {
+  let text: string;
+  try {
+    text = fs.readFileSync("/etc/group", "latin1");
+  } catch {
+    return null;
+  }
+  for (const line of text.split("\n")) {
+    const f = line.split(":");
+    if (f.length >= 3 && f[0] === name && /^\d+$/.test(f[2]!)) return Number(f[2]);
+  }
+  return null;
+}

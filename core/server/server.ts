@@ -31,7 +31,7 @@ import { type CommandGate, dispatch } from "../commands/dispatch.ts";
 import type { CommandCall, EventClass } from "../commands/call.ts";
 import { ERR_MAX_CLIENTS } from "../commands/errors.ts";
 import { Client, FULL_ACCESS, type UserAccess } from "./client.ts";
-import { type LogFormat, Logger, type LogLevel, type LogTimestampFormat } from "./log.ts";
+import { type LogFormat, LoggedError, Logger, type LogLevel, type LogTimestampFormat } from "./log.ts";
 import { Stats } from "./stats.ts";
 import { Blocking } from "./blocking.ts";
 import { IoThreads } from "../io/io_threads.ts";
@@ -39,8 +39,8 @@ import { VALKEY_VERSION, VALKYR_VERSION } from "./version.ts";
 import type { LfuClock } from "../eviction/lfu.ts";
 import { Propagation } from "./propagate.ts";
 import { ReplyBufferResizer } from "./reply_buffer.ts";
-import { readTextFile, writeExistingFile } from "../runtime/files.ts";
-import { expandProcTitleTemplate } from "../config/directives.ts";
+import { chmodPath, chownGroup, groupIdByName, readTextFile, writeExistingFile } from "../runtime/files.ts";
+import { expandProcTitleTemplate, strerror } from "../config/directives.ts";
 import { checkTransparentHugePages } from "./thp.ts";
 import { applyOomScoreAdjAtStart, watchOomScoreAdj } from "./oom_score_adj.ts";
 import { TrackingTable } from "./tracking.ts";
@@ -392,6 +392,15 @@ export class Server {
     const unixPath = this.config.getStr("unixsocket");
     if (unixPath !== "") {
       this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
+      // Valkey's anetListen: the socket's mode (`unixsocketperm`, 0 = as created) and group
+      // (`unixsocketgroup`, a name getgrnam knows); either failing stops the start.
+      const failure = this.#unixSocketAccess(unixPath);
+      if (failure !== null) {
+        log.warning(`Failed opening Unix socket: ${failure}`);
+        await this.#closeListeners();
+        await this.#stopIo();
+        throw new LoggedError(`Failed opening Unix socket: ${failure}`);
+      }
     }
     if (this.config.getBool("always-show-logo")) log.raw("notice", startupLogo(this.port));
     else log.notice(`Running mode=standalone, port=${this.port}.`);
@@ -749,6 +758,27 @@ export class Server {
   }
 
   #limitFloor = -1;
+
+  /** Applies `unixsocketperm` and `unixsocketgroup` to the unix socket; the reason on failure, else null. */
+  #unixSocketAccess(path: string): string | null {
+    const perm = this.config.getInt("unixsocketperm");
+    try {
+      if (perm !== 0) chmodPath(path, perm);
+    } catch {
+      // Valkey does not check chmod's result either.
+    }
+    const group = this.config.getStr("unixsocketgroup");
+    if (group === "") return null;
+    const gid = groupIdByName(group);
+    // getgrnam finding no such group leaves errno at 0: Valkey prints strerror(0).
+    if (gid === null) return `getgrnam error for group '${group}': Success`;
+    try {
+      chownGroup(path, gid);
+    } catch (e) {
+      return `chown error for group '${group}': ${strerror(e)}`;
+    }
+    return null;
+  }
 
   /** The lowest hard or soft output limit of the normal and pub/sub classes (Infinity without any). */
   #outputLimitFloor(): number {
