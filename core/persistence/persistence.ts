@@ -370,15 +370,16 @@ export class Persistence {
   loadImage(buf: Uint8Array, replaceExisting = false): boolean {
     const server = this.server;
     const log = server.logger;
+    // Loading a file is deep-checked for Valkey only with `sanitize-dump-payload yes` (`clients` spares
+    // what no client sent).
+    const deep = server.config.getEnum("sanitize-dump-payload") === "yes";
     try {
       const res = loadRdb(buf, {
         dbs: server.dbs,
         limits: this.limits(),
         nowMs: Date.now(),
         checksum: server.config.getBool("rdbchecksum") && !server.skipChecksumValidation,
-        // Loading a file is deep-checked for Valkey only with `sanitize-dump-payload yes` (`clients`
-        // spares what no client sent).
-        deep: server.config.getEnum("sanitize-dump-payload") === "yes",
+        deep,
         access: this.access(),
         dropExpired: true,
         replaceExisting,
@@ -387,9 +388,7 @@ export class Persistence {
         notice: (m) => log.notice(m),
         warning: (m) => log.warning(m),
       });
-      if (server.config.getEnum("sanitize-dump-payload") === "yes") {
-        server.stats.dumpPayloadSanitizations += res.compactBlobs;
-      }
+      if (deep) server.stats.dumpPayloadSanitizations += res.compactBlobs;
       this.lastLoadKeysLoaded = res.keysLoaded;
       this.lastLoadEnd = res.end;
       this.lastLoadKeysExpired = res.keysExpired;

@@ -13,6 +13,8 @@
  * - Like the C code, which works on a NUL-terminated string, a 0 byte ends the input.
  */
 
+import { asciiBytes, bytesToAscii } from "../util/numbers.ts";
+
 function isCSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
@@ -120,13 +122,6 @@ export function splitArgs(line: Uint8Array): Uint8Array[] | null {
  * returned the same way. Null for unbalanced quotes.
  */
 export function splitArgsLatin1(text: string): string[] | null {
-  const bytes = new Uint8Array(text.length);
-  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k) & 0xff;
-  const words = splitArgs(bytes);
-  if (words === null) return null;
-  return words.map((w) => {
-    let s = "";
-    for (let k = 0; k < w.length; k++) s += String.fromCharCode(w[k]!);
-    return s;
-  });
+  const words = splitArgs(asciiBytes(text));
+  return words === null ? null : words.map(bytesToAscii);
 }

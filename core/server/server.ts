@@ -754,7 +754,12 @@ export class Server {
 
   /** The hard output limit of `client`'s class, in bytes (0: none). */
   outputHardLimit(client: Client): number {
-    return this.config.getClientOutputBufferLimit(client.flags.has("P") ? "pubsub" : "normal").hard;
+    return this.#outputLimits(client).hard;
+  }
+
+  /** The output-buffer limits of `client`'s class (pub/sub or normal). */
+  #outputLimits(client: Client): { hard: number; soft: number; softSeconds: number } {
+    return this.config.getClientOutputBufferLimit(client.flags.has("P") ? "pubsub" : "normal");
   }
 
   #limitFloor = -1;
@@ -794,8 +799,7 @@ export class Server {
   }
 
   #overOutputLimit(client: Client, pending: number): boolean {
-    const cls = client.flags.has("P") ? "pubsub" : "normal";
-    const lim = this.config.getClientOutputBufferLimit(cls);
+    const lim = this.#outputLimits(client);
     // A client that never authenticated on a server that asks for a password may hold no more than 1 KiB
     // in Valkey's reply list (REPLY_BUFFER_SIZE_UNAUTHENTICATED_CLIENT), whose blocks are at least 16 KiB:
     // it is over as soon as its output overflows the reply buffer (any output, with

@@ -16,6 +16,7 @@ import { ERR_WRONGPASS } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
 import { connectionHooks, type UserDirectory } from "./hooks.ts";
 import { ERR_AUTH_NO_PASSWORD } from "./errors.ts";
+import { bytesToAscii } from "../../util/numbers.ts";
 
 const encoder = new TextEncoder();
 const DEFAULT_USER = encoder.encode("default");
@@ -51,13 +52,6 @@ export function userDirectory(server: Server): UserDirectory {
   return connectionHooks(server).users ?? defaultUserDirectory(server);
 }
 
-/** Latin-1 text of a byte string (one char per byte), so binary user names survive a round trip. */
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
 /**
  * Checks a user/password pair; on success the client becomes that user, authenticated. On failure nothing
  * about the client changes (a client authenticated before stays so) and the failure hooks run.
@@ -70,7 +64,8 @@ export function authenticate(
 ): boolean {
   const access = userDirectory(server).check(username, password);
   if (access !== null) {
-    client.user = latin1(username);
+    // Latin-1 text (one char per byte), so binary user names survive a round trip.
+    client.user = bytesToAscii(username);
     client.access = access;
     client.setAuthenticated(true);
     return true;
