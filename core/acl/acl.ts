@@ -95,7 +95,8 @@ class Catalog implements CommandCatalog {
     const parts = name.split("|");
     if (parts.length > 2) return undefined;
     const table = this.server.commands;
-    const base = table.get(parts[0]!);
+    // Rules name commands as declared, whatever rename-command did (Valkey's orig_commands).
+    const base = table.original(parts[0]!);
     if (base === undefined || parts.length === 1) return base;
     if (base.subcommands === undefined) return undefined;
     return table.subcommand(base, parts[1]!.toLowerCase());
@@ -106,7 +107,7 @@ class Catalog implements CommandCatalog {
   }
 
   all(): Iterable<CommandSpec> {
-    return this.server.commands.all();
+    return this.server.commands.allOriginal();
   }
 
   fullName(spec: CommandSpec): string {

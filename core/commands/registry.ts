@@ -65,7 +65,10 @@ const asciiEncoder = new TextEncoder();
 export class CommandTable {
   /** Options modules add to core commands (SET IFEQ), see extensions.ts. */
   readonly extensions = new CommandExtensions();
+  /** Top-level commands by their current name, lower-cased (`rename-command` changes it). */
   readonly #byName = new Map<string, CommandSpec>();
+  /** Top-level commands by their declared name, lower-cased, renamed and removed ones included (ACL rules). */
+  readonly #byOriginal = new Map<string, CommandSpec>();
   /** Top-level commands by the hash of their name's bytes, so a lookup builds no string. */
   readonly #byHash = new Map<number, { word: Uint8Array; spec: CommandSpec }[]>();
   readonly #resolved = new Map<CommandSpec, ResolvedCommand>();
@@ -85,13 +88,8 @@ export class CommandTable {
   register(spec: CommandSpec): void {
     const key = spec.name.toLowerCase();
     if (this.#byName.has(key)) throw new Error(`command '${spec.name}' is already registered`);
-    this.#byName.set(key, spec);
-    this.version++;
-    const word = asciiEncoder.encode(key);
-    const h = wordHash(word);
-    const bucket = this.#byHash.get(h);
-    if (bucket === undefined) this.#byHash.set(h, [{ word, spec }]);
-    else bucket.push({ word, spec });
+    this.#byOriginal.set(key, spec);
+    this.#add(key, spec);
     this.#fullNames.set(spec, spec.name);
     this.#resolved.set(spec, this.#makeResolved(spec, spec.name, 1, undefined));
     for (const sub of spec.subcommands ?? []) {
@@ -114,19 +112,53 @@ export class CommandTable {
     };
   }
 
-  unregister(name: string): boolean {
-    const key = name.toLowerCase();
+  /** Files a top-level command under a (lower-case) name for lookups. */
+  #add(key: string, spec: CommandSpec): void {
+    this.#byName.set(key, spec);
+    this.version++;
+    const word = asciiEncoder.encode(key);
+    const h = wordHash(word);
+    const bucket = this.#byHash.get(h);
+    if (bucket === undefined) this.#byHash.set(h, [{ word, spec }]);
+    else bucket.push({ word, spec });
+  }
+
+  /** Takes a top-level command's (lower-case) name out of the lookups; returns the command it named. */
+  #remove(key: string): CommandSpec | undefined {
     const spec = this.#byName.get(key);
-    if (spec === undefined) return false;
+    if (spec === undefined) return undefined;
     this.#byName.delete(key);
     this.version++;
     const h = wordHash(asciiEncoder.encode(key));
     const bucket = this.#byHash.get(h)?.filter((e) => e.spec !== spec) ?? [];
     if (bucket.length === 0) this.#byHash.delete(h);
     else this.#byHash.set(h, bucket);
+    return spec;
+  }
+
+  unregister(name: string): boolean {
+    const spec = this.#remove(name.toLowerCase());
+    if (spec === undefined) return false;
+    this.#byOriginal.delete(spec.name.toLowerCase());
     this.#resolved.delete(spec);
     for (const sub of spec.subcommands ?? []) this.#resolved.delete(sub);
     return true;
+  }
+
+  /**
+   * `rename-command old new`: the top-level command now called `old` (any case) is called `new`, or
+   * nothing when `new` is empty (it can no longer be called). Its full name, which COMMAND, INFO
+   * commandstats, ACL rules and error texts print, stays the declared one, as in Valkey. Returns Valkey's
+   * config error, or null.
+   */
+  rename(oldName: string, newName: string): string | null {
+    const spec = this.#byName.get(oldName.toLowerCase());
+    if (spec === undefined) return "No such command in rename-command";
+    const key = newName.toLowerCase();
+    if (key !== "" && this.#byName.has(key)) return "Target command name already exists";
+    this.#remove(oldName.toLowerCase());
+    if (key !== "") this.#add(key, spec);
+    return null;
   }
 
   /** The top-level command named by a request word (any case), without building a string. */
@@ -142,9 +174,24 @@ export class CommandTable {
     return this.#byName.get(name) ?? this.#byName.get(name.toLowerCase());
   }
 
-  /** Top-level commands in registration order. */
+  /** Top-level commands that can be called, in registration order (renamed ones last). */
   all(): IterableIterator<CommandSpec> {
     return this.#byName.values();
+  }
+
+  /** Top-level commands that can be called, by their current lower-case name. */
+  named(): IterableIterator<[string, CommandSpec]> {
+    return this.#byName.entries();
+  }
+
+  /** A top-level command by its declared name (any case), even when renamed or removed (ACL rules). */
+  original(name: string): CommandSpec | undefined {
+    return this.#byOriginal.get(name) ?? this.#byOriginal.get(name.toLowerCase());
+  }
+
+  /** Every top-level command under its declared name, renamed and removed ones included (ACL). */
+  allOriginal(): IterableIterator<CommandSpec> {
+    return this.#byOriginal.values();
   }
 
   get size(): number {

@@ -459,6 +459,16 @@ export class Config implements ConfigFileTarget {
    * for the server to report.
    */
   readonly moduleConfigQueue: Map<string, string> = new Map();
+  /**
+   * `rename-command` lines, in order (old name, new name or "" to remove). The server applies them to its
+   * command table before any module loads, so, as in Valkey, only core commands can be renamed.
+   */
+  readonly renames: [string, string][] = [];
+  /**
+   * The core commands' lower-case names, which `rename-command` lines are checked against as they are
+   * read (so a bad line stops the start with its line number). Unset: the lines are only recorded.
+   */
+  commandNames: Set<string> | undefined = undefined;
   /** Where warnings go (the server's log, once it starts): the line of a failed CONFIG SET apply. */
   warn: ((message: string) => void) | undefined = undefined;
 
@@ -490,6 +500,25 @@ export class Config implements ConfigFileTarget {
         return null;
       },
       rewrite: () => this.userLines(),
+    });
+    // No rewrite hook: CONFIG REWRITE keeps these lines as they are, like Valkey.
+    this.defineFileDirective("rename-command", {
+      minArgs: 2,
+      maxArgs: 2,
+      apply: ([from, to]) => {
+        const names = this.commandNames;
+        if (names !== undefined) {
+          const old = asciiLower(from!);
+          if (!names.has(old)) return "No such command in rename-command";
+          names.delete(old);
+          if (to !== "") {
+            if (names.has(asciiLower(to!))) return "Target command name already exists";
+            names.add(asciiLower(to!));
+          }
+        }
+        this.renames.push([from!, to!]);
+        return null;
+      },
     });
   }
 

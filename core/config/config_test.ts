@@ -860,6 +860,29 @@ Deno.test("loadmodule lines are collected in order with their arguments", () => 
   assert.deepEqual(c.loadModules, [{ path: "/a.so", args: [] }, { path: "/b.so", args: ["x", "y z"] }]);
 });
 
+Deno.test("rename-command lines are checked against the command names as they are read, and recorded", () => {
+  const c = new Config();
+  c.commandNames = new Set(["get", "set", "flushall"]);
+  c.loadText('rename-command GET g2\nrename-command flushall ""\nrename-command g2 G3', "t");
+  assert.deepEqual(c.renames, [["GET", "g2"], ["flushall", ""], ["g2", "G3"]]);
+  assert.deepEqual([...c.commandNames].sort(), ["g3", "set"]);
+  const fails = (text: string) => {
+    const d = new Config();
+    d.commandNames = new Set(["get", "set"]);
+    try {
+      d.loadText(text, "t");
+    } catch (e) {
+      return (e as ConfigError).reason;
+    }
+    return null;
+  };
+  assert.equal(fails("rename-command nosuch x"), "No such command in rename-command");
+  assert.equal(fails("rename-command get SET"), "Target command name already exists");
+  assert.equal(fails('rename-command get ""\nrename-command get x'), "No such command in rename-command");
+  assert.equal(fails("rename-command get"), "Bad directive or wrong number of arguments");
+  assert.equal(fails("rename-command get a b"), "Bad directive or wrong number of arguments");
+});
+
 Deno.test("include loads another file, and a glob includes every match in order", () => {
   const tmp = tempDir();
   try {

@@ -48,7 +48,7 @@ export interface TableSnapshot {
 export function copyTable(table: CommandTable): { snapshot: TableSnapshot; copy: CommandTableCopy } {
   const resolved: ResolvedCommand[] = [];
   const commands: CommandTableCopy["commands"] = [];
-  for (const spec of table.all()) {
+  for (const [name, spec] of table.named()) {
     const r = table.resolvedOf(spec);
     if (r === undefined) continue;
     const index = resolved.length;
@@ -63,7 +63,7 @@ export function copyTable(table: CommandTable): { snapshot: TableSnapshot; copy:
         resolved.push(sr);
       }
     }
-    commands.push([spec.name.toLowerCase(), index, spec.arity, subs]);
+    commands.push([name, index, spec.arity, subs]);
   }
   return { snapshot: { version: table.version, resolved }, copy: { version: table.version, commands } };
 }

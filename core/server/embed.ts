@@ -62,6 +62,8 @@ function quote(v: string): string {
 /** Builds the config (file text, then options), starts listening, resolves when ready. */
 export async function startServer(options: StartOptions = {}): Promise<EmbeddedServer> {
   const config = new Config([BUILTIN_MODULES_DIRECTIVE]);
+  const commands = coreCommands();
+  config.commandNames = new Set(commands.map((c) => c.name.toLowerCase()));
   if (options.configText !== undefined) config.loadText(options.configText, options.configFile ?? "(config)");
   if (options.configFile !== undefined) config.configFile = options.configFile;
   const lines: string[] = [];
@@ -71,7 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
   if (lines.length > 0) config.loadText(lines.join("\n"), "(options)");
   const server = new Server({
     config,
-    commands: coreCommands(),
+    commands,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
     ...(options.procTitle !== undefined ? { procTitle: options.procTitle } : {}),

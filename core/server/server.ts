@@ -311,6 +311,12 @@ export class Server {
     this.runId = randomHex(40);
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
+    // The config's `rename-command` lines, before any module registers its commands (Valkey applies them
+    // while reading the file, and loads modules after it).
+    for (const [from, to] of this.config.renames) {
+      const err = this.commands.rename(from, to);
+      if (err !== null) throw new Error(`rename-command ${from} ${to}: ${err}`);
+    }
     this.#stopped = new Promise((r) => (this.#resolveStopped = r));
     // The log settings apply from the first line on (a module that fails to load is logged with them).
     this.#applyLogConfig();

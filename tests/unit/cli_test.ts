@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -158,6 +158,83 @@ Deno.test({
     assert.match(r.out, /\*\*\* FATAL CONFIG FILE ERROR \((Version|Redis) [\d.]+\) \*\*\*/);
     assert.match(r.out, />>> 'no-such-directive "1"'/);
     assert.match(r.out, /Bad directive or wrong number of arguments/);
+  },
+});
+
+Deno.test({
+  name: "rename-command lines that name no command, a taken name or too few words stop the server",
+  ...opts,
+  ignore: !own,
+  fn: () => {
+    const cases: [string[], string, string][] = [
+      [["nosuch", "x"], `'rename-command "nosuch" "x"'`, "No such command in rename-command"],
+      [["get", "set"], `'rename-command "get" "set"'`, "Target command name already exists"],
+      [
+        ["get", "g2", "--rename-command", "g2", "set"],
+        `'rename-command "g2" "set"'`,
+        "Target command name already exists",
+      ],
+      [
+        ["get", "", "--rename-command", "get", "g"],
+        `'rename-command "get" "g"'`,
+        "No such command in rename-command",
+      ],
+      [["get"], `'rename-command "get"'`, "Bad directive or wrong number of arguments"],
+    ];
+    for (const [args, line, reason] of cases) {
+      const r = run(["--port", "0", "--save", "", "--rename-command", ...args]);
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /\*\*\* FATAL CONFIG FILE ERROR/);
+      assert.ok(r.out.includes(`>>> ${line}`), r.out);
+      assert.ok(r.out.includes(reason), r.out);
+    }
+  },
+});
+
+Deno.test({
+  name: "rename-command cannot rename a module's command: modules load after the config file",
+  ...opts,
+  ignore: !isValkyr(),
+  fn: () => {
+    const r = run(["--port", "0", "--save", "", "--rename-command", "bf.add", "x"]);
+    assert.equal(r.code, 1, r.out);
+    assert.ok(r.out.includes("No such command in rename-command"), r.out);
+  },
+});
+
+Deno.test({
+  name: "CONFIG REWRITE keeps rename-command lines as they are",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-cli-"));
+    const file = path.join(dir, "main.conf");
+    try {
+      const { s, port } = await launchOnFreePort((port) => {
+        writeFileSync(
+          file,
+          `port ${port}\nbind 127.0.0.1\nsave ""\nrename-command get g2\nrename-command flushall ""\n`,
+        );
+        return launch([file]);
+      });
+      try {
+        const c = await RawConn.connect(port);
+        assert.equal(await c.call("CONFIG", "SET", "maxclients", "99"), "OK");
+        assert.equal(await c.call("CONFIG", "REWRITE"), "OK");
+        assert.equal(await c.call("SET", "k", "v"), "OK");
+        assert.equal(await c.call("g2", "k"), "v");
+        c.close();
+        const text = readFileSync(file, "utf8");
+        assert.match(text, /^rename-command get g2$/m);
+        assert.match(text, /^rename-command flushall ""$/m);
+        assert.match(text, /^maxclients 99$/m);
+      } finally {
+        s.child.kill("SIGTERM");
+        await s.exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 });
 

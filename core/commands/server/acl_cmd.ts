@@ -158,7 +158,7 @@ function aclCat(call: CommandCall): void {
   }
   const out: string[] = [];
   const table = call.server.commands;
-  for (const spec of table.all()) {
+  for (const spec of table.allOriginal()) {
     if (acl.catalog.categoriesOf(spec).has(cat)) out.push(table.fullName(spec));
     for (const sub of spec.subcommands ?? []) {
       if (acl.catalog.categoriesOf(sub).has(cat)) out.push(table.fullName(sub));
