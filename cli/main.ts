@@ -13,6 +13,7 @@ import { startServer } from "../mod.ts";
 import { runtimeVersion } from "../core/net/mod.ts";
 import { VALKEY_VERSION, VALKYR_VERSION } from "../core/server/version.ts";
 import { LoggedError, Logger } from "../core/server/log.ts";
+import { Daemonized } from "../core/server/supervision.ts";
 import type { ModuleManifest } from "../core/module_api/mod.ts";
 import { manifest as bloom } from "../modules/bloom/mod.ts";
 import { manifest as conditionalSet } from "../modules/conditional_set/mod.ts";
@@ -81,10 +82,13 @@ async function main(argv: string[]): Promise<number> {
       // Valkey's {title} is its argv[0]; Valkyr's is its name, whatever runs it (deno, bun, the executable).
       procTitle: "valkyr",
       modules: BUILTIN_MODULES,
+      mayDaemonize: true,
     });
     await s.stopped;
     return 0;
   } catch (e) {
+    // `daemonize yes`: the server goes on in a background copy of this process (Valkey's parent exits 0).
+    if (e instanceof Daemonized) process.exit(0);
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 1;

@@ -26,8 +26,8 @@
  * (a set always counts as a change), MODULE (declared by a module).
  *
  * Decisions for this server:
- * - `daemonize` takes yes/no like Valkey and is only stored; detaching (re-spawning in the background) is the
- *   command-line front end's business, and it may refuse `yes` where it cannot do it.
+ * - `daemonize yes` sends the server to the background only when started by the command line (an embedded
+ *   server never does); `supervised` and `pidfile` as Valkey: core/server/supervision.ts.
  * - `dir` does not chdir the process (several servers may share one process in tests); it holds the
  *   resolved absolute path (as getcwd would print it) and the server resolves its files against it.
  * - Replication's directives (`repl-*`, `replica-*`, `primaryauth`...) are held, validated, shown and
@@ -920,6 +920,14 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     type: "enum",
     values: ["allchannels", "resetchannels"],
     default: "resetchannels",
+  },
+  // systemd's sd_notify or upstart's SIGSTOP (core/server/supervision.ts).
+  {
+    name: "supervised",
+    type: "enum",
+    flags: ["IMMUTABLE"],
+    values: ["upstart", "systemd", "auto", "no"],
+    default: "no",
   },
   {
     name: "loglevel",

@@ -33,6 +33,7 @@ const SYMBOLS = {
   setsockopt: [["i32", "i32", "i32", "buf", "u32"], "i32"],
   getsockopt: [["i32", "i32", "i32", "buf", "buf"], "i32"],
   bind: [["i32", "buf", "u32"], "i32"],
+  connect: [["i32", "buf", "u32"], "i32"],
   listen: [["i32", "i32"], "i32"],
   accept4: [["i32", "buf", "buf", "i32"], "i32"],
   getsockname: [["i32", "buf", "buf"], "i32"],
@@ -168,6 +169,43 @@ export async function disableTransparentHugePages(): Promise<number> {
   const libc = await openLibc();
   if (libc === null) return -1;
   return libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) === 0 ? 0 : -1;
+}
+
+const AF_UNIX = 1;
+const SOCK_DGRAM = 2;
+const EINVAL = 22;
+const ENOSYS = 38;
+/** sun_path's size in struct sockaddr_un. */
+const UNIX_PATH_MAX = 108;
+
+/**
+ * A function that sends one datagram to a unix datagram socket (systemd's NOTIFY_SOCKET), synchronously:
+ * `path` absolute, or `@name` for an abstract socket. It returns the bytes sent, or a negative errno
+ * (-EINVAL for a bad path, -ENOSYS where libc is not reachable), as sd_notify reports.
+ */
+export async function unixDatagramSender(): Promise<(path: string, message: Uint8Array) => number> {
+  const libc = await openLibc();
+  return (path, message) => {
+    const name = new TextEncoder().encode(path);
+    if ((path[0] !== "/" && path[0] !== "@") || name.length >= UNIX_PATH_MAX) return -EINVAL;
+    if (libc === null) return -ENOSYS;
+    // struct sockaddr_un: sa_family (host order), then the path; an abstract name starts with a NUL byte
+    // and its length is exactly its bytes (no terminating NUL).
+    const sa = new Uint8Array(2 + UNIX_PATH_MAX);
+    new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
+    sa.set(name, 2);
+    if (path[0] === "@") sa[2] = 0;
+    const len = 2 + name.length + (path[0] === "@" ? 0 : 1);
+    const fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -libc.errno();
+    try {
+      if (libc.connect(fd, sa, len) < 0) return -libc.errno();
+      const n = libc.send(fd, message, message.length, MSG_NOSIGNAL);
+      return n < 0 ? -libc.errno() : n;
+    } finally {
+      libc.close(fd);
+    }
+  };
 }
 
 /** An IPv4 or IPv6 literal as a sockaddr, or null. */

@@ -31,6 +31,16 @@ export function writeLatin1FileAtomic(path: string, text: string): void {
   fs.renameSync(tmp, path);
 }
 
+/** Creates or truncates `path` and writes `text` (C's fopen "w", then fprintf). */
+export function writeTextFile(path: string, text: string): void {
+  fs.writeFileSync(path, text);
+}
+
+/** unlink(2). */
+export function removeFile(path: string): void {
+  fs.unlinkSync(path);
+}
+
 export function fileExists(path: string): boolean {
   return fs.existsSync(path);
 }

@@ -44,6 +44,8 @@ export interface StartOptions {
    * chooses which.
    */
   modules?: ModuleManifest[];
+  /** `daemonize yes` may send the server to the background (the CLI): see ServerOptions.mayDaemonize. */
+  mayDaemonize?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -77,7 +79,9 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.onShutdown !== undefined ? { onShutdown: options.onShutdown } : {}),
     ...(options.procTitle !== undefined ? { procTitle: options.procTitle } : {}),
+    ...(options.mayDaemonize !== undefined ? { mayDaemonize: options.mayDaemonize } : {}),
   });
+  await server.superviseAndDaemonize();
   installEviction(server);
   // ACL: the default user follows `requirepass`; AUTH and the dispatcher's permission check use the users.
   installAcl(server);

@@ -25,6 +25,7 @@ import { Db } from "../keyspace/db.ts";
 import { defaultAdapter, runtimeName } from "../net/mod.ts";
 import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
 import { ProtocolError } from "../resp/parser.ts";
+import { Daemonized, Supervision } from "./supervision.ts";
 import { CommandTable, type ResolvedCommand } from "../commands/registry.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { type CommandGate, dispatch } from "../commands/dispatch.ts";
@@ -156,6 +157,11 @@ export interface ServerOptions {
    * tests) the process title is left alone.
    */
   procTitle?: string;
+  /**
+   * `daemonize yes` may start the server in the background (the CLI allows it): start() then starts the
+   * background copy and throws {@link Daemonized}. Embedded servers never daemonize.
+   */
+  mayDaemonize?: boolean;
 }
 
 /** A key's value changed; `by` is the client whose command changed it (null: expiry, eviction...). */
@@ -168,6 +174,8 @@ export class Server {
   readonly adapter: NetAdapter;
   readonly commands = new CommandTable();
   readonly stats = new Stats();
+  /** systemd/upstart supervision, daemonizing and the pid file (supervision.ts). */
+  readonly supervision: Supervision;
   /** The cron's reply-buffer resizing (DEBUG REPLYBUFFER; INFO reply_buffer_shrinks/expands). */
   readonly replyBuffers = new ReplyBufferResizer();
   readonly clock = new Clock();
@@ -301,6 +309,7 @@ export class Server {
   #resolveStopped!: () => void;
   #signalHandlers: [string, () => void][] = [];
   #procTitle: string | undefined;
+  #mayDaemonize: boolean;
 
   constructor(options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
@@ -308,6 +317,8 @@ export class Server {
     this.adapter = options.adapter ?? defaultAdapter();
     this.#onShutdown = options.onShutdown;
     this.#procTitle = options.procTitle;
+    this.#mayDaemonize = options.mayDaemonize === true;
+    this.supervision = new Supervision(this.logger);
     this.runId = randomHex(40);
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
@@ -343,6 +354,18 @@ export class Server {
   }
 
   /** Creates the databases, binds the listeners and starts the cron. */
+  /**
+   * As Valkey's main() once the config is read, before modules load: the supervisor (`supervised`) is
+   * told, then the server may go to the background (`daemonize`; throws {@link Daemonized} in the
+   * process that is to exit).
+   */
+  async superviseAndDaemonize(): Promise<void> {
+    await this.supervision.detect(this.config.getEnum("supervised"));
+    if (this.#mayDaemonize && await this.supervision.daemonize(this.config.getBool("daemonize"))) {
+      throw new Daemonized();
+    }
+  }
+
   async start(): Promise<void> {
     this.expiry.importMode = this.config.getBool("import-mode");
     this.#updateExpiry();
@@ -410,6 +433,7 @@ export class Server {
     }
     if (this.config.getBool("always-show-logo")) log.raw("notice", startupLogo(this.port));
     else log.notice(`Running mode=standalone, port=${this.port}.`);
+    this.supervision.writePidFile(this.config.getStr("pidfile") || null);
     this.#applyProcTitle();
     log.notice("Server initialized");
     if (!thpChecked) {
@@ -428,6 +452,8 @@ export class Server {
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
     log.notice("Ready to accept connections tcp");
+    this.supervision.notify("STATUS=Ready to accept connections\n");
+    this.supervision.notify("READY=1\n");
     applyOomScoreAdjAtStart(this);
     this.#startCron();
     this.config.onChange("hz", () => (this.#startCron(), null));
@@ -1090,11 +1116,14 @@ export class Server {
     if (requester !== undefined) {
       log.notice(`User requested shutdown... (user request from '${this.clientInfoShort(requester)}')`);
     } else log.notice("User requested shutdown...");
+    this.supervision.notify("STOPPING=1\n");
     this.shutdownStopSave?.();
     if (save) {
+      this.supervision.notify("STATUS=Saving the final RDB snapshot\n");
       log.notice("Saving the final RDB snapshot before exiting.");
       if (this.shutdownSave === null || !this.shutdownSave()) {
         if (!force) {
+          this.supervision.notify("STATUS=Error trying to save the DB, can't exit.\n");
           log.warning("Error trying to save the DB, can't exit.");
           log.warning("Errors trying to shut down the server. Check the logs for more information.");
           return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
@@ -1103,6 +1132,7 @@ export class Server {
       }
     }
     this.#shuttingDown = true;
+    this.supervision.removePidFile();
     log.warning("Valkyr is now ready to exit, bye bye...");
     return this.stop().then(() => {
       this.#onShutdown?.(0);

@@ -6,9 +6,10 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import process from "node:process";
 import {
   freePort,
   isValkeyLike,
@@ -19,6 +20,7 @@ import {
   waitReady,
 } from "../helpers/server.ts";
 import { RawConn } from "../helpers/raw.ts";
+import { NotifySocket } from "../helpers/notify_socket.ts";
 import { waitForLog, waitUntil } from "../helpers/timing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -233,6 +235,238 @@ Deno.test({
         await s.exited;
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+/** Signals a child that may have exited already. */
+function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch {
+    // it has exited
+  }
+}
+
+/** Valkey built here has no libsystemd (it then refuses systemd supervision); Debian's redis-server has it. */
+const hasSystemdNotify = own && target() !== "valkey" && process.platform === "linux";
+
+Deno.test({
+  name:
+    "supervised systemd: STATUS while loading, READY=1 once serving, STOPPING=1 at shutdown, INFO says so",
+  ...opts,
+  ignore: !hasSystemdNotify,
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-notify-"));
+    const sock = await NotifySocket.open(path.join(dir, "notify"));
+    try {
+      const { s, port } = await launchOnFreePort((port) =>
+        launch(
+          ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--supervised", "systemd"],
+          undefined,
+          { NOTIFY_SOCKET: sock!.path },
+        )
+      );
+      try {
+        assert.match(
+          s.output(),
+          /Supervised by systemd\. Please make sure you set appropriate values for TimeoutStartSec/,
+        );
+        await waitUntil(() => sock!.messages.includes("READY=1\n"), "READY=1", 10000);
+        assert.match(sock!.messages[0]!, /^STATUS=\w+ is loading\.\.\.\n$/);
+        assert.deepEqual(sock!.messages.slice(1), ["STATUS=Ready to accept connections\n", "READY=1\n"]);
+        const c = await RawConn.connect(port);
+        assert.match(String(await c.call("INFO", "server")), /\r\nprocess_supervised:systemd\r\n/);
+        assert.deepEqual(await c.call("CONFIG", "GET", "supervised"), ["supervised", "systemd"]);
+        await c.call("SHUTDOWN", "NOSAVE").catch(() => null);
+        c.close();
+        assert.equal(await s.exited, 0);
+        await waitUntil(() => sock!.messages.includes("STOPPING=1\n"), "STOPPING=1", 5000);
+      } finally {
+        kill(s.child, "SIGKILL");
+        await s.exited;
+      }
+    } finally {
+      sock?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "supervised systemd without NOTIFY_SOCKET, or upstart without UPSTART_JOB, runs unsupervised with a warning",
+  ...opts,
+  ignore: !hasSystemdNotify,
+  fn: async () => {
+    for (
+      const [mode, warning] of [
+        ["systemd", "systemd supervision error: NOTIFY_SOCKET not found!"],
+        ["upstart", "upstart supervision requested, but UPSTART_JOB not found!"],
+      ]
+    ) {
+      const env = { ...Deno.env.toObject() };
+      delete env.NOTIFY_SOCKET;
+      delete env.UPSTART_JOB;
+      const { s, port } = await launchOnFreePort((port) =>
+        launch(
+          ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--supervised", mode!],
+          (dir) => {
+            const [cmd, full] = serverCommand([
+              "--port",
+              String(port),
+              "--bind",
+              "127.0.0.1",
+              "--save",
+              "",
+              "--supervised",
+              mode!,
+              "--dir",
+              dir,
+            ]);
+            return [cmd, full];
+          },
+          env,
+        )
+      );
+      try {
+        assert.ok(s.output().includes(warning!), s.output());
+        const c = await RawConn.connect(port);
+        assert.match(String(await c.call("INFO", "server")), /\r\nprocess_supervised:no\r\n/);
+        c.close();
+      } finally {
+        s.child.kill("SIGTERM");
+        await s.exited;
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "supervised upstart: the server stops itself at start until upstart continues it",
+  ...opts,
+  ignore: !own || process.platform !== "linux",
+  fn: async () => {
+    const port = await freePort();
+    const s = launch(
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--supervised", "upstart"],
+      undefined,
+      {
+        UPSTART_JOB: "valkyr-test",
+      },
+    );
+    try {
+      await waitForLog(s.output, /supervised by upstart, will stop to signal readiness\./, 30000);
+      const state = () => readFileSync(`/proc/${s.child.pid}/stat`, "latin1").replace(/^.*\) /, "")[0];
+      await waitUntil(() => state() === "T", "the server to stop itself", 10000);
+      s.child.kill("SIGCONT");
+      await waitForLog(s.output, /Ready to accept connections/, 30000);
+      await waitReady("127.0.0.1", port);
+      const c = await RawConn.connect(port);
+      assert.match(String(await c.call("INFO", "server")), /\r\nprocess_supervised:upstart\r\n/);
+      c.close();
+    } finally {
+      kill(s.child, "SIGCONT");
+      kill(s.child, "SIGTERM");
+      await s.exited;
+    }
+  },
+});
+
+Deno.test({
+  name: "pidfile: written with the pid at start, removed at shutdown",
+  ...opts,
+  ignore: !own,
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-pid-"));
+    const file = path.join(dir, "server.pid");
+    try {
+      const { s, port } = await launchOnFreePort((port) =>
+        launch(["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--pidfile", file])
+      );
+      try {
+        assert.equal(readFileSync(file, "latin1"), `${s.child.pid}\n`);
+        const c = await RawConn.connect(port);
+        assert.deepEqual(await c.call("CONFIG", "GET", "pidfile"), ["pidfile", file]);
+        await c.call("SHUTDOWN", "NOSAVE").catch(() => null);
+        c.close();
+        assert.equal(await s.exited, 0);
+        assert.match(s.output(), /Removing the pid file\./);
+        assert.ok(!existsSync(file));
+      } finally {
+        kill(s.child, "SIGKILL");
+        await s.exited;
+      }
+      // A pid file that cannot be written is a warning; the server runs (Redis 7.0 says nothing).
+      if (!isValkeyLike()) return;
+      const bad = path.join(dir, "no-such-dir", "x.pid");
+      const { s: s2 } = await launchOnFreePort((port) =>
+        launch(["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--pidfile", bad])
+      );
+      s2.child.kill("SIGTERM");
+      await s2.exited;
+      assert.match(s2.output(), /Failed to write PID file: No such file or directory/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "daemonize yes: the command returns at once and the server goes on in the background",
+  ...opts,
+  ignore: !own || process.platform !== "linux",
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-daemon-"));
+    const file = path.join(dir, "server.pid");
+    const port = await freePort();
+    let pid = 0;
+    try {
+      // Its own --dir: launch() removes the one it makes as soon as the command returns.
+      const s = launch([], () =>
+        serverCommand([
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--daemonize",
+          "yes",
+          "--pidfile",
+          file,
+          "--dir",
+          dir,
+        ]));
+      assert.equal(await s.exited, 0, s.output());
+      await waitUntil(
+        () => existsSync(file) && readFileSync(file, "latin1").endsWith("\n"),
+        "the pid file",
+        30000,
+      );
+      pid = Number(readFileSync(file, "latin1"));
+      assert.notEqual(pid, s.child.pid);
+      // A session of its own, as after setsid().
+      const stat = readFileSync(`/proc/${pid}/stat`, "latin1").replace(/^.*\) /, "").split(" ");
+      assert.equal(Number(stat[3]), pid, "session id");
+      await waitReady("127.0.0.1", port);
+      const c = await RawConn.connect(port);
+      assert.match(String(await c.call("INFO", "server")), new RegExp(`\r\nprocess_id:${pid}\r\n`));
+      assert.deepEqual(await c.call("CONFIG", "GET", "daemonize"), ["daemonize", "yes"]);
+      await c.call("SHUTDOWN", "NOSAVE").catch(() => null);
+      c.close();
+      await waitUntil(() => !existsSync(file), "the pid file to be removed", 10000);
+      await waitUntil(() => !existsSync(`/proc/${pid}`), "the background server to exit", 10000);
+      pid = 0;
+    } finally {
+      if (pid !== 0) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   },

@@ -64,6 +64,9 @@ const DEFAULTS: [string, string][] = [
   ["min-slaves-max-lag", "10"],
   ["repl-diskless-sync-max-replicas", "0"],
   ["repl-backlog-ttl", "3600"],
+  ["supervised", "no"],
+  ["daemonize", "no"],
+  ["pidfile", ""],
 ];
 
 /** Added after Redis 7.0. */
@@ -246,7 +249,7 @@ Deno.test({
   ...opts,
   fn: () =>
     withConn(async (c) => {
-      for (const name of ["set-proc-title", "always-show-logo"]) {
+      for (const name of ["set-proc-title", "always-show-logo", "supervised", "daemonize"]) {
         assert.equal(
           errorText(await c.call("CONFIG", "SET", name, "no")),
           `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,

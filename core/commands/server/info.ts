@@ -165,7 +165,7 @@ function serverSection(server: Server, nowMs: number): string {
     ["multiplexing_api", MULTIPLEXING_API],
     ["gcc_version", "0.0.0"],
     ["process_id", process.pid],
-    ["process_supervised", "no"],
+    ["process_supervised", server.supervision.mode],
     ["run_id", server.runId],
     ["tcp_port", server.port],
     ["server_time_usec", nowUsec()],

@@ -1,0 +1,52 @@
+/**
+ * A unix datagram socket standing in for systemd's NOTIFY_SOCKET: binds a path and collects the messages
+ * (sd_notify datagrams) sent to it. Through libc (core/net/epoll.ts), as Deno's own unix datagram sockets
+ * need --unstable-net. Linux only: `open` resolves null elsewhere.
+ */
+
+import { type Libc, openLibc } from "../../core/net/epoll.ts";
+
+const AF_UNIX = 1;
+const SOCK_DGRAM = 2;
+const SOCK_NONBLOCK = 0x800;
+
+export class NotifySocket {
+  readonly messages: string[] = [];
+  #timer: ReturnType<typeof setInterval>;
+  #buf = new Uint8Array(4096);
+
+  private constructor(readonly path: string, readonly libc: Libc, readonly fd: number) {
+    this.#timer = setInterval(() => this.#drain(), 10);
+  }
+
+  static async open(path: string): Promise<NotifySocket | null> {
+    const libc = await openLibc();
+    if (libc === null) return null;
+    const fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    if (fd < 0) throw new Error(`socket: errno ${libc.errno()}`);
+    const name = new TextEncoder().encode(path);
+    const sa = new Uint8Array(110);
+    new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
+    sa.set(name, 2);
+    if (libc.bind(fd, sa, 2 + name.length + 1) < 0) {
+      const e = libc.errno();
+      libc.close(fd);
+      throw new Error(`bind ${path}: errno ${e}`);
+    }
+    return new NotifySocket(path, libc, fd);
+  }
+
+  #drain(): void {
+    for (;;) {
+      const n = this.libc.read(this.fd, this.#buf, this.#buf.length);
+      if (n <= 0) return;
+      this.messages.push(new TextDecoder().decode(this.#buf.subarray(0, n)));
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#drain();
+    this.libc.close(this.fd);
+  }
+}
