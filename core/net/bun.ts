@@ -9,6 +9,7 @@
  */
 
 import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions, NetAdapter } from "./types.ts";
+import { nodeNetAdapter } from "./node_net.ts";
 
 /** The part of Bun's socket API this adapter uses (Bun's own types are not loaded by Deno's checker). */
 interface BunSocket {
@@ -134,6 +135,8 @@ function normalizeAddress(a: string): string {
 export const bunAdapter: NetAdapter = {
   runtime: "bun",
   listen(options: ListenOptions, accept: Accept): Promise<Listener> {
+    // TLS listeners go through node:tls on Bun too (per-connection options, ciphers: see tls.ts).
+    if (options.tls !== undefined) return nodeNetAdapter.listen(options, accept);
     const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
     let port = options.port ?? 0;
     const socketHandlers = {

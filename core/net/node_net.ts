@@ -29,6 +29,7 @@
 import * as net from "node:net";
 import { Buffer } from "node:buffer";
 import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions, NetAdapter } from "./types.ts";
+import { wrapAccepted } from "./tls.ts";
 
 class NodeConnection implements Connection {
   readonly remoteAddress: string;
@@ -42,14 +43,15 @@ class NodeConnection implements Connection {
   readPaused = false;
   #closed = false;
 
-  constructor(readonly socket: net.Socket, unixPath: string | undefined) {
+  /** `raw`: the TCP socket under a TLS one (its addresses and fd are the connection's). */
+  constructor(readonly socket: net.Socket, unixPath: string | undefined, raw: net.Socket = socket) {
     this.unix = unixPath !== undefined;
-    this.remoteAddress = unixPath ?? normalizeAddress(socket.remoteAddress ?? "");
-    this.remotePort = unixPath !== undefined ? 0 : socket.remotePort ?? 0;
-    this.localAddress = unixPath ?? normalizeAddress(socket.localAddress ?? "");
-    this.localPort = unixPath !== undefined ? 0 : socket.localPort ?? 0;
+    this.remoteAddress = unixPath ?? normalizeAddress(raw.remoteAddress ?? "");
+    this.remotePort = unixPath !== undefined ? 0 : raw.remotePort ?? 0;
+    this.localAddress = unixPath ?? normalizeAddress(raw.localAddress ?? "");
+    this.localPort = unixPath !== undefined ? 0 : raw.localPort ?? 0;
     // deno-lint-ignore no-explicit-any
-    const h = (socket as any)._handle;
+    const h = (raw as any)._handle;
     this.fd = typeof h?.fd === "number" && h.fd >= 0 ? h.fd : -1;
   }
 
@@ -145,10 +147,26 @@ function normalizeAddress(a: string): string {
 export const nodeNetAdapter: NetAdapter = {
   runtime: "node",
   listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-    const server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
-      const conn = new NodeConnection(socket, options.path);
-      if (options.keepAlive) socket.setKeepAlive(true, options.keepAlive * 1000);
-      socket.setNoDelay(true);
+    const server = net.createServer({ noDelay: true, pauseOnConnect: !options.tls }, (raw) => {
+      if (options.keepAlive) raw.setKeepAlive(true, options.keepAlive * 1000);
+      raw.setNoDelay(true);
+      let socket: net.Socket = raw;
+      let conn: NodeConnection;
+      if (options.tls !== undefined) {
+        // TLS: the client is made now, its bytes flow once the handshake is done (see tls.ts).
+        const addr = `addr=${raw.remoteAddress}:${raw.remotePort} laddr=${raw.localAddress}:${raw.localPort}`;
+        const how = options.tls();
+        socket = wrapAccepted(raw, how, addr);
+        conn = new NodeConnection(socket, undefined, raw);
+        let handshaken = false;
+        socket.once("secure", () => (handshaken = true));
+        socket.once("error", (e: Error) => {
+          if (handshaken) return;
+          how.failed(e.message, addr);
+          // As OpenSSL's failed accept in Valkey: the peer sees its connection reset, not a clean end.
+          (raw as net.Socket & { resetAndDestroy?: () => void }).resetAndDestroy?.();
+        });
+      } else conn = new NodeConnection(socket, options.path);
       const handler = accept(conn);
       conn.handler = handler;
       let done = false;
@@ -157,7 +175,10 @@ export const nodeNetAdapter: NetAdapter = {
         done = true;
         handler.closed();
       };
-      if (!readIntoOwnBuffer(socket, handler)) socket.on("data", (chunk: Uint8Array) => handler.data(chunk));
+      // A TLS socket's reads are its decrypted records: they come through 'data'.
+      if (options.tls !== undefined || !readIntoOwnBuffer(socket, handler)) {
+        socket.on("data", (chunk: Uint8Array) => handler.data(chunk));
+      }
       socket.on("drain", () => handler.drain());
       socket.on("error", () => {
         socket.destroy();

@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { TlsAccept } from "./tls.ts";
+
 export interface Connection {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -60,6 +62,8 @@ export interface ListenOptions {
   keepAlive?: number;
   /** SO_REUSEPORT: several listeners (the I/O Workers) share the address; the kernel spreads connections. */
   reusePort?: boolean;
+  /** A TLS listener (`tls-port`): how each accepted connection is wrapped, read at its accept (tls.ts). */
+  tls?: () => TlsAccept;
 }
 
 export interface Listener {

@@ -26,6 +26,8 @@ import { defaultAdapter, runtimeName } from "../net/mod.ts";
 import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
 import { ProtocolError } from "../resp/parser.ts";
 import { Daemonized, Supervision } from "./supervision.ts";
+import { ServerTls } from "./tls_listener.ts";
+import { listenAll } from "./listen_all.ts";
 import { CommandTable, type ResolvedCommand } from "../commands/registry.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { type CommandGate, dispatch } from "../commands/dispatch.ts";
@@ -176,6 +178,8 @@ export class Server {
   readonly stats = new Stats();
   /** systemd/upstart supervision, daemonizing and the pid file (supervision.ts). */
   readonly supervision: Supervision;
+  /** The TLS port and context (tls_listener.ts). */
+  readonly tls: ServerTls;
   /** The cron's reply-buffer resizing (DEBUG REPLYBUFFER; INFO reply_buffer_shrinks/expands). */
   readonly replyBuffers = new ReplyBufferResizer();
   readonly clock = new Clock();
@@ -319,6 +323,7 @@ export class Server {
     this.#procTitle = options.procTitle;
     this.#mayDaemonize = options.mayDaemonize === true;
     this.supervision = new Supervision(this.logger);
+    this.tls = new ServerTls(this.config, this.logger, this.adapter, (c) => this.#accept(c));
     this.runId = randomHex(40);
     this.blocking = new Blocking(this);
     for (const spec of options.commands ?? []) this.commands.register(spec);
@@ -418,6 +423,13 @@ export class Server {
         throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
       }
     }
+    try {
+      await this.tls.start();
+    } catch (e) {
+      await this.#closeListeners();
+      await this.#stopIo();
+      throw e;
+    }
     const unixPath = this.config.getStr("unixsocket");
     if (unixPath !== "") {
       this.listeners.push(await this.adapter.listen({ path: unixPath }, (c) => this.#accept(c)));
@@ -452,6 +464,7 @@ export class Server {
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
     log.notice("Ready to accept connections tcp");
+    if (this.tls.port !== 0) log.notice("Ready to accept connections tls");
     this.supervision.notify("STATUS=Ready to accept connections\n");
     this.supervision.notify("READY=1\n");
     applyOomScoreAdjAtStart(this);
@@ -470,22 +483,13 @@ export class Server {
     keepAlive: number,
   ): Promise<Listener[]> {
     const tcp = this.io ?? this.adapter;
-    const made: Listener[] = [];
-    for (const host of binds) {
-      const bare = host.startsWith("-") ? host.slice(1) : host;
-      const addr = bare === "*" ? "0.0.0.0" : bare === "::*" ? "::" : bare;
-      try {
-        const l = await tcp.listen({ host: addr, port, backlog, keepAlive }, (c) => this.#accept(c));
-        made.push(l);
-        this.port = l.port;
-      } catch (e) {
-        if (host.startsWith("-")) continue;
-        const msg = e instanceof Error ? e.message : String(e);
-        this.logger.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${msg}`);
-        await Promise.all(made.map((l) => l.close()));
-        throw e;
-      }
-    }
+    const made = await listenAll(
+      binds,
+      port,
+      (host) => tcp.listen({ host, port, backlog, keepAlive }, (c) => this.#accept(c)),
+      (line) => this.logger.warning(line),
+    );
+    if (made.length > 0) this.port = made.at(-1)!.port;
     return made;
   }
 
@@ -1176,7 +1180,7 @@ export class Server {
   async #closeListeners(): Promise<void> {
     const ls = this.listeners;
     this.listeners = [];
-    await Promise.all(ls.map((l) => l.close()));
+    await Promise.all([...ls.map((l) => l.close()), this.tls.close()]);
   }
 }
 

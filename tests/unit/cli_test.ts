@@ -306,29 +306,9 @@ Deno.test({
         ["upstart", "upstart supervision requested, but UPSTART_JOB not found!"],
       ]
     ) {
-      const env = { ...Deno.env.toObject() };
-      delete env.NOTIFY_SOCKET;
-      delete env.UPSTART_JOB;
+      // (The test's environment has neither NOTIFY_SOCKET nor UPSTART_JOB.)
       const { s, port } = await launchOnFreePort((port) =>
-        launch(
-          ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--supervised", mode!],
-          (dir) => {
-            const [cmd, full] = serverCommand([
-              "--port",
-              String(port),
-              "--bind",
-              "127.0.0.1",
-              "--save",
-              "",
-              "--supervised",
-              mode!,
-              "--dir",
-              dir,
-            ]);
-            return [cmd, full];
-          },
-          env,
-        )
+        launch(["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--supervised", mode!])
       );
       try {
         assert.ok(s.output().includes(warning!), s.output());
@@ -574,11 +554,7 @@ Deno.test({
 
 /** Kills a server a failed test left running (nothing when it has exited). */
 function killLeftOver(s: ReturnType<typeof launch>): void {
-  try {
-    s.child.kill("SIGKILL");
-  } catch {
-    // already exited
-  }
+  kill(s.child, "SIGKILL");
 }
 
 /** Launches a server with `args` (and --enable-debug-command yes) on a free port; resolves with a client. */

@@ -69,36 +69,58 @@ function configSet(call: CommandCall): void {
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([cstr(argv[i]!), utf8.decode(argv[i + 1]!)]);
   const config = call.server.config;
-  const port = String(config.getInt("port"));
+  const port = config.getInt("port");
+  const tlsPort = config.getInt("tls-port");
   const bind = config.getBind().join(" ");
   // What each named config held, to roll the whole call back if the new port or bind cannot be bound.
   const previous: [string, string][] = [];
   for (const [name] of pairs) if (config.has(name)) previous.push([name, config.get(name)]);
   const err = config.set(pairs, { isLocal: isLocalCaller(call) });
   if (err !== null) return call.error(err);
-  if (String(config.getInt("port")) === port && config.getBind().join(" ") === bind) return call.reply.ok();
-  rebindAndReply(call, String(config.getInt("port")) !== port, previous);
+  const bindChanged = config.getBind().join(" ") !== bind;
+  const portChanged = config.getInt("port") !== port;
+  const tlsPortChanged = config.getInt("tls-port") !== tlsPort;
+  if (!portChanged && !tlsPortChanged && !bindChanged) return call.reply.ok();
+  rebindAndReply(
+    call,
+    { tcp: portChanged || bindChanged, tls: tlsPortChanged || bindChanged, portChanged },
+    previous,
+  );
 }
 
 /**
- * A changed `port` or `bind` takes effect at once, as Valkey's changeListener: the TCP listeners are
- * closed and bound again. Binding is asynchronous here, so the client waits for the outcome (like a
- * blocked client); when it fails, every config of the call gets its old value back (`previous`, as
+ * A changed `port`, `tls-port` or `bind` takes effect at once, as Valkey's changeListener: the listeners
+ * concerned are closed and bound again. Binding is asynchronous here, so the client waits for the outcome
+ * (like a blocked client); when it fails, every config of the call gets its old value back (`previous`, as
  * Valkey's CONFIG SET rolls back all of them, running their apply steps again), the old addresses are
  * bound again, and the reply is Valkey's apply error. Inside EXEC, which cannot wait, the reply is OK and a
  * failure is logged.
  */
-function rebindAndReply(call: CommandCall, portChanged: boolean, previous: [string, string][]): void {
+function rebindAndReply(
+  call: CommandCall,
+  which: { tcp: boolean; tls: boolean; portChanged: boolean },
+  previous: [string, string][],
+): void {
   const { server } = call;
   const config = server.config;
-  const restore = async (): Promise<boolean> => {
-    if (await server.rebindTcp()) return true;
+  const rebind = async (): Promise<"port" | "tls-port" | null> => {
+    if (which.tcp && !(await server.rebindTcp())) return "port";
+    if (which.tls && !(await server.tls.rebind())) return "tls-port";
+    return null;
+  };
+  const restore = async (): Promise<"port" | "tls-port" | null> => {
+    const failed = await rebind();
+    if (failed === null) return null;
+    const name = failed === "tls-port" ? "tls-port" : which.portChanged ? "port" : "bind";
+    server.logger.warning(
+      `Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`,
+    );
     const err = config.set(previous, { isLocal: true });
     if (err !== null) server.logger.warning(`CONFIG SET rollback failed: ${err}`);
-    if (!(await server.rebindTcp())) {
+    if ((await rebind()) !== null) {
       server.logger.warning("Failed to listen on the previous addresses either.");
     }
-    return false;
+    return failed;
   };
   if (call.inExec) {
     void restore();
@@ -106,10 +128,12 @@ function rebindAndReply(call: CommandCall, portChanged: boolean, previous: [stri
   }
   replyWhenSettled(
     call,
-    restore().then((ok) =>
-      ok
+    restore().then((failed) =>
+      failed === null
         ? null
-        : portChanged
+        : failed === "tls-port"
+        ? "ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to listen on this port. Check server logs."
+        : which.portChanged
         ? "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
         : "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses."
     ),

@@ -140,6 +140,11 @@ function listenerLines(server: Server): Field[] {
   }
   const unix = configStr(server, "unixsocket", "");
   if (unix !== "") out.push(["listener1", `name=unix,bind=${unix}`]);
+  // Valkey numbers listeners by connection type: tcp 0, unix 1, tls 2.
+  if (server.tls.port !== 0) {
+    const binds = server.config.getBind().map((b) => `,bind=${b}`).join("");
+    out.push(["listener2", `name=tls${binds},port=${server.tls.port}`]);
+  } else if (server.tls.bound) out.push(["listener2", "name=tls"]);
   return out;
 }
 
