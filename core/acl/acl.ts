@@ -16,7 +16,7 @@
 import type { Client } from "../server/client.ts";
 import type { CommandCall } from "../commands/call.ts";
 import { clientInfoLine } from "../commands/connection/client_info.ts";
-import type { Server } from "../server/server.ts";
+import type { PermissionLogAs, Server } from "../server/server.ts";
 import { LoggedError } from "../server/log.ts";
 import { resolve as resolvePath } from "node:path";
 import type { CommandSpec, KeySpecFlag } from "../commands/spec.ts";
@@ -53,7 +53,7 @@ export interface Denial {
 }
 
 /** Where a denial happened (ACL LOG's `context`). */
-export type LogContext = "toplevel" | "multi";
+export type LogContext = "toplevel" | "multi" | "module";
 
 /** One ACL LOG entry (Valkey's ACLLogEntry). */
 export interface LogEntry {
@@ -590,7 +590,7 @@ export function installAcl(server: Server): void {
     const call = client.call;
     acl.addLog(call, DENIED_AUTH, logContext(client), bytesToAscii(call.argv[0]!), bytesToAscii(username));
   });
-  server.permissionCheck = (call, resolved) => permissionError(acl, call, resolved);
+  server.permissionCheck = (call, resolved, logAs) => permissionError(acl, call, resolved, logAs);
   config.userLines = () => {
     // With an ACL file, CONFIG REWRITE drops the `user` lines (the users live in the file).
     if (config.getStr("aclfile") !== "") return [];
@@ -629,7 +629,12 @@ export function loadUsersAtStartup(server: Server): void {
   }
 }
 
-function permissionError(acl: Acl, call: CommandCall, resolved: ResolvedCommand): string | null {
+function permissionError(
+  acl: Acl,
+  call: CommandCall,
+  resolved: ResolvedCommand,
+  logAs?: PermissionLogAs,
+): string | null {
   const { client, argv } = call;
   const spec = resolved.spec;
   // Inside MULTI a NO_MULTI command is refused by the transaction's gate first, as in Valkey.
@@ -637,7 +642,9 @@ function permissionError(acl: Acl, call: CommandCall, resolved: ResolvedCommand)
   const user = client.access as AclUser;
   const d = acl.check(user, spec, resolved.parent, argv);
   if (d === null) return null;
-  acl.addLog(call, d.reason, logContext(client), denialObject(d, resolved.fullName, argv), user.name);
+  const object = denialObject(d, resolved.fullName, argv);
+  if (logAs !== undefined) acl.addLog(logAs.call, d.reason, logAs.context, object, user.name);
+  else acl.addLog(call, d.reason, logContext(client), object, user.name);
   return denialMessage(d, user, resolved.fullName);
 }
 

@@ -49,8 +49,12 @@ export class CommandCall {
 
   /** Replies an error and counts it (errorstats, failed_calls). */
   error(msg: string): void {
-    this.failed = true;
-    this.server.stats.countError(msg);
+    const deferred = this.client.deferredErrors;
+    if (deferred !== undefined) deferred.push(msg);
+    else {
+      this.failed = true;
+      this.server.stats.countError(msg);
+    }
     this.client.writer.error(msg);
   }
 

@@ -788,6 +788,7 @@ const MB = 1024 * 1024;
 export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   // Bool
   { name: "daemonize", type: "bool", flags: ["IMMUTABLE"], default: false },
+  { name: "syslog-enabled", type: "bool", flags: ["IMMUTABLE"], default: false },
   { name: "protected-mode", type: "bool", default: true },
   { name: "extended-redis-compatibility", type: "bool", default: false },
   { name: "lazyfree-lazy-eviction", type: "bool", flags: ["DEBUG"], default: true },
@@ -849,6 +850,8 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
   { name: "unixsocket", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   { name: "unixsocketgroup", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
   { name: "pidfile", type: "string", flags: ["IMMUTABLE"], emptyIsNull: true, default: null },
+  // Valkey's default ident is its name; kept, so CONFIG GET and existing syslog filters see the same.
+  { name: "syslog-ident", type: "string", flags: ["IMMUTABLE"], default: "valkey" },
   {
     name: "dbfilename",
     type: "string",
@@ -920,6 +923,14 @@ export const CORE_DIRECTIVES: readonly DirectiveDef[] = [
     type: "enum",
     values: ["allchannels", "resetchannels"],
     default: "resetchannels",
+  },
+  // The system logger (core/server/syslog.ts).
+  {
+    name: "syslog-facility",
+    type: "enum",
+    flags: ["IMMUTABLE"],
+    values: ["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"],
+    default: "local0",
   },
   // systemd's sd_notify or upstart's SIGSTOP (core/server/supervision.ts).
   {

@@ -226,6 +226,7 @@ export class Evictor {
     this.currentCommand = call.fullName;
     this.expiredJustNow = false;
     const result = this.performEvictions();
+    this.server.preCommandOom = result === EvictResult.FAIL;
     if (result !== EvictResult.FAIL) return false;
     const spec = call.spec;
     let deny = spec.flags.includes("DENYOOM");

@@ -13,7 +13,10 @@ import { isExpired } from "../commands/generic/common.ts";
 import { keyCreated, lookupRead, lookupWrite, typeName } from "../commands/lookup.ts";
 import { usedMemory } from "../commands/server/memory_stats.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
+import { DEFERRED_ERRORS, moduleCall } from "./call.ts";
+import { isResp3 } from "../resp/reply_parser.ts";
 import {
+  type CallReply,
   type CommandContext,
   type DataTypeHandle,
   type LogLevel,
@@ -90,6 +93,21 @@ class Reply implements ModuleReply {
   bigNumber(s: string): void {
     this.#w.bigNumber(s);
   }
+  callReply(reply: CallReply): boolean {
+    const call = this.call;
+    if (call.client.resp === 2 && isResp3(reply)) return false;
+    this.#w.raw(reply.proto);
+    // The errors the reply carries count now, for this client's command (Valkey's deferredAfterErrorReply).
+    for (const e of DEFERRED_ERRORS.get(reply) ?? []) {
+      call.failed = true;
+      call.server.stats.countError(e);
+    }
+    if (reply.type === "error" && !DEFERRED_ERRORS.has(reply)) {
+      call.failed = true;
+      call.server.stats.countError(reply.value);
+    }
+    return true;
+  }
 }
 
 /** A keyspace walk's position: the keyspace table's SCAN cursor (0 = start), and whether it came back. */
@@ -126,54 +144,73 @@ class Entry implements ScanEntry {
 const EVENT_CLASSES = new Set(["g", "$", "l", "s", "h", "z", "x", "e", "t", "m", "d", "n"]);
 
 export class ModuleCommandContext implements CommandContext {
-  call!: CommandCall;
+  /** The command being executed (bound per call, see bind). */
+  cc!: CommandCall;
   readonly reply: Reply = new Reply();
 
   constructor(readonly owner: ContextOwner) {}
 
   /** Points the context at a new call (the dispatcher reuses one context per module). */
   bind(call: CommandCall): this {
-    this.call = call;
+    this.cc = call;
     this.reply.call = call;
     return this;
   }
 
   get argv(): Uint8Array[] {
-    return this.call.argv;
+    return this.cc.argv;
   }
   get resp(): 2 | 3 {
-    return this.call.client.resp;
+    return this.cc.client.resp;
   }
   get dbId(): number {
-    return this.call.client.db;
+    return this.cc.client.db;
   }
   get clientId(): number {
-    return this.call.client.id;
+    return this.cc.client.id;
   }
   get now(): number {
-    return this.call.now;
+    return this.cc.now;
   }
 
   wrongArity(): void {
-    this.call.error(errWrongArity(this.call.fullName));
+    this.cc.error(errWrongArity(this.cc.fullName));
+  }
+
+  callErrno = "";
+
+  call(
+    command: string | Uint8Array,
+    args: readonly (string | Uint8Array | number | bigint)[] = [],
+    flags = "",
+  ): CallReply | null {
+    // The context is shared: a command run here may be a module command that rebinds it.
+    const outer = this.cc;
+    try {
+      const { reply, errno } = moduleCall(outer, command, args, flags);
+      this.callErrno = errno;
+      return reply;
+    } finally {
+      this.bind(outer);
+    }
   }
 
   replyWrongType(): void {
-    this.call.error(ERR_WRONGTYPE);
+    this.cc.error(ERR_WRONGTYPE);
   }
 
   keyType(key: Uint8Array): string {
-    const db = this.call.db;
-    const ref = lookupWrite(this.call, key, db);
+    const db = this.cc.db;
+    const ref = lookupWrite(this.cc, key, db);
     return ref === NO_ENTRY ? "none" : typeName(db, ref);
   }
 
   exists(key: Uint8Array): boolean {
-    return this.call.db.lookup(key) !== NO_ENTRY;
+    return this.cc.db.lookup(key) !== NO_ENTRY;
   }
 
   getValue<T>(type: DataTypeHandle<T>, key: Uint8Array, mode: "read" | "write"): T | null | WrongType {
-    const call = this.call;
+    const call = this.cc;
     const db = call.db;
     const ref = mode === "read" ? lookupRead(call, key, db) : lookupWrite(call, key, db);
     if (ref === NO_ENTRY) return null;
@@ -186,7 +223,7 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   setValue<T>(type: DataTypeHandle<T>, key: Uint8Array, value: T): void {
-    const call = this.call;
+    const call = this.cc;
     const db = call.db;
     const rt = this.owner.typeOf(type as DataTypeHandle<unknown>);
     const existed = db.lookup(key) !== NO_ENTRY;
@@ -195,7 +232,7 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   deleteKey(key: Uint8Array): boolean {
-    const db = this.call.db;
+    const db = this.cc.db;
     const ref = db.lookup(key);
     if (ref === NO_ENTRY) return false;
     db.deleteRef(ref);
@@ -203,8 +240,8 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   getString(key: Uint8Array): Uint8Array | null | WrongType {
-    const db = this.call.db;
-    const ref = lookupRead(this.call, key, db);
+    const db = this.cc.db;
+    const ref = lookupRead(this.cc, key, db);
     if (ref === NO_ENTRY) return null;
     if (!db.isString(ref)) return WRONG_TYPE;
     return db.getString(ref).slice();
@@ -217,8 +254,8 @@ export class ModuleCommandContext implements CommandContext {
   scan(cursor: ScanCursor, fn: (key: Uint8Array, entry: ScanEntry) => void): boolean {
     if (!(cursor instanceof KeyScanCursor)) throw new ModuleError("ERR not a scan cursor of this server");
     if (cursor.done) return false;
-    const db = this.call.db;
-    const now = this.call.now;
+    const db = this.cc.db;
+    const now = this.cc.now;
     // The step's refs are collected first and `fn` runs after the table walk, so a callback that deletes,
     // overwrites or adds keys cannot disturb the chain being walked; keys are looked up again in case an
     // earlier callback of the same step deleted or replaced them.
@@ -244,15 +281,15 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   ttl(key: Uint8Array): number {
-    const db = this.call.db;
+    const db = this.cc.db;
     const ref = db.lookup(key);
     if (ref === NO_ENTRY) return -2;
     const when = db.getExpire(ref);
-    return when === -1 ? -1 : Math.max(0, when - this.call.now);
+    return when === -1 ? -1 : Math.max(0, when - this.cc.now);
   }
 
   setExpire(key: Uint8Array, unixMs: number): boolean {
-    const db = this.call.db;
+    const db = this.cc.db;
     const ref = db.lookup(key);
     if (ref === NO_ENTRY) return false;
     db.setExpire(ref, unixMs);
@@ -260,23 +297,23 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   signalModifiedKey(key: Uint8Array): void {
-    this.call.keyModified(this.call.db, key);
+    this.cc.keyModified(this.cc.db, key);
   }
 
   notifyKeyspaceEvent(cls: string, event: string, key: Uint8Array): void {
     const c = EVENT_CLASSES.has(cls) ? cls as EventClass : "g";
-    this.call.notify(c, event, key, this.call.client.db);
+    this.cc.notify(c, event, key, this.cc.client.db);
   }
 
   replicateVerbatim(): void {
     // The command's words as they came go to the AOF (and replicas) after this command, in order.
-    const call = this.call;
+    const call = this.cc;
     if (call.propagating) call.alsoPropagate(call.argv.map((a) => a.slice()));
     call.dirty();
   }
 
   replicate(cmd: string, args: (string | Uint8Array)[]): void {
-    const call = this.call;
+    const call = this.cc;
     if (call.propagating) {
       const te = new TextEncoder();
       call.alsoPropagate([
@@ -288,12 +325,12 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   addDirty(n = 1): void {
-    this.call.dirty(n);
+    this.cc.dirty(n);
   }
 
   isFromPrimaryOrAof(): boolean {
     // True while the AOF is being loaded (no replication yet).
-    return this.call.server.propagation.replaying;
+    return this.cc.server.propagation.replaying;
   }
 
   config(name: string): number | string | boolean {
@@ -301,15 +338,15 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   usedMemory(): number {
-    return usedMemory(this.call.server);
+    return usedMemory(this.cc.server);
   }
 
   maxMemory(): number {
-    return this.call.server.config.getInt("maxmemory");
+    return this.cc.server.config.getInt("maxmemory");
   }
 
   log(level: LogLevel, msg: string): void {
-    moduleLog(this.call.server.logger, this.owner.name, level, msg);
+    moduleLog(this.cc.server.logger, this.owner.name, level, msg);
   }
 }
 

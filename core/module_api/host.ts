@@ -728,7 +728,7 @@ function runModuleHandler(
   const w = call.reply;
   const mark = w.length;
   // Nested calls (a handler running another module command) must not lose the outer binding.
-  const outer = ctx.call;
+  const outer = ctx.cc;
   try {
     const r: unknown = handler(ctx.bind(call));
     if (r instanceof Promise) {

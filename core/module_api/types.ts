@@ -12,6 +12,15 @@
 import type { ArgSpec, CommandFlag, KeySpec } from "../commands/spec.ts";
 
 export type { ArgSpec, CommandFlag, KeySpec, KeySpecFlag } from "../commands/spec.ts";
+import type { RespReply } from "../resp/reply_parser.ts";
+
+/**
+ * A command's reply as `ctx.call()` returns it (Valkey's CallReply): `string` (bytes, simple or bulk),
+ * `error` (its text), `integer` (bigint), `null`, `array`, `map` (pairs), `set`, `push`, `bool`,
+ * `double`, `bignumber` (text), `verbatim` (format + bytes); every node has its RESP bytes in `proto` and
+ * a RESP3 attribute, if any, in `attribute`.
+ */
+export type CallReply = RespReply;
 
 /** The API version this server implements. A module asking for a higher one fails to load. */
 export const MODULE_API_VERSION = 1;
@@ -117,6 +126,24 @@ export interface CommandContext {
   readonly reply: ModuleReply;
   /** Replies `ERR wrong number of arguments for '<cmd>' command`. */
   wrongArity(): void;
+  /**
+   * Runs a command and returns its reply (Valkey's ValkeyModule_Call; core/module_api/call.ts). `flags`
+   * are Valkey's format flags: `!` propagate it (`A` not to the AOF, `R` not to replicas), `3` RESP3,
+   * `0` the caller's protocol, `C` check the caller's ACL, `S` script mode, `W` no writes, `M` respect
+   * OOM, `E` return failed checks as error replies, `D` dry run. A failed check returns null and sets
+   * {@link callErrno}.
+   */
+  call(
+    command: string | Uint8Array,
+    args?: readonly (string | Uint8Array | number | bigint)[],
+    flags?: string,
+  ): CallReply | null;
+  /**
+   * Why the last `call()` returned null: "ENOENT" unknown command, "EINVAL" wrong arity, "ESPIPE" not in
+   * script mode, "ENOSPC" OOM or a write under `W`, "EACCES" ACL, "ENOTSUP" flag `K`, "EBADF" an unknown
+   * flag, "ENODATA" no reply; "" when it returned a reply.
+   */
+  readonly callErrno: string;
   /** Replies `WRONGTYPE Operation against a key holding the wrong kind of value`. */
   replyWrongType(): void;
   /** TYPE of a key: "none", "string", "list"..., or a module type's 9-character name. Expiry-aware. */
@@ -235,6 +262,11 @@ export interface ModuleReply {
   verbatim(s: string, format: string): void;
   /** RESP3 big number, RESP2 bulk string. */
   bigNumber(s: string): void;
+  /**
+   * Sends a `ctx.call()` reply (or part of one) as it came (Valkey's ReplyWithCallReply); the errors it
+   * holds are counted now. False, and nothing sent, when it has RESP3 types and the client speaks RESP2.
+   */
+  callReply(reply: CallReply): boolean;
 }
 
 /** A module data type (RedisModule_CreateDataType). */

@@ -154,7 +154,9 @@ export const nodeNetAdapter: NetAdapter = {
       let conn: NodeConnection;
       if (options.tls !== undefined) {
         // TLS: the client is made now, its bytes flow once the handshake is done (see tls.ts).
-        const addr = `addr=${raw.remoteAddress}:${raw.remotePort} laddr=${raw.localAddress}:${raw.localPort}`;
+        const addr = `addr=${normalizeAddress(raw.remoteAddress ?? "")}:${raw.remotePort} laddr=${
+          normalizeAddress(raw.localAddress ?? "")
+        }:${raw.localPort}`;
         const how = options.tls();
         socket = wrapAccepted(raw, how, addr);
         conn = new NodeConnection(socket, undefined, raw);
@@ -163,7 +165,8 @@ export const nodeNetAdapter: NetAdapter = {
         socket.once("error", (e: Error) => {
           if (handshaken) return;
           how.failed(e.message, addr);
-          // As OpenSSL's failed accept in Valkey: the peer sees its connection reset, not a clean end.
+          // As a failed accept in Valkey, the peer sees its connection reset where the runtime still lets
+          // us (Bun; on Deno the TLS layer has closed the socket by now: the peer gets an alert and EOF).
           (raw as net.Socket & { resetAndDestroy?: () => void }).resetAndDestroy?.();
         });
       } else conn = new NodeConnection(socket, options.path);

@@ -1477,5 +1477,10 @@ export function installAof(server: Server, rdbLoaders: (() => void)[]): Aof {
     }
     return false;
   });
+  server.writeDenials.push(() =>
+    !aof.lastWriteOk && aof.state !== AOF_OFF
+      ? `MISCONF Errors writing to the AOF file: ${aof.lastWriteError}`
+      : null
+  );
   return aof;
 }

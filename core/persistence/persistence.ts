@@ -420,14 +420,18 @@ export function installPersistence(server: Server): Persistence {
   server.shutdownSave = () => p.saveSync();
   server.shutdownHooks.push(() => p.writer.stop());
   // MISCONF comes before MULTI queueing in Valkey's processCommand: first in the gate list.
+  const misconf = () => {
+    const config = server.config;
+    return misconfError(
+      config.has("extended-redis-compatibility") && config.getBool("extended-redis-compatibility"),
+    );
+  };
   server.gates.unshift((call: CommandCall) => {
     if (!p.writesDenied()) return false;
     if (!isWriteCall(call) && call.spec.name !== "ping") return false;
-    const config = call.server.config;
-    const redisCompat = config.has("extended-redis-compatibility") &&
-      config.getBool("extended-redis-compatibility");
-    gateReject(call, misconfError(redisCompat));
+    gateReject(call, misconf());
     return true;
   });
+  server.writeDenials.push(() => p.writesDenied() ? misconf() : null);
   return p;
 }

@@ -76,6 +76,11 @@ export class Client {
   readPaused = false;
   /** First time the output exceeded the soft limit (unix seconds), for client-output-buffer-limit. */
   softLimitSince = 0;
+  /**
+   * A module's temporary client (core/module_api/call.ts): its error replies are collected here instead
+   * of counted, and counted when the module forwards the reply (Valkey's deferred_reply_errors).
+   */
+  deferredErrors: string[] | undefined = undefined;
   /** Client flags CLIENT LIST prints that other subsystems set (e.g. 'b' blocked, 'x' multi). */
   readonly flags = new Set<string>();
 

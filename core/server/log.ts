@@ -115,12 +115,15 @@ export class Logger {
   timestampFormat: LogTimestampFormat = "legacy";
   /** Lines are also handed here (tests, embedding). */
   sink: ((line: string) => void) | undefined;
+  /** `syslog-enabled`: each message (without the line prefix) also goes here (core/server/syslog.ts). */
+  syslog: ((level: Exclude<LogLevel, "nothing">, msg: string) => void) | undefined;
 
   log(level: Exclude<LogLevel, "nothing">, msg: string): void {
     if (!this.enabled(level)) return;
     this.#write(
       formatLogLine(process.pid, this.role, new Date(), level, msg, this.format, this.timestampFormat),
     );
+    this.syslog?.(level, msg);
   }
 
   /**
@@ -165,6 +168,8 @@ export class Logger {
 
   /** Writes `text` as it is, without the line prefix (Valkey's LL_RAW: the start-up logo). */
   raw(level: Exclude<LogLevel, "nothing">, text: string): void {
-    if (this.enabled(level)) this.#write(text);
+    if (!this.enabled(level)) return;
+    this.#write(text);
+    this.syslog?.(level, text);
   }
 }

@@ -62,6 +62,11 @@ export class Propagation {
   #offsetAtEnter = 0;
   /** True while commands are replayed from the AOF (modules' isFromPrimaryOrAof). */
   replaying = false;
+  /**
+   * False while a module's ctx.call runs a command without the `!` flag (Valkey's replication_allowed):
+   * neither that command nor anything it propagates is recorded.
+   */
+  allowed = true;
 
   constructor(server: Server) {
     this.server = server;
@@ -74,7 +79,7 @@ export class Propagation {
 
   /** Appends an effect to the current unit (or propagates it at once outside of any unit). */
   also(db: number, argv: Uint8Array[]): void {
-    if (!this.active) return;
+    if (!this.active || !this.allowed) return;
     this.#pending.push({ db, argv });
     if (this.#depth === 0) this.flush();
   }
@@ -102,7 +107,8 @@ export class Propagation {
     // for (ctx.replicate / replicateVerbatim), as in Valkey's call(). Only a dirty counter that grew counts:
     // SAVE and DEBUG LOADAOF reset it to 0 and are not propagated (call() clamps a negative change to 0).
     if (
-      this.active && spec.name !== "exec" && spec.module === undefined && chosen !== PREVENT &&
+      this.active && this.allowed && spec.name !== "exec" && spec.module === undefined &&
+      chosen !== PREVENT &&
       this.server.dirty > dirtyBefore
     ) {
       this.#pending.push({ db, argv: (chosen as Uint8Array[] | undefined) ?? argv });

@@ -28,6 +28,7 @@ import { ProtocolError } from "../resp/parser.ts";
 import { Daemonized, Supervision } from "./supervision.ts";
 import { ServerTls } from "./tls_listener.ts";
 import { listenAll } from "./listen_all.ts";
+import { installSyslog } from "./syslog.ts";
 import { CommandTable, type ResolvedCommand } from "../commands/registry.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { type CommandGate, dispatch } from "../commands/dispatch.ts";
@@ -166,6 +167,13 @@ export interface ServerOptions {
   mayDaemonize?: boolean;
 }
 
+/** Where a denial is logged when the command is not the client's own (a module's ctx.call). */
+export interface PermissionLogAs {
+  /** The call whose client ACL LOG names. */
+  call: CommandCall;
+  context: "module";
+}
+
 /** A key's value changed; `by` is the client whose command changed it (null: expiry, eviction...). */
 export type KeyModifiedListener = (db: Db, key: Uint8Array, by: Client | null) => void;
 export type KeyspaceEventListener = (cls: EventClass, event: string, key: Uint8Array, dbId: number) => void;
@@ -234,7 +242,17 @@ export class Server {
    * The ACL check (core/acl), run by the dispatcher after authentication for clients whose user is not
    * unrestricted: the error to reply (`NOPERM ...`) or null when the command may run.
    */
-  permissionCheck: ((call: CommandCall, resolved: ResolvedCommand) => string | null) | null = null;
+  permissionCheck:
+    | ((call: CommandCall, resolved: ResolvedCommand, logAs?: PermissionLogAs) => string | null)
+    | null = null;
+  /**
+   * Why writes are refused right now (too few replicas, a failed save, an AOF that cannot be written), for
+   * commands that run without the dispatcher's gates: a module's ctx.call in script mode. Each subsystem
+   * that refuses writes in a gate also registers its reason here.
+   */
+  readonly writeDenials: (() => string | null)[] = [];
+  /** The OOM state before the command being executed (Valkey's pre_command_oom_state; core/eviction). */
+  preCommandOom = false;
   /**
    * maxmemory-clients after a read left a request unfinished (core/eviction): may close the client, whose
    * query buffer grew. Null when no limit is set.
@@ -358,19 +376,20 @@ export class Server {
     this.logger.timestampFormat = this.config.getEnum("log-timestamp-format") as LogTimestampFormat;
   }
 
-  /** Creates the databases, binds the listeners and starts the cron. */
   /**
    * As Valkey's main() once the config is read, before modules load: the supervisor (`supervised`) is
    * told, then the server may go to the background (`daemonize`; throws {@link Daemonized} in the
    * process that is to exit).
    */
   async superviseAndDaemonize(): Promise<void> {
+    await installSyslog(this.config, this.logger);
     await this.supervision.detect(this.config.getEnum("supervised"));
     if (this.#mayDaemonize && await this.supervision.daemonize(this.config.getBool("daemonize"))) {
       throw new Daemonized();
     }
   }
 
+  /** Creates the databases, binds the listeners and starts the cron. */
   async start(): Promise<void> {
     this.expiry.importMode = this.config.getBool("import-mode");
     this.#updateExpiry();

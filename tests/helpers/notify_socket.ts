@@ -1,6 +1,6 @@
 /**
- * A unix datagram socket standing in for systemd's NOTIFY_SOCKET: binds a path and collects the messages
- * (sd_notify datagrams) sent to it. Through libc (core/net/epoll.ts), as Deno's own unix datagram sockets
+ * A unix datagram socket standing in for systemd's NOTIFY_SOCKET or the system logger's /dev/log: binds a
+ * path and collects the datagrams sent to it. Through libc (core/net/epoll.ts), as Deno's own unix datagram sockets
  * need --unstable-net. Linux only: `open` resolves null elsewhere.
  */
 

@@ -355,6 +355,53 @@ Deno.test({
 });
 
 Deno.test({
+  name: "syslog-enabled: each message also goes to the system logger with the ident, facility and pid",
+  ...opts,
+  // The system logger's socket is moved with Valkyr's internal VALKYR_SYSLOG_SOCKET (a test cannot own /dev/log).
+  ignore: !isValkyr() || process.platform !== "linux",
+  fn: async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "valkyr-syslog-"));
+    const sock = await NotifySocket.open(path.join(dir, "log"));
+    try {
+      const args = ["--syslog-enabled", "yes", "--syslog-ident", "shop-cache", "--syslog-facility", "local3"];
+      const { s, port } = await launchOnFreePort((port) =>
+        launch(["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...args], undefined, {
+          VALKYR_SYSLOG_SOCKET: sock!.path,
+        })
+      );
+      try {
+        const pid = s.child.pid;
+        // local3 (19) × 8 + notice (5) = 157.
+        const ready = new RegExp(
+          `^<157>\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d shop-cache\\[${pid}\\]: Ready to accept connections tcp$`,
+        );
+        await waitUntil(() => sock!.messages.some((m) => ready.test(m)), "the ready line in syslog", 10000);
+        const c = await RawConn.connect(port);
+        assert.deepEqual(await c.call("CONFIG", "GET", "syslog-ident"), ["syslog-ident", "shop-cache"]);
+        await c.call("SHUTDOWN", "NOSAVE").catch(() => null);
+        c.close();
+        await s.exited;
+        // A warning: local3 × 8 + 4 = 156.
+        await waitUntil(
+          () =>
+            sock!.messages.some((m) =>
+              /^<156>.* shop-cache\[\d+\]: Valkyr is now ready to exit, bye bye\.\.\.$/.test(m)
+            ),
+          "the last line in syslog",
+          5000,
+        );
+      } finally {
+        killLeftOver(s);
+        await s.exited;
+      }
+    } finally {
+      sock?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+Deno.test({
   name: "pidfile: written with the pid at start, removed at shutdown",
   ...opts,
   ignore: !own,

@@ -65,6 +65,8 @@ const DEFAULTS: [string, string][] = [
   ["repl-diskless-sync-max-replicas", "0"],
   ["repl-backlog-ttl", "3600"],
   ["supervised", "no"],
+  ["syslog-enabled", "no"],
+  ["syslog-facility", "local0"],
   ["daemonize", "no"],
   ["pidfile", ""],
 ];
@@ -80,6 +82,7 @@ const DEFAULTS_8: [string, string][] = [
   ["ignore-warnings", ""],
   ["locale-collate", ""],
   ["repl-backlog-size", "10485760"],
+  ["syslog-ident", "valkey"], // "redis" in Redis 7.0
 ];
 
 Deno.test({
@@ -249,7 +252,9 @@ Deno.test({
   ...opts,
   fn: () =>
     withConn(async (c) => {
-      for (const name of ["set-proc-title", "always-show-logo", "supervised", "daemonize"]) {
+      for (
+        const name of ["set-proc-title", "always-show-logo", "supervised", "daemonize", "syslog-enabled"]
+      ) {
         assert.equal(
           errorText(await c.call("CONFIG", "SET", name, "no")),
           `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,

@@ -51,14 +51,14 @@ export function minReplicasActive(server: Server): boolean {
  * at the front of the list.
  */
 export function installMinReplicas(server: Server): void {
+  const tooFew = () =>
+    minReplicasActive(server) && GOOD_REPLICAS < server.config.getInt("min-replicas-to-write");
   server.gates.unshift((call) => {
-    if (!minReplicasActive(server) || GOOD_REPLICAS >= server.config.getInt("min-replicas-to-write")) {
-      return false;
-    }
-    if (!isWriteCall(call)) return false;
+    if (!tooFew() || !isWriteCall(call)) return false;
     gateReject(call, ERR_NOREPLICAS);
     return true;
   });
+  server.writeDenials.push(() => tooFew() ? ERR_NOREPLICAS : null);
 }
 
 const ERR_TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";

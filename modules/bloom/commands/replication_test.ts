@@ -53,6 +53,7 @@ class World {
       bool: (b) => void out.push(`#${b}`),
       verbatim: (s) => void out.push(`=${s}`),
       bigNumber: (s) => void out.push(`(${s}`),
+      callReply: (r) => (out.push(`reply:${r.type}`), true),
     };
     const ctx = {
       argv,
