@@ -225,7 +225,13 @@ export class Evictor {
     if (this.maxmemory === 0) return false;
     this.currentCommand = call.fullName;
     this.expiredJustNow = false;
-    const result = this.performEvictions();
+    this.server.admittingClient = call.client;
+    let result: EvictResult;
+    try {
+      result = this.performEvictions();
+    } finally {
+      this.server.admittingClient = null;
+    }
     this.server.preCommandOom = result === EvictResult.FAIL;
     if (result !== EvictResult.FAIL) return false;
     const spec = call.spec;

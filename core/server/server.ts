@@ -216,6 +216,11 @@ export class Server {
    * set by the dispatcher around each handler (EXEC's queued commands included).
    */
   executingClient: Client | null = null;
+  /**
+   * The client whose command is being admitted, while eviction runs for it before the command executes
+   * (Valkey's server.current_client then): client tracking's NOLOOP skips it (core/eviction sets it).
+   */
+  admittingClient: Client | null = null;
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
   /** Hooks run after every executed command (observability: COMMANDLOG, latency, MONITOR...). */
   readonly afterCommandHooks: ((call: CommandCall, usec: number) => void)[] = [];
@@ -482,7 +487,9 @@ export class Server {
     }
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
-    log.notice("Ready to accept connections tcp");
+    // One line per kind of listener, in Valkey's order of connection types.
+    if (this.#tcpListeners.length > 0) log.notice("Ready to accept connections tcp");
+    if (this.config.getStr("unixsocket") !== "") log.notice("Ready to accept connections unix");
     if (this.tls.port !== 0) log.notice("Ready to accept connections tls");
     this.supervision.notify("STATUS=Ready to accept connections\n");
     this.supervision.notify("READY=1\n");

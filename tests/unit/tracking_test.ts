@@ -743,4 +743,58 @@ print("ok")
   return Promise.resolve();
 }, { ignore: !hasRedisPy });
 
+/**
+ * Sets maxmemory just above what is used, evicting only volatile keys, runs `fn`, and restores both.
+ * (tracking.tcl's "eviction keys should be before response" setup.)
+ */
+async function nearMaxmemory(admin: RawConn, fn: () => Promise<void>): Promise<void> {
+  const info = String(await admin.call("INFO", "memory"));
+  const field = (n: string) => Number(new RegExp(`\\r\\n${n}:(\\d+)`).exec(info)![1]);
+  const used = field("used_memory") - field("mem_not_counted_for_evict");
+  const policy = (await admin.call("CONFIG", "GET", "maxmemory-policy") as string[])[1]!;
+  assert.equal(await admin.call("CONFIG", "SET", "maxmemory", String(used + 256 * 1024)), "OK");
+  assert.equal(await admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random"), "OK");
+  try {
+    await fn();
+  } finally {
+    await admin.call("CONFIG", "SET", "maxmemory", "0");
+    await admin.call("CONFIG", "SET", "maxmemory-policy", policy);
+  }
+}
+
+test("a key evicted for a tracking client's command: invalidated before its reply; not at all with NOLOOP", () =>
+  conns(3, async (admin, c, noloop) => {
+    await hello3(c);
+    await hello3(noloop);
+    assert.equal(await c.call("CLIENT", "TRACKING", "on"), "OK");
+    assert.equal(await noloop.call("CLIENT", "TRACKING", "on", "NOLOOP"), "OK");
+    await nearMaxmemory(admin, async () => {
+      assert.equal(await admin.call("SETEX", "volatile-key", "10000", "x"), "OK");
+      assert.equal(await c.call("GET", "volatile-key"), "x");
+      assert.equal(await noloop.call("GET", "volatile-key"), "x");
+      // About 500 KB: over the limit, so the next command's admission evicts the volatile key.
+      assert.equal(await admin.call("SETBIT", "big-key", "4000000", "0"), 0);
+      // NOLOOP: the eviction was for its own command, so no message; its reply comes alone.
+      noloop.send("*3\r\n$6\r\nGETBIT\r\n$7\r\nbig-key\r\n$1\r\n0\r\n");
+      await expectRaw(noloop, ":0\r\n");
+      assert.equal(await admin.call("EXISTS", "volatile-key"), 0);
+      // The other tracking client learns of it (the key was evicted before its command).
+      await expectRaw(c, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n");
+      await nothingPending(noloop);
+    });
+  }));
+
+test("the invalidation of a key evicted for the client's own command comes before its reply", () =>
+  conns(2, async (admin, c) => {
+    await hello3(c);
+    assert.equal(await c.call("CLIENT", "TRACKING", "on"), "OK");
+    await nearMaxmemory(admin, async () => {
+      assert.equal(await c.call("SETEX", "volatile-key", "10000", "x"), "OK");
+      assert.equal(await c.call("GET", "volatile-key"), "x");
+      assert.equal(await c.call("SETBIT", "big-key", "4000000", "0"), 0);
+      c.send("*3\r\n$6\r\nGETBIT\r\n$7\r\nbig-key\r\n$1\r\n0\r\n");
+      await expectRaw(c, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n:0\r\n");
+    });
+  }));
+
 Deno.test({ name: "stop server", ...opts, fn: () => srv.stop() });

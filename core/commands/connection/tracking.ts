@@ -136,6 +136,9 @@ export class Tracking {
       this.#hold(c, key.slice());
       return;
     }
+    // A key evicted to make room for this client's command, before it runs: NOLOOP still applies (the
+    // client caused it), and otherwise the message goes out at once, before the command's reply.
+    if (ct.noloop && c === this.server.admittingClient) return;
     this.#send(ct, key, false);
   }
 
