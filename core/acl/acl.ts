@@ -696,3 +696,87 @@ export function hasUnrestrictedReadAccess(call: CommandCall): boolean {
   }
   return false;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// For the module API (core/module_api/context.ts): Valkey's RM_ACLCheck* and RM_ACLAddLogEntry
+// ---------------------------------------------------------------------------------------------------------
+
+/** Why a module's ACL check failed; "no-user" / "no-command" when there is nothing to check. */
+export type ModuleAclResult =
+  | null
+  | { reason: "command" | "key" | "channel"; position: number }
+  | "no-user"
+  | "no-command";
+
+const REASON_NAMES = { [DENIED_CMD]: "command", [DENIED_KEY]: "key", [DENIED_CHANNEL]: "channel" } as const;
+
+/** The user named `name`, or undefined; every name is an unrestricted user when ACL is not installed. */
+function moduleUser(server: Server, name: string): AclUser | null | undefined {
+  const acl = byServer.get(server);
+  if (acl === undefined) return null;
+  return acl.get(name);
+}
+
+/** May `user` run `argv` (the command, its keys and channels)? Valkey's RM_ACLCheckCommandPermissions. */
+export function moduleAclCheckCommand(
+  server: Server,
+  user: string,
+  argv: readonly Uint8Array[],
+): ModuleAclResult {
+  const u = moduleUser(server, user);
+  if (u === undefined) return "no-user";
+  const resolved = server.commands.resolve(argv);
+  if ("error" in resolved) return "no-command";
+  if (u === null) return null;
+  const d = byServer.get(server)!.check(u, resolved.spec, resolved.parent, argv);
+  return d === null ? null : { reason: REASON_NAMES[d.reason], position: d.pos };
+}
+
+/**
+ * May `user` access `key` for these key-spec operations (ACCESS reads; INSERT, DELETE, UPDATE write)?
+ * Valkey's RM_ACLCheckKeyPermissions: any of the user's selectors may allow it. Undefined: no such user.
+ */
+export function moduleAclCheckKey(
+  server: Server,
+  user: string,
+  key: Uint8Array,
+  flags: readonly KeySpecFlag[],
+): boolean | undefined {
+  const u = moduleUser(server, user);
+  if (u === undefined) return undefined;
+  if (u === null) return true;
+  return u.selectors.some((s) => s.allowsKey(key, flags));
+}
+
+/** May `user` use `channel` (a pattern compared literally when `pattern`)? RM_ACLCheckChannelPermissions. */
+export function moduleAclCheckChannel(
+  server: Server,
+  user: string,
+  channel: Uint8Array,
+  pattern: boolean,
+): boolean | undefined {
+  const u = moduleUser(server, user);
+  if (u === undefined) return undefined;
+  if (u === null) return true;
+  return u.selectors.some((s) => s.allowsChannel(channel, pattern));
+}
+
+/** Adds an ACL LOG entry in the `module` context (Valkey's RM_ACLAddLogEntry); false without ACL. */
+export function moduleAclAddLog(
+  call: CommandCall,
+  user: string,
+  object: string,
+  reason: "command" | "key" | "channel" | "auth",
+): boolean {
+  const acl = byServer.get(call.server);
+  if (acl === undefined) return false;
+  const code = reason === "command"
+    ? DENIED_CMD
+    : reason === "key"
+    ? DENIED_KEY
+    : reason === "channel"
+    ? DENIED_CHANNEL
+    : DENIED_AUTH;
+  acl.addLog(call, code, "module", object, user);
+  return true;
+}

@@ -14,8 +14,17 @@ import { keyCreated, lookupRead, lookupWrite, typeName } from "../commands/looku
 import { usedMemory } from "../commands/server/memory_stats.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 import { DEFERRED_ERRORS, moduleCall } from "./call.ts";
+import {
+  moduleAclAddLog,
+  moduleAclCheckChannel,
+  moduleAclCheckCommand,
+  moduleAclCheckKey,
+} from "../acl/acl.ts";
+import type { KeySpecFlag } from "../commands/spec.ts";
+import { bytesToAscii } from "../util/numbers.ts";
 import { isResp3 } from "../resp/reply_parser.ts";
 import {
+  type AclDenial,
   type CallReply,
   type CommandContext,
   type DataTypeHandle,
@@ -140,6 +149,12 @@ class Entry implements ScanEntry {
   }
 }
 
+const textEncoder = new TextEncoder();
+
+function bytes(v: string | Uint8Array): Uint8Array {
+  return typeof v === "string" ? textEncoder.encode(v) : v;
+}
+
 /** Valkey's event class letters a module may use. */
 const EVENT_CLASSES = new Set(["g", "$", "l", "s", "h", "z", "x", "e", "t", "m", "d", "n"]);
 
@@ -178,6 +193,40 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   callErrno = "";
+
+  currentUserName(): string {
+    return this.cc.client.user;
+  }
+
+  aclCheckCommand(user: string, argv: readonly (string | Uint8Array)[]): AclDenial | null {
+    const r = moduleAclCheckCommand(this.cc.server, user, argv.map(bytes));
+    if (r === null) return null;
+    if (typeof r === "string") return { reason: r, position: -1 };
+    return r;
+  }
+
+  aclCheckKey(
+    user: string,
+    key: string | Uint8Array,
+    ops: readonly ("access" | "insert" | "delete" | "update")[],
+  ): boolean {
+    if (ops.length === 0) return false;
+    const flags = ops.map((o) => o.toUpperCase() as KeySpecFlag);
+    return moduleAclCheckKey(this.cc.server, user, bytes(key), flags) === true;
+  }
+
+  aclCheckChannel(user: string, channel: string | Uint8Array, pattern = false): boolean {
+    return moduleAclCheckChannel(this.cc.server, user, bytes(channel), pattern) === true;
+  }
+
+  aclAddLogEntry(
+    user: string,
+    object: string | Uint8Array,
+    reason: "command" | "key" | "channel" | "auth",
+  ): void {
+    const text = typeof object === "string" ? object : bytesToAscii(object);
+    moduleAclAddLog(this.cc, user, text, reason);
+  }
 
   call(
     command: string | Uint8Array,

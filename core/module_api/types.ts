@@ -144,6 +144,31 @@ export interface CommandContext {
    * flag, "ENODATA" no reply; "" when it returned a reply.
    */
   readonly callErrno: string;
+  /** The client's ACL user (Valkey's GetCurrentUserName). */
+  currentUserName(): string;
+  /**
+   * May the ACL user `user` run `argv` (command, keys, channels)? Valkey's ACLCheckCommandPermissions: null
+   * when allowed, else why and at which argument; "no-user" / "no-command" (position -1) when there is no
+   * such user or command.
+   */
+  aclCheckCommand(user: string, argv: readonly (string | Uint8Array)[]): AclDenial | null;
+  /**
+   * May `user` access `key` for these operations (`access` reads; `insert`, `delete`, `update` write)?
+   * Valkey's ACLCheckKeyPermissions. False for an unknown user.
+   */
+  aclCheckKey(
+    user: string,
+    key: string | Uint8Array,
+    ops: readonly ("access" | "insert" | "delete" | "update")[],
+  ): boolean;
+  /** May `user` use `channel` (a pattern, compared literally, when `pattern`)? False for an unknown user. */
+  aclCheckChannel(user: string, channel: string | Uint8Array, pattern?: boolean): boolean;
+  /** Adds an ACL LOG entry in the `module` context for this client (Valkey's ACLAddLogEntry). */
+  aclAddLogEntry(
+    user: string,
+    object: string | Uint8Array,
+    reason: "command" | "key" | "channel" | "auth",
+  ): void;
   /** Replies `WRONGTYPE Operation against a key holding the wrong kind of value`. */
   replyWrongType(): void;
   /** TYPE of a key: "none", "string", "list"..., or a module type's 9-character name. Expiry-aware. */
@@ -231,6 +256,12 @@ export interface ScanEntry {
 }
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+/** Why {@link CommandContext.aclCheckCommand} refused a command, and at which argument (-1: none). */
+export interface AclDenial {
+  reason: "command" | "key" | "channel" | "no-user" | "no-command";
+  position: number;
+}
 
 /**
  * The reply writer. Errors go out verbatim: `error("ERR x")` sends `-ERR x`; no prefix is added. Arrays,

@@ -3,8 +3,8 @@
  * commands call other commands: replies as values (RESP2 and RESP3), forwarding them, the flags' checks
  * and their error texts (as Valkey 8.1.1's RM_Call writes them: module.c, checked against its
  * tests/modules/misc.c `test.rm_call_flags` behaviour), no blocking, deferred error counting, ACL in the
- * `module` context, AOF propagation only with `!`, and nested calls. Valkyr only: its modules are
- * TypeScript / JavaScript files.
+ * `module` context, AOF propagation only with `!`, and nested calls; and the ACL functions (current user,
+ * command/key/channel checks, ACL LOG entries). Valkyr only: its modules are TypeScript / JavaScript files.
  */
 
 import assert from "node:assert/strict";
@@ -57,6 +57,25 @@ export const manifest = {
       const r = ctx.call(cmd, args, dec.decode(flags) === "-" ? "" : dec.decode(flags));
       if (r === null) return ctx.reply.error("ERRNO " + ctx.callErrno);
       ctx.reply.bulkStr(shape(r));
+    } },
+    { name: "mcall.whoami", arity: 1, flags: ["FAST"], handler: (ctx) => ctx.reply.bulkStr(ctx.currentUserName()) },
+    // mcall.aclcmd <user> <command> [args...]: "ok" or "<reason>:<position>".
+    { name: "mcall.aclcmd", arity: -3, flags: ["FAST"], handler: (ctx) => {
+      const d = ctx.aclCheckCommand(dec.decode(ctx.argv[1]), ctx.argv.slice(2));
+      ctx.reply.simple(d === null ? "ok" : d.reason + ":" + d.position);
+    } },
+    // mcall.aclkey <user> <key> <op> [op...]
+    { name: "mcall.aclkey", arity: -4, flags: ["FAST"], handler: (ctx) => {
+      ctx.reply.int(ctx.aclCheckKey(dec.decode(ctx.argv[1]), ctx.argv[2], ctx.argv.slice(3).map((o) => dec.decode(o))) ? 1 : 0);
+    } },
+    // mcall.aclchan <user> <channel> [pattern]
+    { name: "mcall.aclchan", arity: -3, flags: ["FAST"], handler: (ctx) => {
+      ctx.reply.int(ctx.aclCheckChannel(dec.decode(ctx.argv[1]), ctx.argv[2], ctx.argv.length > 3) ? 1 : 0);
+    } },
+    // mcall.acllog <user> <object> <reason>
+    { name: "mcall.acllog", arity: 4, flags: ["FAST"], handler: (ctx) => {
+      ctx.aclAddLogEntry(dec.decode(ctx.argv[1]), ctx.argv[2], dec.decode(ctx.argv[3]));
+      ctx.reply.ok();
     } },
     // mcall.nested <key>: calls mcall.shape, which calls INCR; then replies with its own argv.
     { name: "mcall.nested", arity: 2, flags: ["WRITE"], handler: (ctx) => {
@@ -314,6 +333,66 @@ Deno.test({
       assert.ok(text().includes("$4\r\nINCR\r\n$6\r\nprop:n\r\n"), text());
       await c.call("DEL", "prop:yes", "prop:no", "prop:noaof", "prop:n");
     }),
+});
+
+Deno.test({
+  name: "module ACL functions: the current user, command/key/channel checks for a user, ACL LOG entries",
+  ...opts,
+  ignore,
+  fn: async () => {
+    const admin = await RawConn.connect(srv!.port);
+    const u = await RawConn.connect(srv!.port);
+    try {
+      assert.equal(await admin.call("ACL", "LOG", "RESET"), "OK");
+      assert.equal(
+        await admin.call(
+          "ACL",
+          "SETUSER",
+          "acl1",
+          "on",
+          "nopass",
+          "+@all",
+          "-flushall",
+          "%R~ro:*",
+          "~rw:*",
+          "&news.*",
+        ),
+        "OK",
+      );
+      assert.equal(await admin.call("mcall.whoami"), "default");
+      assert.equal(await u.call("AUTH", "acl1", "x"), "OK");
+      assert.equal(await u.call("mcall.whoami"), "acl1");
+      assert.equal(await admin.call("mcall.aclcmd", "acl1", "GET", "rw:1"), "ok");
+      assert.equal(await admin.call("mcall.aclcmd", "acl1", "FLUSHALL"), "command:0");
+      assert.equal(await admin.call("mcall.aclcmd", "acl1", "SET", "ro:1", "v"), "key:1");
+      assert.equal(await admin.call("mcall.aclcmd", "acl1", "PUBLISH", "sports", "m"), "channel:1");
+      assert.equal(await admin.call("mcall.aclcmd", "nosuchuser", "GET", "k"), "no-user:-1");
+      assert.equal(await admin.call("mcall.aclcmd", "acl1", "NOSUCHCMD"), "no-command:-1");
+      assert.equal(await admin.call("mcall.aclkey", "acl1", "ro:1", "access"), 1);
+      assert.equal(await admin.call("mcall.aclkey", "acl1", "ro:1", "update"), 0);
+      assert.equal(await admin.call("mcall.aclkey", "acl1", "rw:1", "access", "insert"), 1);
+      assert.equal(await admin.call("mcall.aclkey", "acl1", "other", "access"), 0);
+      assert.equal(await admin.call("mcall.aclkey", "nosuchuser", "rw:1", "access"), 0);
+      assert.equal(await admin.call("mcall.aclchan", "acl1", "news.today"), 1);
+      assert.equal(await admin.call("mcall.aclchan", "acl1", "sports"), 0);
+      // A pattern is compared literally against the user's channel patterns.
+      assert.equal(await admin.call("mcall.aclchan", "acl1", "news.*", "pattern"), 1);
+      assert.equal(await admin.call("mcall.aclchan", "acl1", "news.t*", "pattern"), 0);
+      assert.equal(await u.call("mcall.acllog", "acl1", "secret-object", "key"), "OK");
+      const log = await admin.call("ACL", "LOG", "1") as unknown[][];
+      const e = new Map<string, unknown>();
+      for (let j = 0; j < log[0]!.length; j += 2) e.set(log[0]![j] as string, log[0]![j + 1]);
+      assert.equal(e.get("context"), "module");
+      assert.equal(e.get("reason"), "key");
+      assert.equal(e.get("object"), "secret-object");
+      assert.equal(e.get("username"), "acl1");
+      assert.match(String(e.get("client-info")), /cmd=mcall\.acllog user=acl1/);
+    } finally {
+      await admin.call("ACL", "DELUSER", "acl1");
+      admin.close();
+      u.close();
+    }
+  },
 });
 
 Deno.test({
