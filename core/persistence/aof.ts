@@ -328,6 +328,16 @@ export class Aof {
    */
   flush(force = false): void {
     if (this.#fd === -1) return;
+    const t0 = performance.now();
+    try {
+      this.#flush(force);
+    } finally {
+      // INFO debug's eventloop_duration_aof_sum (Valkey's EL_DURATION_TYPE_AOF).
+      this.server.stats.elAofUs += Math.round((performance.now() - t0) * 1000);
+    }
+  }
+
+  #flush(force: boolean): void {
     const policy = this.config.getEnum("appendfsync");
     const always = policy === "always";
     if (this.#cb.len === 0 && !force) {

@@ -685,6 +685,7 @@ export class Server {
     const parser = client.parser;
     const writer = client.writer;
     let t = performance.now();
+    if (this.#cycleStart < 0) this.#beginCycle(t);
     while (!client.closed && !client.closeAfterReply && !client.blocked && !client.readPaused) {
       let argv: Uint8Array[] | null;
       try {
@@ -757,7 +758,34 @@ export class Server {
       c.flushQueued = false;
       this.flush(c);
     }
+    if (this.#cycleStart >= 0) {
+      const st = this.stats;
+      const us = Math.round((performance.now() - this.#cycleStart) * 1000);
+      st.elCycles++;
+      st.elDurationUs += us;
+      if (us > st.elMaxUs) st.elMaxUs = us;
+      if (this.#cycleCommands > st.elCmdsPerCycleMax) st.elCmdsPerCycleMax = this.#cycleCommands;
+      this.#cycleStart = -1;
+      this.#cycleCommands = 0;
+    }
   };
+
+  /**
+   * When the current event-loop cycle began (performance.now()), or -1 between cycles. INFO's eventloop_*
+   * metrics count a cycle per event-loop turn in which the server worked (clients' input, a cron tick),
+   * from its first event to the end of the turn's writes (Valkey's aeProcessEvents + beforeSleep).
+   */
+  #cycleStart = -1;
+  /** Commands executed in the current cycle (INFO debug's eventloop_cmd_per_cycle_max). */
+  #cycleCommands = 0;
+
+  #beginCycle(t: number): void {
+    this.#cycleStart = t;
+    if (!this.#writesScheduled) {
+      this.#writesScheduled = true;
+      setImmediate(this.#writePending);
+    }
+  }
 
   /** Writes a client's pending replies to its socket and enforces the output-buffer limits. */
   flush(client: Client): void {
@@ -988,6 +1016,8 @@ export class Server {
 
   /** Called by the dispatcher after every executed command. */
   afterCommand(call: CommandCall, usec: number): void {
+    this.stats.elCmdUs += usec;
+    this.#cycleCommands++;
     for (const h of this.afterCommandHooks) h(call, usec);
   }
 
@@ -1061,6 +1091,17 @@ export class Server {
 
   #cronTick(periodMs: number): void {
     if (this.cronPaused) return;
+    const tCron = performance.now();
+    if (this.#cycleStart < 0) this.#beginCycle(tCron);
+    try {
+      this.#cronWork(periodMs);
+    } finally {
+      // INFO debug's eventloop_duration_cron_sum.
+      this.stats.elCronUs += Math.round((performance.now() - tCron) * 1000);
+    }
+  }
+
+  #cronWork(periodMs: number): void {
     if (this.#shutdownAsap && !this.#shuttingDown) {
       this.#shutdownOnSignal();
       if (this.#shuttingDown) return;

@@ -33,6 +33,41 @@ class RateMetric {
 
   reset(): void {
     this.#samples.fill(0);
+    this.#idx = 0;
+    this.#lastValue = 0;
+    this.#lastTime = 0;
+  }
+}
+
+/**
+ * Like RateMetric, per unit of another counter instead of per second (Valkey's trackInstantaneousMetric
+ * with a base): the average event-loop cycle's duration is µs per cycle.
+ */
+class RatioMetric {
+  readonly #samples = new Float64Array(SAMPLES);
+  #idx = 0;
+  #lastValue = 0;
+  #lastBase = 0;
+
+  sample(value: number, base: number): void {
+    const db = base - this.#lastBase;
+    this.#samples[this.#idx] = db > 0 ? (value - this.#lastValue) / db : 0;
+    this.#idx = (this.#idx + 1) % SAMPLES;
+    this.#lastValue = value;
+    this.#lastBase = base;
+  }
+
+  get(): number {
+    let sum = 0;
+    for (const s of this.#samples) sum += s;
+    return sum / SAMPLES;
+  }
+
+  reset(): void {
+    this.#samples.fill(0);
+    this.#idx = 0;
+    this.#lastValue = 0;
+    this.#lastBase = 0;
   }
 }
 
@@ -56,7 +91,18 @@ export class Stats {
   unexpectedErrorReplies = 0;
   /** Compact blobs of RESTORE payloads and RDB files checked under `sanitize-dump-payload` (INFO). */
   dumpPayloadSanitizations = 0;
+  /** Event-loop cycles, their total duration and the part of it commands took (µs; server.ts). */
+  elCycles = 0;
+  elDurationUs = 0;
+  elCmdUs = 0;
+  /** INFO debug: time in AOF writes and in the cron, the longest cycle, the most commands in one cycle. */
+  elAofUs = 0;
+  elCronUs = 0;
+  elMaxUs = 0;
+  elCmdsPerCycleMax = 0;
   readonly errors = new Map<string, number>();
+  readonly #elCycles = new RateMetric();
+  readonly #elDuration = new RatioMetric();
   readonly #ops = new RateMetric();
   readonly #netIn = new RateMetric();
   readonly #netOut = new RateMetric();
@@ -73,9 +119,18 @@ export class Stats {
   }
 
   sample(nowMs: number): void {
+    this.#elCycles.sample(this.elCycles, nowMs);
+    this.#elDuration.sample(this.elDurationUs, this.elCycles);
     this.#ops.sample(this.totalCommands, nowMs);
     this.#netIn.sample(this.netInput, nowMs);
     this.#netOut.sample(this.netOutput, nowMs);
+  }
+
+  get eventloopCyclesPerSec(): number {
+    return Math.round(this.#elCycles.get());
+  }
+  get eventloopDurationUs(): number {
+    return Math.round(this.#elDuration.get());
   }
 
   get opsPerSec(): number {
@@ -108,6 +163,14 @@ export class Stats {
     this.unexpectedErrorReplies = 0;
     this.dumpPayloadSanitizations = 0;
     this.errors.clear();
+    this.elCycles = this.elDurationUs = this.elCmdUs = 0;
+    this.elAofUs =
+      this.elCronUs =
+      this.elMaxUs =
+      this.elCmdsPerCycleMax =
+        0;
+    this.#elCycles.reset();
+    this.#elDuration.reset();
     this.#ops.reset();
     this.#netIn.reset();
     this.#netOut.reset();

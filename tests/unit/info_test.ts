@@ -654,4 +654,66 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "INFO stats eventloop_* count the event loop's cycles, their time and the commands' time",
+  ...opts,
+  // Valkey 7.4+; Redis 7.0 has no eventloop metrics.
+  ...valkeyOnly(),
+  fn: () =>
+    withConn(async (c) => {
+      await c.call("SET", "el-key", "x");
+      const a = await info(c, "stats");
+      const cycles1 = Number(field(a, "eventloop_cycles"));
+      const sum1 = Number(field(a, "eventloop_duration_sum"));
+      const cmd1 = Number(field(a, "eventloop_duration_cmd_sum"));
+      assert.ok(cycles1 > 0 && sum1 > 0 && cmd1 > 0, a);
+      await new Promise((r) => setTimeout(r, 250)); // a few cron ticks at hz 10
+      const b = await info(c, "stats");
+      assert.ok(Number(field(b, "eventloop_cycles")) > cycles1);
+      assert.ok(Number(field(b, "eventloop_duration_sum")) > sum1);
+      assert.ok(Number(field(b, "eventloop_duration_cmd_sum")) > cmd1);
+      // Sampled every 100 ms; the server's and the clients' cron wake the loop hz times a second each.
+      await waitUntil(
+        async () => Number(field(await info(c, "stats"), "instantaneous_eventloop_cycles_per_sec")) > 0,
+        "instantaneous_eventloop_cycles_per_sec",
+        5000,
+      );
+      assert.ok(Number(field(await info(c, "stats"), "instantaneous_eventloop_duration_usec")) > 0);
+      await c.call("DEL", "el-key");
+    }),
+});
+
+Deno.test({
+  name: "INFO debug is hidden unless named: AOF and cron time, the longest cycle, most commands in a cycle",
+  ...opts,
+  ...valkeyOnly(),
+  fn: () =>
+    withConn(async (c) => {
+      assert.doesNotMatch(await info(c), /eventloop_duration_aof_sum/);
+      assert.doesNotMatch(await info(c, "everything"), /eventloop_duration_aof_sum/);
+      const d = await info(c, "debug");
+      assert.deepEqual(headers(d), ["Debug"]);
+      assert.deepEqual(fields(d).map(([k]) => k), [
+        "eventloop_duration_aof_sum",
+        "eventloop_duration_cron_sum",
+        "eventloop_duration_max",
+        "eventloop_cmd_per_cycle_max",
+      ]);
+      assert.ok(Number(field(d, "eventloop_duration_aof_sum")) >= 0);
+      assert.ok(Number(field(d, "eventloop_duration_cron_sum")) > 0);
+      assert.ok(Number(field(d, "eventloop_duration_max")) > 0);
+      assert.ok(Number(field(d, "eventloop_cmd_per_cycle_max")) > 0);
+      await new Promise((r) => setTimeout(r, 150));
+      const e = await info(c, "debug");
+      assert.ok(
+        Number(field(e, "eventloop_duration_cron_sum")) > Number(field(d, "eventloop_duration_cron_sum")),
+      );
+      // CONFIG RESETSTAT zeroes them.
+      const before = Number(field(await info(c, "stats"), "eventloop_cycles"));
+      assert.equal(await c.call("CONFIG", "RESETSTAT"), "OK");
+      assert.ok(Number(field(await info(c, "stats"), "eventloop_cycles")) < before);
+      assert.ok(Number(field(await info(c, "debug"), "eventloop_cmd_per_cycle_max")) <= 2);
+    }),
+});
+
 Deno.test({ name: "stop server", ...opts, fn: () => srv.stop() });

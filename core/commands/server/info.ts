@@ -7,8 +7,8 @@
  * Sections: server, clients, memory, persistence, stats, replication, cpu, modules (module_list),
  * commandstats, errorstats, latencystats, cluster, keyspace. `default` (no argument) is every section but
  * commandstats and latencystats; `all` adds them; `everything` adds module-generated sections too. Unknown
- * names select nothing, so `INFO foo` is an empty string. Not produced yet: the hidden `debug` section
- * (event-loop duration counters).
+ * names select nothing, so `INFO foo` is an empty string. The hidden `debug` section (event-loop duration
+ * counters) is produced only when named.
  *
  * @module
  */
@@ -381,11 +381,11 @@ function statsSection(server: Server): string {
     ["client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections],
     ["reply_buffer_shrinks", server.replyBuffers.shrinks],
     ["reply_buffer_expands", server.replyBuffers.expands],
-    ["eventloop_cycles", 0],
-    ["eventloop_duration_sum", 0],
-    ["eventloop_duration_cmd_sum", 0],
-    ["instantaneous_eventloop_cycles_per_sec", 0],
-    ["instantaneous_eventloop_duration_usec", 0],
+    ["eventloop_cycles", st.elCycles],
+    ["eventloop_duration_sum", st.elDurationUs],
+    ["eventloop_duration_cmd_sum", st.elCmdUs],
+    ["instantaneous_eventloop_cycles_per_sec", st.eventloopCyclesPerSec],
+    ["instantaneous_eventloop_duration_usec", st.eventloopDurationUs],
     ["acl_access_denied_auth", acl?.denied.auth ?? 0],
     ["acl_access_denied_cmd", acl?.denied.cmd ?? 0],
     ["acl_access_denied_key", acl?.denied.key ?? 0],
@@ -553,6 +553,16 @@ export function infoText(server: Server, sel: SectionSelection, nowMs: number): 
   if (modules !== undefined) {
     if (sel.everything || sel.names.has("modules")) parts.push(...modules.infoSections(null));
     else if (sel.names.size > 0) parts.push(...modules.infoSections(sel.names));
+  }
+  // Hidden: only when named (neither `all` nor `everything` includes it), last, as in Valkey.
+  if (sel.names.has("debug")) {
+    const st = server.stats;
+    parts.push(lines("Debug", [
+      ["eventloop_duration_aof_sum", st.elAofUs],
+      ["eventloop_duration_cron_sum", st.elCronUs],
+      ["eventloop_duration_max", st.elMaxUs],
+      ["eventloop_cmd_per_cycle_max", st.elCmdsPerCycleMax],
+    ]));
   }
   return parts.join("\r\n");
 }
