@@ -39,6 +39,25 @@ export class CommandCall {
    */
   propArgv: readonly Uint8Array[] | undefined = undefined;
 
+  /** Points this (reused) call at a new execution of `spec` as `fullName`, the way the dispatcher does. */
+  begin(
+    server: Server,
+    client: Client,
+    argv: Uint8Array[],
+    spec: CommandSpec,
+    fullName: string,
+    now: number,
+  ): this {
+    this.server = server;
+    this.client = client;
+    this.argv = argv;
+    this.spec = spec;
+    this.fullName = fullName;
+    this.now = now;
+    this.failed = false;
+    return this;
+  }
+
   get reply(): ReplyWriter {
     return this.client.writer;
   }

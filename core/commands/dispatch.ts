@@ -80,14 +80,7 @@ export function dispatch(
     return t0;
   }
 
-  const call = client.call;
-  call.server = server;
-  call.client = client;
-  call.argv = argv;
-  call.spec = spec;
-  call.fullName = resolved.fullName;
-  call.now = server.clock.fromPerf(t0);
-  call.failed = false;
+  const call = client.call.begin(server, client, argv, spec, resolved.fullName, server.clock.fromPerf(t0));
 
   // ACL: a user with every permission skips the check (one property read).
   if (!client.access.unrestricted && server.permissionCheck !== null) {

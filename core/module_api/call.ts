@@ -95,14 +95,7 @@ export function moduleCall(
       if (denied !== null) return fail("ESPIPE", denied);
     }
   }
-  const call = client.call;
-  call.server = server;
-  call.client = client;
-  call.argv = argv;
-  call.spec = spec;
-  call.fullName = resolved.fullName;
-  call.now = caller.now;
-  call.failed = false;
+  const call = client.call.begin(server, client, argv, spec, resolved.fullName, caller.now);
   // Cannot block: blocking commands answer at once, as inside MULTI (Valkey's deny_blocking).
   call.inExec = true;
   if (flags.includes("C")) {

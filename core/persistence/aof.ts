@@ -900,14 +900,14 @@ export class Aof {
       server.logger.warning(`Error reading the append only file ${name}, error: ${err}`);
       return LoadStatus.FAILED;
     }
-    const call: CommandCall = client.call;
-    call.server = server;
-    call.client = client;
-    call.argv = argv;
-    call.spec = resolved.spec;
-    call.fullName = resolved.fullName;
-    call.now = server.clock.now();
-    call.failed = false;
+    const call: CommandCall = client.call.begin(
+      server,
+      client,
+      argv,
+      resolved.spec,
+      resolved.fullName,
+      server.clock.now(),
+    );
     const spec = resolved.spec;
     server.propagation.replaying = true;
     try {

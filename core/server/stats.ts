@@ -7,65 +7,66 @@
 
 const SAMPLES = 16;
 
-class RateMetric {
+/** The last SAMPLES samples of a metric and their average (Valkey's inst_metric). */
+class SampledMetric {
   readonly #samples = new Float64Array(SAMPLES);
   #idx = 0;
+
+  protected push(sample: number): void {
+    this.#samples[this.#idx] = sample;
+    this.#idx = (this.#idx + 1) % SAMPLES;
+  }
+
+  get(): number {
+    let sum = 0;
+    for (const s of this.#samples) sum += s;
+    return sum / SAMPLES;
+  }
+
+  reset(): void {
+    this.#samples.fill(0);
+    this.#idx = 0;
+  }
+}
+
+/** A counter's growth per second. */
+class RateMetric extends SampledMetric {
   #lastValue = 0;
   #lastTime = 0;
 
   sample(value: number, nowMs: number): void {
     if (this.#lastTime > 0) {
       const dt = nowMs - this.#lastTime;
-      if (dt > 0) {
-        this.#samples[this.#idx] = ((value - this.#lastValue) * 1000) / dt;
-        this.#idx = (this.#idx + 1) % SAMPLES;
-      }
+      if (dt > 0) this.push(((value - this.#lastValue) * 1000) / dt);
     }
     this.#lastValue = value;
     this.#lastTime = nowMs;
   }
 
-  get(): number {
-    let sum = 0;
-    for (const s of this.#samples) sum += s;
-    return sum / SAMPLES;
-  }
-
-  reset(): void {
-    this.#samples.fill(0);
-    this.#idx = 0;
+  override reset(): void {
+    super.reset();
     this.#lastValue = 0;
     this.#lastTime = 0;
   }
 }
 
 /**
- * Like RateMetric, per unit of another counter instead of per second (Valkey's trackInstantaneousMetric
- * with a base): the average event-loop cycle's duration is µs per cycle.
+ * A counter's growth per unit of another counter (Valkey's trackInstantaneousMetric with a base): the
+ * average event-loop cycle's duration is µs per cycle.
  */
-class RatioMetric {
-  readonly #samples = new Float64Array(SAMPLES);
-  #idx = 0;
+class RatioMetric extends SampledMetric {
   #lastValue = 0;
   #lastBase = 0;
 
   sample(value: number, base: number): void {
     const db = base - this.#lastBase;
-    this.#samples[this.#idx] = db > 0 ? (value - this.#lastValue) / db : 0;
-    this.#idx = (this.#idx + 1) % SAMPLES;
+    this.push(db > 0 ? (value - this.#lastValue) / db : 0);
     this.#lastValue = value;
     this.#lastBase = base;
   }
 
-  get(): number {
-    let sum = 0;
-    for (const s of this.#samples) sum += s;
-    return sum / SAMPLES;
-  }
-
-  reset(): void {
-    this.#samples.fill(0);
-    this.#idx = 0;
+  override reset(): void {
+    super.reset();
     this.#lastValue = 0;
     this.#lastBase = 0;
   }

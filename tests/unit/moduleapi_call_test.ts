@@ -107,6 +107,14 @@ async function withConn(fn: (c: RawConn) => Promise<void>): Promise<void> {
   }
 }
 
+/** Entry `i` of an ACL LOG reply as a map of its fields. */
+function logEntry(log: unknown[][], i: number): Map<string, unknown> {
+  const e = log[i]!;
+  const m = new Map<string, unknown>();
+  for (let j = 0; j < e.length; j += 2) m.set(e[j] as string, e[j + 1]);
+  return m;
+}
+
 function err(v: unknown): string {
   assert.ok(v instanceof RespError, `expected an error, got ${JSON.stringify(v)}`);
   return v.message;
@@ -255,12 +263,7 @@ Deno.test({
       // Without C the module's call is not checked.
       assert.equal(await u.call("mcall.fwd", "-", "SET", "other", "v"), "OK");
       const log = await admin.call("ACL", "LOG") as unknown[][];
-      const entry = (i: number) => {
-        const e = log[i]!;
-        const m = new Map<string, unknown>();
-        for (let j = 0; j < e.length; j += 2) m.set(e[j] as string, e[j + 1]);
-        return m;
-      };
+      const entry = (i: number) => logEntry(log, i);
       assert.equal(entry(0).get("context"), "module");
       assert.equal(entry(0).get("reason"), "key");
       assert.equal(entry(0).get("object"), "other");
@@ -379,9 +382,7 @@ Deno.test({
       assert.equal(await admin.call("mcall.aclchan", "acl1", "news.*", "pattern"), 1);
       assert.equal(await admin.call("mcall.aclchan", "acl1", "news.t*", "pattern"), 0);
       assert.equal(await u.call("mcall.acllog", "acl1", "secret-object", "key"), "OK");
-      const log = await admin.call("ACL", "LOG", "1") as unknown[][];
-      const e = new Map<string, unknown>();
-      for (let j = 0; j < log[0]!.length; j += 2) e.set(log[0]![j] as string, log[0]![j + 1]);
+      const e = logEntry(await admin.call("ACL", "LOG", "1") as unknown[][], 0);
       assert.equal(e.get("context"), "module");
       assert.equal(e.get("reason"), "key");
       assert.equal(e.get("object"), "secret-object");

@@ -249,13 +249,5 @@ export function callOf(server: Server, client: Client, argv: string[], now: numb
   const words = argv.map((a) => enc.encode(a));
   const resolved = server.commands.resolve(words);
   if ("error" in resolved) throw new Error(resolved.error);
-  const call = client.call;
-  call.server = server;
-  call.client = client;
-  call.argv = words;
-  call.spec = resolved.spec;
-  call.fullName = resolved.fullName;
-  call.now = now;
-  call.failed = false;
-  return call;
+  return client.call.begin(server, client, words, resolved.spec, resolved.fullName, now);
 }
