@@ -462,6 +462,10 @@ export class Acl {
         if (u === undefined || !u.checkPassword(bytesToAscii(password))) return null;
         return u;
       },
+      access: (name) => {
+        const u = this.#users.get(bytesToAscii(name));
+        return u !== undefined && u.enabled ? u : null;
+      },
       defaultIsNopass: () => this.defaultUser.nopass,
     };
   }

@@ -23,6 +23,7 @@ import type { AclCategory, CommandSpec } from "../commands/spec.ts";
 import { ConfigError } from "../config/config.ts";
 import type { DirectiveDef, DirectiveFlag } from "../config/directives.ts";
 import type { Server } from "../server/server.ts";
+import { moduleAuthOf } from "./auth.ts";
 import { ModuleCommandContext, moduleLog } from "./context.ts";
 import { moduleRuntime } from "./mod.ts";
 import { decodeModuleTypeId, moduleTypeId } from "./type_id.ts";
@@ -406,6 +407,10 @@ export class ModuleHost {
         table.extensions.add(ext);
       }
       undo.push(() => table.extensions.removeModule(name));
+      if (manifest.authCallbacks !== undefined && manifest.authCallbacks.length > 0) {
+        moduleAuthOf(this.server).add(name, manifest.authCallbacks);
+        undo.push(() => moduleAuthOf(this.server).remove(name));
+      }
     } catch (e) {
       rollback();
       const reason = e instanceof ModuleLoadError ? e.message : errText(e);
@@ -616,6 +621,7 @@ export class ModuleHost {
   #remove(mod: LoadedModule): void {
     const table = this.server.commands;
     table.extensions.removeModule(mod.name);
+    moduleAuthOf(this.server).remove(mod.name);
     for (const c of mod.commands) table.unregister(c.name);
     for (const c of mod.configs) this.server.config.remove(`${mod.name}.${c.name}`);
     for (const cat of mod.aclCategories) this.#categories.splice(this.#categories.indexOf(cat), 1);

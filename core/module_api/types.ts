@@ -67,6 +67,11 @@ export interface ModuleManifest {
   /** Extensions of core commands (new options such as SET's IFEQ), see {@link CommandExtensionSpec}. */
   commandExtensions?: CommandExtensionSpec[];
   /**
+   * Authentication callbacks (Valkey's RegisterAuthCallback): AUTH and HELLO AUTH try them, the most
+   * recently loaded module's first, before the users' passwords. See {@link AuthCallback}.
+   */
+  authCallbacks?: AuthCallback[];
+  /**
    * INFO sections. Call `info.section(name)` then `info.field(...)`; sections print as
    * `# <module>_<section>`, fields as `<module>_<field>:<value>`.
    */
@@ -256,6 +261,36 @@ export interface ScanEntry {
 }
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+/**
+ * A module's say on an AUTH / HELLO AUTH attempt: "not-handled" lets the next callback (and finally the
+ * users' passwords) decide; "handled" ends it — the client is authenticated when the callback called
+ * `ctx.authenticateWithUser()`, else refused with WRONGPASS; `{ deny }` refuses with that error (a text
+ * without a `-CODE` gets `ERR `). The callback may add ACL LOG entries itself.
+ */
+export type AuthCallback = (
+  ctx: AuthContext,
+  username: Uint8Array,
+  password: Uint8Array,
+) => "handled" | "not-handled" | { deny: string };
+
+/** What an authentication callback may do. */
+export interface AuthContext {
+  /** The client trying to authenticate. */
+  readonly clientId: number;
+  /**
+   * Authenticates the client as the ACL user `name` (Valkey's AuthenticateClientWithACLUser); false when
+   * there is no such user or it is disabled.
+   */
+  authenticateWithUser(name: string): boolean;
+  /** Adds an ACL LOG entry in the `module` context (a refused attempt: reason "auth"). */
+  aclAddLogEntry(
+    user: string,
+    object: string | Uint8Array,
+    reason: "command" | "key" | "channel" | "auth",
+  ): void;
+  log(level: LogLevel, msg: string): void;
+}
 
 /** Why {@link CommandContext.aclCheckCommand} refused a command, and at which argument (-1: none). */
 export interface AclDenial {

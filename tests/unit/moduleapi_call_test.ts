@@ -3,8 +3,8 @@
  * commands call other commands: replies as values (RESP2 and RESP3), forwarding them, the flags' checks
  * and their error texts (as Valkey 8.1.1's RM_Call writes them: module.c, checked against its
  * tests/modules/misc.c `test.rm_call_flags` behaviour), no blocking, deferred error counting, ACL in the
- * `module` context, AOF propagation only with `!`, and nested calls; and the ACL functions (current user,
- * command/key/channel checks, ACL LOG entries). Valkyr only: its modules are TypeScript / JavaScript files.
+ * `module` context, AOF propagation only with `!`, and nested calls; the ACL functions (current user,
+ * command/key/channel checks, ACL LOG entries) and authentication callbacks. Valkyr only: its modules are TypeScript / JavaScript files.
  */
 
 import assert from "node:assert/strict";
@@ -41,8 +41,24 @@ function shape(r) {
   }
 }
 function words(ctx, from) { return ctx.argv.slice(from); }
+const te = new TextEncoder();
 export const manifest = {
   name: "mcall", version: 1, apiVersion: 1,
+  // AUTH <user> <password>: "token:<user>" logs in as <user> (an ACL user); "bad-token" is refused with the
+  // module's text and an ACL LOG entry; "throw" makes the callback throw; anything else goes on to the
+  // users' passwords.
+  authCallbacks: [
+    (ctx, user, pass) => {
+      const p = dec.decode(pass);
+      if (p === "throw") throw new Error("boom");
+      if (p === "bad-token") {
+        ctx.aclAddLogEntry(dec.decode(user), "bad-token", "auth");
+        return { deny: "Auth denied by mcall" };
+      }
+      if (p === "token:" + dec.decode(user)) return ctx.authenticateWithUser(dec.decode(user)) ? "handled" : { deny: "-WRONGPASS no such user here" };
+      return "not-handled";
+    },
+  ],
   commands: [
     // mcall.fwd <flags> <command> [args...]: calls and forwards the reply as it came.
     { name: "mcall.fwd", arity: -3, flags: ["WRITE"], handler: (ctx) => {
@@ -390,6 +406,51 @@ Deno.test({
       assert.match(String(e.get("client-info")), /cmd=mcall\.acllog user=acl1/);
     } finally {
       await admin.call("ACL", "DELUSER", "acl1");
+      admin.close();
+      u.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a module's authentication callback: logs a client in, refuses with its own error, or passes on",
+  ...opts,
+  ignore,
+  fn: async () => {
+    const admin = await RawConn.connect(srv!.port);
+    const u = await RawConn.connect(srv!.port);
+    try {
+      assert.equal(await admin.call("ACL", "LOG", "RESET"), "OK");
+      assert.equal(await admin.call("ACL", "SETUSER", "tok", "on", ">realpass", "+@all", "~*"), "OK");
+      assert.equal(await admin.call("ACL", "SETUSER", "offuser", "off", "+@all", "~*"), "OK");
+      // Handled: logged in as the ACL user without its password.
+      assert.equal(await u.call("AUTH", "tok", "token:tok"), "OK");
+      assert.equal(await u.call("ACL", "WHOAMI"), "tok");
+      // Not handled: the password decides, as without the module.
+      assert.equal(await u.call("AUTH", "default", "nopass-anything"), "OK");
+      assert.equal(await u.call("AUTH", "tok", "realpass"), "OK");
+      assert.equal(
+        err(await u.call("AUTH", "tok", "wrong")),
+        "WRONGPASS invalid username-password pair or user is disabled.",
+      );
+      // Denied with the module's text (ERR added), and its own ACL LOG entry.
+      assert.equal(err(await u.call("AUTH", "tok", "bad-token")), "ERR Auth denied by mcall");
+      const e = logEntry(await admin.call("ACL", "LOG", "1") as unknown[][], 0);
+      assert.deepEqual([e.get("reason"), e.get("context"), e.get("object")], ["auth", "module", "bad-token"]);
+      // A disabled user cannot be logged in; the error with its own code goes out as it is.
+      assert.equal(err(await u.call("AUTH", "offuser", "token:offuser")), "WRONGPASS no such user here");
+      // A callback that throws refuses (fail closed); the server keeps serving.
+      assert.equal(
+        err(await u.call("AUTH", "tok", "throw")),
+        "WRONGPASS invalid username-password pair or user is disabled.",
+      );
+      // HELLO AUTH goes through the same callbacks.
+      const hello = await u.call("HELLO", "2", "AUTH", "tok", "token:tok") as unknown[];
+      assert.ok(Array.isArray(hello));
+      assert.equal(await u.call("ACL", "WHOAMI"), "tok");
+      assert.equal(err(await u.call("HELLO", "2", "AUTH", "tok", "bad-token")), "ERR Auth denied by mcall");
+    } finally {
+      await admin.call("ACL", "DELUSER", "tok", "offuser");
       admin.close();
       u.close();
     }

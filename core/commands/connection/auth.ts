@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type Client, FULL_ACCESS } from "../../server/client.ts";
+import { type Client, FULL_ACCESS, type UserAccess } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_WRONGPASS } from "../errors.ts";
@@ -44,7 +44,26 @@ export function defaultUserDirectory(server: Server): UserDirectory {
       return pw.length === 0 || sameBytes(password, pw) ? FULL_ACCESS : null;
     },
     defaultIsNopass: () => requirepass(server).length === 0,
+    access: (name) => sameBytes(name, DEFAULT_USER) ? FULL_ACCESS : null,
   };
+}
+
+/**
+ * Makes `client` the user `name`, authenticated, without a password (a module's authentication callback:
+ * Valkey's RM_AuthenticateClientWithACLUser). False when there is no such enabled user.
+ */
+export function authenticateAs(server: Server, client: Client, name: Uint8Array): boolean {
+  const access = userDirectory(server).access(name);
+  if (access === null) return false;
+  becomeUser(client, name, access);
+  return true;
+}
+
+function becomeUser(client: Client, name: Uint8Array, access: UserAccess): void {
+  // Latin-1 text (one char per byte), so binary user names survive a round trip.
+  client.user = bytesToAscii(name);
+  client.access = access;
+  client.setAuthenticated(true);
 }
 
 /** The server's user directory: the ACL subsystem's when installed, else the `requirepass` one. */
@@ -53,10 +72,26 @@ export function userDirectory(server: Server): UserDirectory {
 }
 
 /**
- * Checks a user/password pair; on success the client becomes that user, authenticated. On failure nothing
- * about the client changes (a client authenticated before stays so) and the failure hooks run.
+ * Checks a user/password pair — first with the modules' authentication callbacks, then the user directory
+ * (Valkey's ACLAuthenticateUser); on success the client becomes that user, authenticated. Returns null on
+ * success, else the error to reply (WRONGPASS, or a module's). On failure nothing about the client
+ * changes (a client authenticated before stays so); the directory's failures run the failure hooks (a
+ * refusing module logs what it wants itself).
  */
 export function authenticate(
+  server: Server,
+  client: Client,
+  username: Uint8Array,
+  password: Uint8Array,
+): string | null {
+  const hooks = connectionHooks(server);
+  const byModule = hooks.moduleAuth?.(client, username, password);
+  if (byModule === "ok") return null;
+  if (byModule !== undefined) return byModule.error ?? ERR_WRONGPASS;
+  return authenticateWithPassword(server, client, username, password) ? null : ERR_WRONGPASS;
+}
+
+function authenticateWithPassword(
   server: Server,
   client: Client,
   username: Uint8Array,
@@ -64,10 +99,7 @@ export function authenticate(
 ): boolean {
   const access = userDirectory(server).check(username, password);
   if (access !== null) {
-    // Latin-1 text (one char per byte), so binary user names survive a round trip.
-    client.user = bytesToAscii(username);
-    client.access = access;
-    client.setAuthenticated(true);
+    becomeUser(client, username, access);
     return true;
   }
   for (const fn of connectionHooks(server).authFailed) fn(client, username);
@@ -87,8 +119,9 @@ function authCommand(call: CommandCall): void {
     username = argv[1]!;
     password = argv[2]!;
   }
-  if (authenticate(call.server, call.client, username, password)) call.reply.ok();
-  else call.error(ERR_WRONGPASS);
+  const err = authenticate(call.server, call.client, username, password);
+  if (err === null) call.reply.ok();
+  else call.error(err);
 }
 
 export const authSpec: CommandSpec = {

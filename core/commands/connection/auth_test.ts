@@ -43,10 +43,13 @@ Deno.test("authenticate marks the client and reports failures to the hooks", () 
   const c = fakeClient({ authenticated: false, user: "default" });
   const failures: string[] = [];
   connectionHooks(server).authFailed.push((_c, u) => failures.push(new TextDecoder().decode(u)));
-  assert.equal(authenticate(server, c, enc.encode("default"), enc.encode("no")), false);
+  assert.equal(
+    authenticate(server, c, enc.encode("default"), enc.encode("no")),
+    "WRONGPASS invalid username-password pair or user is disabled.",
+  );
   assert.equal(c.authenticated, false);
   assert.deepEqual(failures, ["default"]);
-  assert.equal(authenticate(server, c, enc.encode("default"), enc.encode("pw")), true);
+  assert.equal(authenticate(server, c, enc.encode("default"), enc.encode("pw")), null);
   assert.equal(c.authenticated, true);
   assert.equal(c.user, "default");
 });

@@ -13,7 +13,7 @@
 import { parseI64 } from "../../util/numbers.ts";
 import { VALKEY_VERSION } from "../../server/version.ts";
 import type { CommandCall } from "../call.ts";
-import { ERR_UNSUPPORTED_PROTOCOL, ERR_WRONGPASS } from "../errors.ts";
+import { ERR_UNSUPPORTED_PROTOCOL } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
 import { authenticate } from "./auth.ts";
 import { ERR_CLIENT_NAME, ERR_HELLO_NOAUTH, ERR_HELLO_PROTO_NOT_INT, errHelloOption } from "./errors.ts";
@@ -64,7 +64,8 @@ function helloCommand(call: CommandCall): void {
   }
 
   if (username !== undefined && password !== undefined) {
-    if (!authenticate(call.server, client, username, password)) return call.error(ERR_WRONGPASS);
+    const err = authenticate(call.server, client, username, password);
+    if (err !== null) return call.error(err);
   }
   if (!client.authenticated) return call.error(ERR_HELLO_NOAUTH);
 

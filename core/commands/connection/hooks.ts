@@ -53,6 +53,8 @@ export interface UserDirectory {
   check(name: Uint8Array, password: Uint8Array): UserAccess | null;
   /** True when the default user needs no password (`AUTH <password>` alone is then an error). */
   defaultIsNopass(): boolean;
+  /** The access of an enabled user, without a password (a module authenticating a client); else null. */
+  access(name: Uint8Array): UserAccess | null;
 }
 
 export interface ConnectionHooks {
@@ -61,6 +63,18 @@ export interface ConnectionHooks {
   readonly pauseWriteProbes: ((call: CommandCall) => boolean)[];
   readonly authFailed: ((client: Client, username: Uint8Array) => void)[];
   unblock: ((client: Client, withError: boolean) => boolean) | undefined;
+  /**
+   * Modules' authentication callbacks (core/module_api), tried before the user directory: "ok" when one
+   * authenticated the client, an error text (null: WRONGPASS) when one refused, undefined when none
+   * handled the attempt.
+   */
+  moduleAuth:
+    | ((
+      client: Client,
+      username: Uint8Array,
+      password: Uint8Array,
+    ) => "ok" | { error: string | null } | undefined)
+    | undefined;
   modules: ((reply: ReplyWriter) => void) | undefined;
   users: UserDirectory | undefined;
 }
@@ -77,6 +91,7 @@ export function connectionHooks(server: Server): ConnectionHooks {
       pauseWriteProbes: [],
       authFailed: [],
       unblock: undefined,
+      moduleAuth: undefined,
       modules: undefined,
       users: undefined,
     };
