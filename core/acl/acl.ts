@@ -769,7 +769,7 @@ export function moduleAclCheckChannel(
 export function moduleAclAddLog(
   call: CommandCall,
   user: string,
-  object: string,
+  object: string | Uint8Array,
   reason: "command" | "key" | "channel" | "auth",
 ): boolean {
   const acl = byServer.get(call.server);
@@ -781,6 +781,6 @@ export function moduleAclAddLog(
     : reason === "channel"
     ? DENIED_CHANNEL
     : DENIED_AUTH;
-  acl.addLog(call, code, "module", object, user);
+  acl.addLog(call, code, "module", typeof object === "string" ? object : bytesToAscii(object), user);
   return true;
 }

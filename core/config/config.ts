@@ -759,11 +759,7 @@ export class Config implements ConfigFileTarget {
         throw e;
       }
       if (err !== null) {
-        this.warn?.(
-          `Failed applying new configuration. Possibly related to new ${
-            entries[h.index]!.slot.def.name
-          } setting. Restoring previous settings.`,
-        );
+        this.warn?.(applyFailedWarning(entries[h.index]!.slot.def.name));
         restore();
         this.#rerunHooks(hooks, entries);
         return setFailed(entries[h.index]!.name, err);
@@ -928,7 +924,13 @@ export class Config implements ConfigFileTarget {
   }
 }
 
-function setFailed(name: string, reason: string | undefined): string {
+/** Valkey's warning when a directive's new value could not be applied and the old ones come back. */
+export function applyFailedWarning(name: string): string {
+  return `Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`;
+}
+
+/** CONFIG SET's error for a refused value of `name` (with the reason, when there is one). */
+export function setFailed(name: string, reason: string | undefined): string {
   return reason === undefined
     ? `ERR CONFIG SET failed (possibly related to argument '${name}')`
     : `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;

@@ -312,9 +312,11 @@ const STRERROR: Record<string, string> = {
   ELOOP: "Too many levels of symbolic links",
   ENOTEMPTY: "Directory not empty",
   EDQUOT: "Disk quota exceeded",
+  EADDRINUSE: "Address already in use",
+  EADDRNOTAVAIL: "Cannot assign requested address",
 };
 
-/** The C library's strerror text for a Node-style file system error (falls back to its message). */
+/** The C library's strerror text for a Node-style file or socket error (falls back to its message). */
 export function strerror(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === "string" && Object.hasOwn(STRERROR, code)) return STRERROR[code]!;

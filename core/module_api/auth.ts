@@ -12,7 +12,6 @@ import { connectionHooks } from "../commands/connection/hooks.ts";
 import { moduleAclAddLog } from "../acl/acl.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { bytesToAscii } from "../util/numbers.ts";
 import type { AuthCallback, AuthContext, LogLevel } from "./types.ts";
 import { moduleLog } from "./context.ts";
 
@@ -43,12 +42,7 @@ class Attempt implements AuthContext {
     object: string | Uint8Array,
     reason: "command" | "key" | "channel" | "auth",
   ): void {
-    moduleAclAddLog(
-      this.client.call,
-      user,
-      typeof object === "string" ? object : bytesToAscii(object),
-      reason,
-    );
+    moduleAclAddLog(this.client.call, user, object, reason);
   }
 
   log(level: LogLevel, msg: string): void {

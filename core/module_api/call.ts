@@ -41,7 +41,8 @@ export interface CallOutcome {
   errno: string;
 }
 
-function asBytes(a: string | Uint8Array | number | bigint): Uint8Array {
+/** A module's argument as bytes: strings UTF-8 encoded, numbers in decimal. */
+export function argBytes(a: string | Uint8Array | number | bigint): Uint8Array {
   if (a instanceof Uint8Array) return a;
   return encoder.encode(typeof a === "string" ? a : String(a));
 }
@@ -67,7 +68,7 @@ export function moduleCall(
     reply: asErrors ? errorReply(msg) : null,
     errno,
   });
-  const argv = [asBytes(command), ...args.map(asBytes)];
+  const argv = [argBytes(command), ...args.map(argBytes)];
   const client = new Client(0, nullConnection(), Number.MAX_SAFE_INTEGER, false, caller.now);
   client.db = caller.client.db;
   client.resp = flags.includes("3") ? 3 : flags.includes("0") ? caller.client.resp : 2;

@@ -13,7 +13,7 @@ import { isExpired } from "../commands/generic/common.ts";
 import { keyCreated, lookupRead, lookupWrite, typeName } from "../commands/lookup.ts";
 import { usedMemory } from "../commands/server/memory_stats.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
-import { DEFERRED_ERRORS, moduleCall } from "./call.ts";
+import { argBytes, DEFERRED_ERRORS, moduleCall } from "./call.ts";
 import {
   moduleAclAddLog,
   moduleAclCheckChannel,
@@ -21,7 +21,6 @@ import {
   moduleAclCheckKey,
 } from "../acl/acl.ts";
 import type { KeySpecFlag } from "../commands/spec.ts";
-import { bytesToAscii } from "../util/numbers.ts";
 import { isResp3 } from "../resp/reply_parser.ts";
 import {
   type AclDenial,
@@ -149,12 +148,6 @@ class Entry implements ScanEntry {
   }
 }
 
-const textEncoder = new TextEncoder();
-
-function bytes(v: string | Uint8Array): Uint8Array {
-  return typeof v === "string" ? textEncoder.encode(v) : v;
-}
-
 /** Valkey's event class letters a module may use. */
 const EVENT_CLASSES = new Set(["g", "$", "l", "s", "h", "z", "x", "e", "t", "m", "d", "n"]);
 
@@ -199,7 +192,7 @@ export class ModuleCommandContext implements CommandContext {
   }
 
   aclCheckCommand(user: string, argv: readonly (string | Uint8Array)[]): AclDenial | null {
-    const r = moduleAclCheckCommand(this.cc.server, user, argv.map(bytes));
+    const r = moduleAclCheckCommand(this.cc.server, user, argv.map(argBytes));
     if (r === null) return null;
     if (typeof r === "string") return { reason: r, position: -1 };
     return r;
@@ -212,11 +205,11 @@ export class ModuleCommandContext implements CommandContext {
   ): boolean {
     if (ops.length === 0) return false;
     const flags = ops.map((o) => o.toUpperCase() as KeySpecFlag);
-    return moduleAclCheckKey(this.cc.server, user, bytes(key), flags) === true;
+    return moduleAclCheckKey(this.cc.server, user, argBytes(key), flags) === true;
   }
 
   aclCheckChannel(user: string, channel: string | Uint8Array, pattern = false): boolean {
-    return moduleAclCheckChannel(this.cc.server, user, bytes(channel), pattern) === true;
+    return moduleAclCheckChannel(this.cc.server, user, argBytes(channel), pattern) === true;
   }
 
   aclAddLogEntry(
@@ -224,8 +217,7 @@ export class ModuleCommandContext implements CommandContext {
     object: string | Uint8Array,
     reason: "command" | "key" | "channel" | "auth",
   ): void {
-    const text = typeof object === "string" ? object : bytesToAscii(object);
-    moduleAclAddLog(this.cc, user, text, reason);
+    moduleAclAddLog(this.cc, user, object, reason);
   }
 
   call(

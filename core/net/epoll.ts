@@ -186,26 +186,34 @@ const UNIX_PATH_MAX = 108;
 export async function unixDatagramSender(): Promise<(path: string, message: Uint8Array) => number> {
   const libc = await openLibc();
   return (path, message) => {
-    const name = new TextEncoder().encode(path);
-    if ((path[0] !== "/" && path[0] !== "@") || name.length >= UNIX_PATH_MAX) return -EINVAL;
+    const addr = unixSockaddr(path);
+    if (addr === null) return -EINVAL;
     if (libc === null) return -ENOSYS;
-    // struct sockaddr_un: sa_family (host order), then the path; an abstract name starts with a NUL byte
-    // and its length is exactly its bytes (no terminating NUL).
-    const sa = new Uint8Array(2 + UNIX_PATH_MAX);
-    new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
-    sa.set(name, 2);
-    if (path[0] === "@") sa[2] = 0;
-    const len = 2 + name.length + (path[0] === "@" ? 0 : 1);
     const fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -libc.errno();
     try {
-      if (libc.connect(fd, sa, len) < 0) return -libc.errno();
+      if (libc.connect(fd, addr.sa, addr.len) < 0) return -libc.errno();
       const n = libc.send(fd, message, message.length, MSG_NOSIGNAL);
       return n < 0 ? -libc.errno() : n;
     } finally {
       libc.close(fd);
     }
   };
+}
+
+/**
+ * A unix socket's address (struct sockaddr_un: sa_family in host order, then the path) and its length:
+ * `path` absolute, or `@name` for an abstract socket, whose name starts with a NUL byte and whose length
+ * is exactly its bytes (no terminating NUL). Null for any other name or one too long for sun_path.
+ */
+export function unixSockaddr(path: string): { sa: Uint8Array; len: number } | null {
+  const name = new TextEncoder().encode(path);
+  if ((path[0] !== "/" && path[0] !== "@") || name.length >= UNIX_PATH_MAX) return null;
+  const sa = new Uint8Array(2 + UNIX_PATH_MAX);
+  new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
+  sa.set(name, 2);
+  if (path[0] === "@") sa[2] = 0;
+  return { sa, len: 2 + name.length + (path[0] === "@" ? 0 : 1) };
 }
 
 /** An IPv4 or IPv6 literal as a sockaddr, or null. */

@@ -34,6 +34,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tls from "node:tls";
+import { strerror } from "../config/directives.ts";
 
 /** The `tls-*` directives a context is built from. */
 export interface TlsSettings {
@@ -115,15 +116,6 @@ function parseProtocols(s: string | null, warn: (line: string) => void): Set<tls
 const PEM_CERT =
   /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----[\s\S]+?-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 
-/** The text of an error from node:fs or node:crypto, as short as OpenSSL's reason. */
-function reason(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "No such file or directory";
-  if (code === "EACCES") return "Permission denied";
-  if (code === "EISDIR") return "Is a directory";
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** The PEM certificates of a file, each checked to parse; throws with the reason. */
 function readCertificates(file: string): { pem: string[]; certs: crypto.X509Certificate[] } {
   const text = fs.readFileSync(file, "latin1");
@@ -143,7 +135,7 @@ function loadPair(
   try {
     chain = readCertificates(certFile);
   } catch (e) {
-    warn(`Failed to load certificate: ${certFile}: ${reason(e)}`);
+    warn(`Failed to load certificate: ${certFile}: ${strerror(e)}`);
     return null;
   }
   let key: string;
@@ -154,7 +146,7 @@ function loadPair(
     // The context gets the key decrypted: Deno's node:tls takes no passphrase.
     key = k.export({ format: "pem", type: "pkcs8" }) as string;
   } catch (e) {
-    warn(`Failed to load private key: ${keyFile}: ${reason(e)}`);
+    warn(`Failed to load private key: ${keyFile}: ${strerror(e)}`);
     return null;
   }
   return { cert: chain.pem.join("\n"), key };
@@ -182,7 +174,7 @@ function loadCas(file: string | null, dir: string | null, warn: (line: string) =
       }
     }
   } catch (e) {
-    warn(`Failed to configure CA certificate(s) file/directory: ${reason(e)}`);
+    warn(`Failed to configure CA certificate(s) file/directory: ${strerror(e)}`);
     return null;
   }
   return out;
@@ -237,7 +229,7 @@ export function configureTls(s: TlsSettings, warn: (line: string) => void): TlsC
     try {
       dhparam = fs.readFileSync(s.dhParamsFile, "latin1");
     } catch (e) {
-      warn(`Failed to load ${s.dhParamsFile}: ${reason(e)}`);
+      warn(`Failed to load ${s.dhParamsFile}: ${strerror(e)}`);
       return null;
     }
     if (!/-----BEGIN (X9\.42 )?DH PARAMETERS-----/.test(dhparam)) {
@@ -285,7 +277,7 @@ export function configureTls(s: TlsSettings, warn: (line: string) => void): TlsC
       cas: ca.map((p) => new crypto.X509Certificate(p)),
     };
   } catch (e) {
-    warn(`Failed to configure TLS: ${reason(e)}`);
+    warn(`Failed to configure TLS: ${strerror(e)}`);
     return null;
   }
 }

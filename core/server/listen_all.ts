@@ -5,20 +5,7 @@
  */
 
 import type { Listener } from "../net/types.ts";
-
-/** anet's "bind: <strerror>" for a listen that failed. */
-function bindError(e: unknown): string {
-  switch ((e as { code?: string }).code) {
-    case "EADDRINUSE":
-      return "bind: Address already in use";
-    case "EADDRNOTAVAIL":
-      return "bind: Cannot assign requested address";
-    case "EACCES":
-      return "bind: Permission denied";
-    default:
-      return `bind: ${e instanceof Error ? e.message : String(e)}`;
-  }
-}
+import { strerror } from "../config/directives.ts";
 
 /**
  * Listens on `port` at each bind address: `*` and `::*` are the IPv4 and IPv6 wildcards, and an address
@@ -40,7 +27,7 @@ export async function listenAll(
       made.push(await listen(host));
     } catch (e) {
       if (optional) continue;
-      warn(`Warning: Could not create server TCP listening socket ${bare}:${port}: ${bindError(e)}`);
+      warn(`Warning: Could not create server TCP listening socket ${bare}:${port}: bind: ${strerror(e)}`);
       await Promise.all(made.map((l) => l.close()));
       throw e;
     }

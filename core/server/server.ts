@@ -442,17 +442,13 @@ export class Server {
         this.#tcpListeners = await this.#bindTcp(port, this.config.getBind(), backlog, keepAlive);
         this.listeners.push(...this.#tcpListeners);
       } catch {
-        await this.#closeListeners();
-        await this.#stopIo();
-        throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+        await this.#abortStart(new Error(`Failed listening on port ${port} (tcp), aborting.`));
       }
     }
     try {
       await this.tls.start();
     } catch (e) {
-      await this.#closeListeners();
-      await this.#stopIo();
-      throw e;
+      await this.#abortStart(e);
     }
     const unixPath = this.config.getStr("unixsocket");
     if (unixPath !== "") {
@@ -462,9 +458,7 @@ export class Server {
       const failure = this.#unixSocketAccess(unixPath);
       if (failure !== null) {
         log.warning(`Failed opening Unix socket: ${failure}`);
-        await this.#closeListeners();
-        await this.#stopIo();
-        throw new LoggedError(`Failed opening Unix socket: ${failure}`);
+        await this.#abortStart(new LoggedError(`Failed opening Unix socket: ${failure}`));
       }
     }
     if (this.config.getBool("always-show-logo")) log.raw("notice", startupLogo(this.port));
@@ -481,9 +475,7 @@ export class Server {
     try {
       for (const fn of this.startupLoaders) fn();
     } catch (e) {
-      await this.#closeListeners();
-      await this.#stopIo();
-      throw e;
+      await this.#abortStart(e);
     }
     this.#holding = false;
     for (const c of this.clients.values()) if (!c.closed) this.processInput(c);
@@ -1242,6 +1234,13 @@ export class Server {
     const io = this.io;
     this.io = undefined;
     await io?.stop();
+  }
+
+  /** A start that cannot go on: what it bound is closed, the I/O Workers stopped, and `e` thrown. */
+  async #abortStart(e: unknown): Promise<never> {
+    await this.#closeListeners();
+    await this.#stopIo();
+    throw e;
   }
 
   async #closeListeners(): Promise<void> {

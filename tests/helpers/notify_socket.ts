@@ -4,7 +4,7 @@
  * need --unstable-net. Linux only: `open` resolves null elsewhere.
  */
 
-import { type Libc, openLibc } from "../../core/net/epoll.ts";
+import { type Libc, openLibc, unixSockaddr } from "../../core/net/epoll.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -22,13 +22,11 @@ export class NotifySocket {
   static async open(path: string): Promise<NotifySocket | null> {
     const libc = await openLibc();
     if (libc === null) return null;
+    const addr = unixSockaddr(path);
+    if (addr === null) throw new Error(`not a unix socket path: ${path}`);
     const fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if (fd < 0) throw new Error(`socket: errno ${libc.errno()}`);
-    const name = new TextEncoder().encode(path);
-    const sa = new Uint8Array(110);
-    new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
-    sa.set(name, 2);
-    if (libc.bind(fd, sa, 2 + name.length + 1) < 0) {
+    if (libc.bind(fd, addr.sa, addr.len) < 0) {
       const e = libc.errno();
       libc.close(fd);
       throw new Error(`bind ${path}: errno ${e}`);

@@ -16,7 +16,7 @@
 import type { CommandCall } from "../call.ts";
 import { ERR_SYNTAX } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
-import { ConfigRewriteError } from "../../config/config.ts";
+import { applyFailedWarning, ConfigRewriteError, setFailed } from "../../config/config.ts";
 import { replyHelp } from "./help.ts";
 import { replyWhenSettled } from "../deferred.ts";
 
@@ -103,6 +103,9 @@ function rebindAndReply(
 ): void {
   const { server } = call;
   const config = server.config;
+  // The directive the failure is blamed on: `port` or `bind` (whichever changed) for the TCP listeners.
+  const failedName = (failed: "port" | "tls-port") =>
+    failed === "tls-port" ? "tls-port" : which.portChanged ? "port" : "bind";
   const rebind = async (): Promise<"port" | "tls-port" | null> => {
     if (which.tcp && !(await server.rebindTcp())) return "port";
     if (which.tls && !(await server.tls.rebind())) return "tls-port";
@@ -111,10 +114,7 @@ function rebindAndReply(
   const restore = async (): Promise<"port" | "tls-port" | null> => {
     const failed = await rebind();
     if (failed === null) return null;
-    const name = failed === "tls-port" ? "tls-port" : which.portChanged ? "port" : "bind";
-    server.logger.warning(
-      `Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`,
-    );
+    server.logger.warning(applyFailedWarning(failedName(failed)));
     const err = config.set(previous, { isLocal: true });
     if (err !== null) server.logger.warning(`CONFIG SET rollback failed: ${err}`);
     if ((await rebind()) !== null) {
@@ -128,15 +128,16 @@ function rebindAndReply(
   }
   replyWhenSettled(
     call,
-    restore().then((failed) =>
-      failed === null
-        ? null
-        : failed === "tls-port"
-        ? "ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to listen on this port. Check server logs."
-        : which.portChanged
-        ? "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
-        : "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses."
-    ),
+    restore().then((failed) => {
+      if (failed === null) return null;
+      const name = failedName(failed);
+      return setFailed(
+        name,
+        name === "bind"
+          ? "Failed to bind to specified addresses."
+          : "Unable to listen on this port. Check server logs.",
+      );
+    }),
   );
 }
 

@@ -134,17 +134,13 @@ const MULTIPLEXING_API = multiplexingApi();
 
 function listenerLines(server: Server): Field[] {
   const out: Field[] = [];
-  if (server.port !== 0) {
-    const binds = server.config.getBind().map((b) => `,bind=${b}`).join("");
-    out.push(["listener0", `name=tcp${binds},port=${server.port}`]);
-  }
+  const binds = server.config.getBind().map((b) => `,bind=${b}`).join("");
+  if (server.port !== 0) out.push(["listener0", `name=tcp${binds},port=${server.port}`]);
   const unix = configStr(server, "unixsocket", "");
   if (unix !== "") out.push(["listener1", `name=unix,bind=${unix}`]);
   // Valkey numbers listeners by connection type: tcp 0, unix 1, tls 2.
-  if (server.tls.port !== 0) {
-    const binds = server.config.getBind().map((b) => `,bind=${b}`).join("");
-    out.push(["listener2", `name=tls${binds},port=${server.tls.port}`]);
-  } else if (server.tls.bound) out.push(["listener2", "name=tls"]);
+  if (server.tls.port !== 0) out.push(["listener2", `name=tls${binds},port=${server.tls.port}`]);
+  else if (server.tls.bound) out.push(["listener2", "name=tls"]);
   return out;
 }
 
