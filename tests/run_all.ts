@@ -43,6 +43,25 @@ interface RunResult {
   failed: number;
   ignored: number;
   code: number;
+  /** The failed tests' lines and the head of Deno's ERRORS section, repeated in the closing summary. */
+  failures: string[];
+}
+
+/**
+ * What a failed run said about its failures: the `... FAILED` lines, then up to 40 lines of the ERRORS
+ * section. CI shows only the tail of the output, so the summary repeats them.
+ */
+function failureLines(out: string): string[] {
+  const lines = out.split("\n");
+  const failed = lines.filter((l) => /\.\.\. FAILED/.test(l));
+  const start = lines.findIndex((l) => /^\s*ERRORS\s*$/.test(l));
+  const end = lines.findIndex((l, i) => i > start && /^\s*FAILURES\s*$/.test(l));
+  const errors = start < 0
+    ? []
+    : lines.slice(start + 1, Math.min(end < 0 ? lines.length : end, start + 41)).filter((l) =>
+      l.trim() !== ""
+    );
+  return [...failed, ...errors];
 }
 
 function runDenoTest(name: string, paths: string[], env: Record<string, string>): RunResult {
@@ -64,7 +83,8 @@ function runDenoTest(name: string, paths: string[], env: Record<string, string>)
   const ignored = m && m[5] ? Number(m[5]) : 0;
   const code = r.status ?? 1;
   // A run that crashed before its summary counts as one failure.
-  return { name, passed, failed: m ? failed : code === 0 ? 0 : 1, ignored, code };
+  const failures = code === 0 ? [] : failureLines(out);
+  return { name, passed, failed: m ? failed : code === 0 ? 0 : 1, ignored, code, failures };
 }
 
 const only = values.only?.split(",");
@@ -119,7 +139,7 @@ if (want("binary")) {
   console.log("\n=== compiling dist/valkyr ===");
   const c = spawnSync(deno, ["run", "-A", "cli/compile.ts"], { cwd: ROOT, stdio: "inherit" });
   if (c.status !== 0 || !existsSync(path.join(ROOT, "dist/valkyr"))) {
-    results.push({ name: "compile", passed: 0, failed: 1, ignored: 0, code: 1 });
+    results.push({ name: "compile", passed: 0, failed: 1, ignored: 0, code: 1, failures: [] });
   } else {
     results.push(
       runDenoTest("integration: compiled executable", ["tests/"], { VALKYR_TEST_TARGET: "binary" }),
@@ -149,6 +169,10 @@ for (const r of results) {
   failed += r.failed;
   ignored += r.ignored;
   if (r.code !== 0 && r.failed === 0) failed++;
+}
+for (const r of results.filter((r) => r.failures.length > 0)) {
+  console.log(`\n--- what failed in ${r.name} ---`);
+  for (const l of r.failures) console.log(l);
 }
 console.log(`${passed} passed, ${failed} failed, ${ignored} skipped`);
 process.exit(failed > 0 ? 1 : 0);
