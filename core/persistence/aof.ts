@@ -1457,7 +1457,7 @@ export function installAof(server: Server, rdbLoaders: (() => void)[]): Aof {
   // for the active child. Scheduled BGSAVEs stay scheduled and start when the rewrite is over.
   const p = persistenceOf(server);
   const startBgsave = p.startBgsave.bind(p);
-  p.startBgsave = () => aof.rewrite === null && startBgsave();
+  p.startBgsave = (repl) => aof.rewrite === null && startBgsave(repl);
   server.gates.unshift((call) => {
     const name = call.spec.name;
     if (name === "bgsave" && aof.rewrite !== null) {

@@ -22,7 +22,7 @@ import { usedMemory } from "../commands/server/memory_stats.ts";
 import { type AccessInfo, loadRdb, RdbLoadError, serializeAll } from "./rdb_file.ts";
 import { RdbWriter } from "./rdb_io.ts";
 import type { EncodingLimits } from "./rdb_value.ts";
-import { AUTOSYNC_BYTES, Snapshot, WriterThread } from "./snapshot.ts";
+import { AUTOSYNC_BYTES, type RdbStream, Snapshot, WriterThread } from "./snapshot.ts";
 import { latencyMonitorOn, latencySample } from "../observability/latency_events.ts";
 import { gateReject, isWriteCall } from "../commands/transaction/install.ts";
 
@@ -240,8 +240,18 @@ export class Persistence {
     return true;
   }
 
-  /** rdbSaveBackground: starts a BGSAVE. False when the temp file cannot be opened (logged). */
-  startBgsave(): boolean {
+  /**
+   * Called when a BGSAVE ends, with whether it succeeded and whether it went to sockets: replication
+   * (Valkey's updateReplicasWaitingBgsave) sends the file to the replicas waiting for it.
+   */
+  readonly bgsaveDoneHooks: ((ok: boolean, toSockets: boolean) => void)[] = [];
+
+  /**
+   * rdbSaveBackground: starts a BGSAVE. False when the temp file cannot be opened (logged). For
+   * replication, `repl` adds the replication aux fields (rdbPopulateSaveInfo) and, for a diskless sync,
+   * the stream the image goes to instead of `dbfilename` (rdbSaveToReplicasSockets).
+   */
+  startBgsave(repl?: { aux: [string, string][]; stream?: RdbStream; noData?: boolean }): boolean {
     if (this.snapshot !== null) return false;
     const server = this.server;
     const c = server.config;
@@ -250,7 +260,8 @@ export class Persistence {
     const started = Date.now();
     const tempName = `temp-${process.pid}-${++this.#bgsaveSeq}.rdb`;
     const snap: Snapshot = new Snapshot({
-      dbs: [...server.dbs],
+      // An RDB filtered to functions only (REPLCONF rdb-filter-only) holds no keys.
+      dbs: repl?.noData === true ? [] : [...server.dbs],
       // Valkey's child writes temp-<child pid>.rdb; here each BGSAVE gets its own name, so a cancelled one
       // still closing its file never touches the next one's.
       tempPath: path.join(this.dir, tempName),
@@ -258,12 +269,13 @@ export class Persistence {
       compress: c.getBool("rdbcompression"),
       checksum: c.getBool("rdbchecksum"),
       access: this.access(),
-      aux: this.aux(),
+      aux: repl === undefined ? this.aux() : [...this.aux(), ...repl.aux],
       lfuCounter: this.#lfuCounter(),
       keyDelayUs: c.getInt("rdb-key-save-delay"),
       writer: this.writer,
       autosync: c.getBool("rdb-save-incremental-fsync") ? AUTOSYNC_BYTES : 0,
       onDone: (err) => this.#bgsaveDone(snap, err, started),
+      ...(repl?.stream !== undefined ? { stream: repl.stream } : {}),
     });
     try {
       snap.start();
@@ -277,6 +289,10 @@ export class Persistence {
       return false;
     }
     this.snapshot = snap;
+    if (repl?.stream !== undefined) {
+      server.logger.notice(`Background RDB transfer started by pid ${process.pid}`);
+      return true;
+    }
     this.rdbSaves++;
     server.logger.notice(`Background saving started by pid ${process.pid}`);
     return true;
@@ -288,6 +304,13 @@ export class Persistence {
     this.lastSaveSyncs = snap.syncs;
     const log = this.server.logger;
     this.lastBgsaveTimeSec = Math.floor((Date.now() - started) / 1000);
+    if (snap.toSockets) {
+      // backgroundSaveDoneHandlerSocket: neither the last save time nor the dirty counter move.
+      if (err === null) log.notice("Background RDB transfer terminated with success");
+      else log.warning("Background transfer error");
+      for (const fn of this.bgsaveDoneHooks) fn(err === null, true);
+      return;
+    }
     if (err === null) {
       log.notice("DB saved on disk");
       log.notice("Background saving terminated with success");
@@ -299,6 +322,7 @@ export class Persistence {
       log.warning("Background saving error");
       this.lastBgsaveOk = false;
     }
+    for (const fn of this.bgsaveDoneHooks) fn(err === null, false);
   }
 
   /** Stops a running BGSAVE (BGSAVE CANCEL, shutdown, DEBUG RELOAD); its temp file is removed. */
@@ -308,6 +332,7 @@ export class Persistence {
     this.snapshot = null;
     latencySample(this.server, "rdb-unlink-temp-file", snap.cancel(latencyMonitorOn(this.server)));
     this.lastBgsaveTimeSec = Math.floor((Date.now() - snap.startedAt) / 1000);
+    for (const fn of this.bgsaveDoneHooks) fn(false, snap.toSockets);
   }
 
   /** serverCron's part: scheduled BGSAVE, then the save points. */

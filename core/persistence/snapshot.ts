@@ -25,6 +25,9 @@
  *      the CRC64 and writes them to a temp file, so neither the checksum nor the write system calls
  *      take time from commands; the walk pauses while more than 16 MB are in flight. At the end the
  *      Worker appends the checksum, fsyncs, and renames the file over `dbfilename`.
+ *      A snapshot for diskless replication (Valkey's rdbSaveToReplicasSockets) has a {@link RdbStream}
+ *      instead: the chunks go to the replicas' sockets, the CRC64 is kept here, and the walk pauses while
+ *      the stream says it is backlogged (the replicas' sockets hold too much) until it calls resume().
  *
  * Memory overhead: the 256 KB output chunk, at most 16 MB of writes in flight, plus the serialized form
  * of the keys touched ahead of the walk in Dbs not reached yet. Worst case (every key of a later Db
@@ -46,6 +49,7 @@ import type { Db, SnapshotSink } from "../keyspace/db.ts";
 import { strerror } from "../config/directives.ts";
 import { type AccessInfo, writeDbHeader, writeEntry, writeHeader } from "./rdb_file.ts";
 import { Opcode, RdbWriter } from "./rdb_io.ts";
+import { Crc64 } from "./crc64.ts";
 import type { FromWriter, ToWriter, WriterError } from "./rdb_writer_worker.ts";
 
 const CHUNK = 256 << 10;
@@ -109,6 +113,18 @@ export interface SnapshotOptions {
   autosync?: number;
   /** Called once: null on success, else the log line of the failure. Not called after cancel(). */
   onDone(err: string | null): void;
+  /** Where the bytes go instead of a file (diskless replication); tempPath, finalPath, writer unused. */
+  stream?: RdbStream;
+}
+
+/** The output of a snapshot that goes to sockets rather than a file (see the head of this file). */
+export interface RdbStream {
+  /** The next bytes of the image (the snapshot does not touch them afterwards). */
+  write(chunk: Uint8Array): void;
+  /** True while the receivers hold too much unsent: the walk waits for {@link Snapshot.resume}. */
+  backlogged(): boolean;
+  /** The image is complete (its checksum, the last 8 bytes, was written). */
+  end(): void;
 }
 
 function workerUrl(): string {
@@ -216,6 +232,8 @@ export class Snapshot implements SnapshotSink {
   #lastHop = 0;
   /** Keys the last step wrote (a throttled walk waits `keyDelayUs` per key). */
   #lastStepKeys = 0;
+  /** The image's checksum so far, for a snapshot to sockets (the writer Worker keeps it for files). */
+  #crc: Crc64 | null = null;
 
   constructor(opts: SnapshotOptions) {
     this.#opts = opts;
@@ -225,11 +243,13 @@ export class Snapshot implements SnapshotSink {
 
   /** Freezes the point in time and starts the walk. Throws if the temp file cannot be created. */
   start(): void {
-    // Checked here so that BGSAVE can answer an error at once; the Worker reopens (truncating) the file.
-    fs.closeSync(fs.openSync(this.#opts.tempPath, "w"));
-    this.#session = this.#opts.writer.open((m) => this.#onWorker(m));
-    this.#sessionOpen = true;
-    this.#post({ op: "open", path: this.#opts.tempPath, autosync: this.#opts.autosync ?? 0 });
+    if (this.#opts.stream === undefined) {
+      // Checked here so that BGSAVE can answer an error at once; the Worker reopens (truncating) the file.
+      fs.closeSync(fs.openSync(this.#opts.tempPath, "w"));
+      this.#session = this.#opts.writer.open((m) => this.#onWorker(m));
+      this.#sessionOpen = true;
+      this.#post({ op: "open", path: this.#opts.tempPath, autosync: this.#opts.autosync ?? 0 });
+    } else this.#crc = new Crc64();
     writeHeader(this.#out, this.#opts.aux);
     this.#opts.dbs.forEach((db, id) => {
       if (db.size === 0) return;
@@ -251,6 +271,16 @@ export class Snapshot implements SnapshotSink {
 
   get inProgress(): boolean {
     return !this.#finished;
+  }
+
+  /** True for a snapshot that streams to sockets (diskless replication) rather than to a file. */
+  get toSockets(): boolean {
+    return this.#opts.stream !== undefined;
+  }
+
+  /** Continues a walk that waited for a backlogged {@link RdbStream}. */
+  resume(): void {
+    this.#schedule();
   }
 
   // --- SnapshotSink ---
@@ -306,6 +336,7 @@ export class Snapshot implements SnapshotSink {
   #step(): void {
     if (this.#finished) return;
     if (this.#inFlight > MAX_IN_FLIGHT) return; // resumed when the Worker has written enough
+    if (this.#opts.stream?.backlogged() === true) return; // resumed by the stream's owner
     const deadline = performance.now() + this.#sliceMs;
     const out = this.#out;
     try {
@@ -356,6 +387,13 @@ export class Snapshot implements SnapshotSink {
     this.#finished = true;
     out.byte(Opcode.EOF);
     this.#flush();
+    const stream = this.#opts.stream;
+    if (stream !== undefined) {
+      stream.write(this.#opts.checksum ? this.#crc!.bytes() : new Uint8Array(8));
+      stream.end();
+      this.#opts.onDone(null);
+      return;
+    }
     this.#post({
       op: "finish",
       trailer: this.#opts.checksum ? "crc" : "zero",
@@ -368,11 +406,18 @@ export class Snapshot implements SnapshotSink {
     const out = this.#out;
     if (out.len === 0) return;
     const chunk = out.take();
+    const stream = this.#opts.stream;
+    if (stream !== undefined) {
+      this.#crc!.update(chunk);
+      stream.write(chunk);
+      return;
+    }
     this.#inFlight += chunk.length;
     this.#post({ op: "chunk", buf: chunk.buffer as ArrayBuffer }, [chunk.buffer as ArrayBuffer]);
   }
 
   #post(m: DistributiveOmit<ToWriter, "s">, transfer: Transferable[] = []): void {
+    if (this.#opts.stream !== undefined) return;
     this.#opts.writer.post({ ...m, s: this.#session } as ToWriter, transfer);
   }
 
@@ -428,6 +473,7 @@ export class Snapshot implements SnapshotSink {
       this.#release();
     }
     this.#post({ op: "abort" });
+    if (this.#opts.stream !== undefined) return 0;
     // The Worker removes it too; done here as well in case the process ends first (shutdown).
     const t = timeUnlink ? performance.now() : 0;
     try {
@@ -442,6 +488,7 @@ export class Snapshot implements SnapshotSink {
     this.#failure = msg;
     this.#release();
     this.#post({ op: "abort" });
+    if (this.#opts.stream !== undefined) this.#opts.onDone(msg);
   }
 
   /**

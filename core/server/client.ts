@@ -81,6 +81,11 @@ export class Client {
    * of counted, and counted when the module forwards the reply (Valkey's deferred_reply_errors).
    */
   deferredErrors: string[] | undefined = undefined;
+  /**
+   * Output waiting outside the reply writer, counted with it by the output-buffer limits and CLIENT
+   * LIST's omem: a replica's stream (core/replication/primary.ts).
+   */
+  heldBytes = 0;
   /** Client flags CLIENT LIST prints that other subsystems set (e.g. 'b' blocked, 'x' multi). */
   readonly flags = new Set<string>();
 
@@ -120,9 +125,9 @@ export class Client {
       : `${c.localAddress}:${c.localPort}`;
   }
 
-  /** Bytes waiting to be sent: the writer's pending bytes plus what the socket has queued. */
+  /** Bytes waiting to be sent: the writer's pending bytes, what is held elsewhere, what the socket has queued. */
   get outputBytes(): number {
-    return this.writer.length + this.conn.pendingBytes;
+    return this.writer.length + this.heldBytes + this.conn.pendingBytes;
   }
 
   setAuthenticated(v: boolean): void {

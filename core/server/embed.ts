@@ -15,6 +15,7 @@ import { installObservability } from "../commands/observability/mod.ts";
 import { installEviction } from "../eviction/mod.ts";
 import { installAcl, loadUsersAtStartup } from "../acl/acl.ts";
 import { installPersistence } from "../persistence/persistence.ts";
+import { installReplication } from "../replication/primary.ts";
 import { installAof } from "../persistence/aof.ts";
 import { Server } from "./server.ts";
 import type { Logger } from "./log.ts";
@@ -96,6 +97,8 @@ export async function startServer(options: StartOptions = {}): Promise<EmbeddedS
   installPersistence(server);
   // AOF: propagation feed, appendfsync, rewrites; with `appendonly yes` it loads instead of the RDB.
   installAof(server, server.startupLoaders.splice(rdbLoadersFrom));
+  // Replication as a primary: SYNC/PSYNC, the backlog, the stream to replicas (core/replication).
+  installReplication(server);
   server.rejectFilters.push((client, spec, err) =>
     spec.name === "exec" ? execRejection(server, client, err) : err
   );

@@ -53,9 +53,10 @@ export class Propagation {
   /** Nesting of command executions (EXEC runs its queued commands inside its own execution). */
   #depth = 0;
   /**
-   * Commands propagated so far: Valkey's primary_repl_offset as it counts without replicas (one per
-   * command fed while the AOF is on, MULTI and EXEC included; SELECT not), which INFO's
-   * master_repl_offset and ROLE show and WAITAOF waits on. Restarts at 0 with the process, as Valkey's.
+   * Valkey's primary_repl_offset, which INFO's master_repl_offset and ROLE show and WAIT / WAITAOF wait
+   * on: the bytes of the replication stream while there is a backlog ({@link stream}), else the commands
+   * propagated (one per command fed while the AOF is on, MULTI and EXEC included; SELECT not), as
+   * Valkey's counts without replicas. Restarts at 0 with the process, as Valkey's.
    */
   replOffset = 0;
   /** replOffset when the outermost command execution began (see leave: the client's write offset). */
@@ -72,9 +73,15 @@ export class Propagation {
     this.server = server;
   }
 
+  /**
+   * The replication stream (core/replication/primary.ts), while there is a backlog: it advances
+   * {@link replOffset} by the bytes it encodes; without it the offset counts operations.
+   */
+  stream: PropagationFeed | null = null;
+
   /** True when something listens: only then are effects recorded. */
   get active(): boolean {
-    return this.feeds.length > 0;
+    return this.feeds.length > 0 || this.stream !== null;
   }
 
   /** Appends an effect to the current unit (or propagates it at once outside of any unit). */
@@ -134,7 +141,8 @@ export class Propagation {
   }
 
   #emit(db: number, argv: readonly Uint8Array[]): void {
-    this.replOffset++;
+    if (this.stream !== null) this.stream(db, argv);
+    else this.replOffset++;
     for (const f of this.feeds) f(db, argv);
   }
 }

@@ -708,6 +708,12 @@ export class Server {
       if (client.replyOff || client.skipThis) {
         writer.truncate(mark);
         client.skipThis = false;
+      } else if (writer.length > mark && this.replicaReplied !== null && client.flags.has("S")) {
+        // Replicas get no replies: one that made the server answer is dropped (Valkey's
+        // _addReplyToBufferOrList). Its reply never leaves.
+        writer.truncate(mark);
+        this.replicaReplied(client, argv);
+        break;
       }
       this.blocking.serveReady();
       if (this.#outputOverLimit(client)) break;
@@ -817,7 +823,7 @@ export class Server {
    * the output is below the lowest limit configured.
    */
   #outputOverLimit(client: Client): boolean {
-    const total = client.writer.length + client.conn.pendingBytes;
+    const total = client.writer.length + client.heldBytes + client.conn.pendingBytes;
     if (total < this.#outputLimitFloor() && client.softLimitSince === 0 && client.everAuthenticated) {
       return false;
     }
@@ -839,9 +845,10 @@ export class Server {
     return this.#outputLimits(client).hard;
   }
 
-  /** The output-buffer limits of `client`'s class (pub/sub or normal). */
+  /** The output-buffer limits of `client`'s class (replica, pub/sub or normal). */
   #outputLimits(client: Client): { hard: number; soft: number; softSeconds: number } {
-    return this.config.getClientOutputBufferLimit(client.flags.has("P") ? "pubsub" : "normal");
+    const f = client.flags;
+    return this.config.getClientOutputBufferLimit(f.has("S") ? "replica" : f.has("P") ? "pubsub" : "normal");
   }
 
   #limitFloor = -1;
@@ -867,11 +874,11 @@ export class Server {
     return null;
   }
 
-  /** The lowest hard or soft output limit of the normal and pub/sub classes (Infinity without any). */
+  /** The lowest hard or soft output limit of the client classes (Infinity without any). */
   #outputLimitFloor(): number {
     if (this.#limitFloor >= 0) return this.#limitFloor;
     let floor = Infinity;
-    for (const cls of ["normal", "pubsub"] as const) {
+    for (const cls of ["normal", "pubsub", "replica"] as const) {
       const lim = this.config.getClientOutputBufferLimit(cls);
       if (lim.hard > 0) floor = Math.min(floor, lim.hard);
       if (lim.soft > 0) floor = Math.min(floor, lim.soft);
@@ -907,7 +914,13 @@ export class Server {
     return true;
   }
 
+  /** Drops a replica whose command produced a reply (core/replication/primary.ts), null before install. */
+  replicaReplied: ((client: Client, argv: Uint8Array[]) => void) | null = null;
+  /** Hooks run when a client's socket drained (a replica's image goes on). */
+  readonly drainHooks: ((client: Client) => void)[] = [];
+
   #onDrain(client: Client): void {
+    for (const fn of this.drainHooks) fn(client);
     if (client.readPaused && client.conn.pendingBytes < OUTPUT_PAUSE / 2) {
       client.readPaused = false;
       client.conn.resumeReading();

@@ -38,7 +38,7 @@ import {
   parseI64,
 } from "../../util/numbers.ts";
 import { replyHelp, subcommandSyntaxError } from "./help.ts";
-import { resetReplicationId } from "./info.ts";
+import { primaryOf } from "../../replication/primary.ts";
 import * as fs from "node:fs";
 import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
@@ -468,7 +468,7 @@ function debugHandler(call: CommandCall): void {
   }
   if (sub === "change-repl-id" && argc === 2) {
     call.server.logger.notice("Changing replication IDs after receiving DEBUG change-repl-id");
-    resetReplicationId(call.server);
+    primaryOf(call.server).changeReplicationId();
     return call.reply.ok();
   }
   call.error(subcommandSyntaxError(call));

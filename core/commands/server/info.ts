@@ -16,7 +16,8 @@
 import { aclOf } from "../../acl/acl.ts";
 import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
-import { GOOD_REPLICAS, minReplicasActive } from "./replication.ts";
+import { goodReplicas, minReplicasActive } from "./replication.ts";
+import { primaryOf } from "../../replication/primary.ts";
 import os from "node:os";
 import process from "node:process";
 import * as path from "node:path";
@@ -197,7 +198,7 @@ function clientsSection(server: Server, nowMs: number): string {
   const recent = recentClientBufferMax(server, nowMs);
   const pause = pauseInfo(server, nowMs);
   return lines("Clients", [
-    ["connected_clients", server.clients.size],
+    ["connected_clients", server.clients.size - primaryOf(server).replicas.length],
     ["cluster_connections", 0],
     ["maxclients", server.config.getInt("maxclients")],
     ["client_recent_max_input_buffer", recent.input],
@@ -325,15 +326,15 @@ function statsSection(server: Server): string {
     ["total_net_input_bytes", st.netInput],
     ["total_net_output_bytes", st.netOutput],
     ["total_net_repl_input_bytes", 0],
-    ["total_net_repl_output_bytes", 0],
+    ["total_net_repl_output_bytes", primaryOf(server).netReplOutput],
     ["instantaneous_input_kbps", kbps(st.inputKbps)],
     ["instantaneous_output_kbps", kbps(st.outputKbps)],
     ["instantaneous_input_repl_kbps", "0.00"],
     ["instantaneous_output_repl_kbps", "0.00"],
     ["rejected_connections", st.rejectedConnections],
-    ["sync_full", 0],
-    ["sync_partial_ok", 0],
-    ["sync_partial_err", 0],
+    ["sync_full", primaryOf(server).syncFull],
+    ["sync_partial_ok", primaryOf(server).syncPartialOk],
+    ["sync_partial_err", primaryOf(server).syncPartialErr],
     ["expired_keys", server.expiredKeys],
     ["expired_stale_perc", fixed2(st.expiredStalePerc * 100)],
     ["expired_time_cap_reached_count", st.expiredTimeCapReached],
@@ -389,41 +390,33 @@ function statsSection(server: Server): string {
   ]);
 }
 
-const replIds = new WeakMap<Server, string>();
-
-/** The server's replication ID: random, made once per server as Valkey does at startup. */
-export function replicationId(server: Server): string {
-  let id = replIds.get(server);
-  if (id === undefined) {
-    const b = new Uint8Array(20);
-    crypto.getRandomValues(b);
-    id = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    replIds.set(server, id);
-  }
-  return id;
-}
-
-/** DEBUG CHANGE-REPL-ID: a new random replication ID (the secondary one stays cleared). */
-export function resetReplicationId(server: Server): void {
-  replIds.delete(server);
-  replicationId(server);
-}
-
 function replicationSection(server: Server): string {
+  const p = primaryOf(server);
+  const now = Math.floor(Date.now() / 1000);
+  const replicas: Field[] = p.replicas.map((l, i) => [
+    `slave${i}`,
+    `ip=${
+      l.ipAddress ?? l.client.conn.remoteAddress
+    },port=${l.listeningPort},state=${l.state},offset=${l.ackOff},lag=${
+      l.state === "online" ? now - l.ackTime : 0
+    },type=${l.rdbChannel ? "rdb-channel" : "replica"}`,
+  ]);
+  const b = p.backlog;
   return lines("Replication", [
     ["role", "master"],
-    ["connected_slaves", 0],
-    ...(minReplicasActive(server) ? [["min_slaves_good_slaves", GOOD_REPLICAS] as Field] : []),
+    ["connected_slaves", p.replicas.length],
+    ...(minReplicasActive(server) ? [["min_slaves_good_slaves", goodReplicas(server)] as Field] : []),
+    ...replicas,
     ["replicas_waiting_psync", 0],
     ["master_failover_state", "no-failover"],
-    ["master_replid", replicationId(server)],
-    ["master_replid2", "0".repeat(40)],
+    ["master_replid", p.replid],
+    ["master_replid2", p.replid2],
     ["master_repl_offset", server.propagation.replOffset],
-    ["second_repl_offset", -1],
-    ["repl_backlog_active", 0],
+    ["second_repl_offset", p.secondOffset],
+    ["repl_backlog_active", b === null ? 0 : 1],
     ["repl_backlog_size", configInt(server, "repl-backlog-size", 10485760)],
-    ["repl_backlog_first_byte_offset", 0],
-    ["repl_backlog_histlen", 0],
+    ["repl_backlog_first_byte_offset", b === null ? 0 : b.offset],
+    ["repl_backlog_histlen", b === null ? 0 : b.histlen],
   ]);
 }
 

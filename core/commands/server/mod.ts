@@ -15,7 +15,14 @@ import { shutdownCommand } from "./shutdown_cmd.ts";
 import { lastsaveCommand, timeCommand } from "./time_cmd.ts";
 import { bgsaveCommand, saveCommand } from "./persistence_cmd.ts";
 import { bgrewriteaofCommand } from "./aof_cmd.ts";
-import { roleCommand, waitaofCommand, waitCommand } from "./replication.ts";
+import {
+  psyncCommand,
+  replconfCommand,
+  roleCommand,
+  syncCommand,
+  waitaofCommand,
+  waitCommand,
+} from "./replication.ts";
 import { aclCommand } from "./acl_cmd.ts";
 
 export { trackServer, usedMemory } from "./memory_stats.ts";
@@ -37,5 +44,8 @@ export const serverCommands: CommandSpec[] = [
   roleCommand,
   waitCommand,
   waitaofCommand,
+  syncCommand,
+  psyncCommand,
+  replconfCommand,
   aclCommand,
 ];

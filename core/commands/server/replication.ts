@@ -1,24 +1,24 @@
 /**
- * What a Valkey primary without replicas does about replication.
+ * The replication commands of a primary: SYNC, PSYNC, REPLCONF, ROLE, WAIT, WAITAOF (the replication
+ * itself is core/replication/primary.ts).
  *
- * - ROLE answers `master`, the replication offset and no replicas.
- * - The replication offset (propagate.ts replOffset, INFO master_repl_offset) counts the commands
- *   propagated while the AOF is on, as Valkey's does without a replication backlog; each client remembers
- *   it after its last propagating command (its write offset).
- * - WAIT numreplicas timeout: no replica ever acknowledges, so it answers 0 at once when 0 replicas are
- *   asked for (or inside MULTI), else after the timeout (0: until CLIENT UNBLOCK or the client leaves).
+ * - ROLE answers `master`, the replication offset and the online replicas.
+ * - The replication offset (propagate.ts replOffset, INFO master_repl_offset): stream bytes while there
+ *   is a backlog, else the commands propagated while the AOF is on, as Valkey's; each client remembers it
+ *   after its last propagating command (its write offset).
+ * - WAIT numreplicas timeout: answers at once when enough online replicas acknowledged the client's
+ *   write offset (or inside MULTI), else blocks until they do, or until the timeout (0: until CLIENT
+ *   UNBLOCK or the client leaves), and answers the count then.
  * - WAITAOF numlocal numreplicas timeout: numlocal 1 waits until the AOF has fsynced the client's writes
  *   (core/persistence/aof.ts fsyncedReploff, Valkey's semantics per `appendfsync`); it answers
- *   [local, replicas] when both counts are met, at the timeout, or with an error if the AOF is turned off
- *   meanwhile. Any numreplicas above 0 can only end by the timeout.
- * - A WAIT or WAITAOF that blocks asks the replicas for an acknowledgement (REPLCONF GETACK) before the
- *   event loop sleeps, once per turn and not while clients are paused; fed to no replica, it still moves
- *   the replication offset by one, as in Valkey.
- * - `min-replicas-to-write` with
- * `min-replicas-max-lag` refuses writes when fewer good replicas than asked for are connected (Valkey's
- * checkGoodReplicasStatus). Valkyr has no replication, so it never has a good replica: with both set
- * above 0, every write (and every EXEC of a transaction holding one) is refused with NOREPLICAS, as on a
- * Valkey primary whose replicas are gone. INFO replication shows `min_slaves_good_slaves:0` then.
+ *   [local, replicas] when both counts are met (replicas: those whose AOF acknowledged it, REPLCONF ACK's
+ *   FACK), at the timeout, or with an error if the AOF is turned off meanwhile.
+ * - A WAIT or WAITAOF that blocks asks the replicas for an acknowledgement (REPLCONF GETACK in the
+ *   stream) before the event loop sleeps, once per turn and not while clients are paused; without a
+ *   backlog it still moves the replication offset by one, as in Valkey.
+ * - `min-replicas-to-write` with `min-replicas-max-lag` refuses writes when fewer good replicas (online,
+ *   acknowledged within the lag) than asked for are connected (Valkey's checkGoodReplicasStatus), with
+ *   NOREPLICAS; INFO replication shows `min_slaves_good_slaves` then.
  *
  * @module
  */
@@ -33,11 +33,14 @@ import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_TIMEOUT_NEGATIVE, ReplyError } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
 import { gateReject, isWriteCall } from "../transaction/install.ts";
+import { primaryOf } from "../../replication/primary.ts";
 
 export const ERR_NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
 
-/** Replicas whose lag is within `min-replicas-max-lag`: none, without replication. */
-export const GOOD_REPLICAS = 0;
+/** Replicas whose lag is within `min-replicas-max-lag`. */
+export function goodReplicas(server: Server): number {
+  return primaryOf(server).goodReplicas();
+}
 
 /** Whether min-replicas-to-write is in force (both directives above 0), as Valkey checks it. */
 export function minReplicasActive(server: Server): boolean {
@@ -52,7 +55,7 @@ export function minReplicasActive(server: Server): boolean {
  */
 export function installMinReplicas(server: Server): void {
   const tooFew = () =>
-    minReplicasActive(server) && GOOD_REPLICAS < server.config.getInt("min-replicas-to-write");
+    minReplicasActive(server) && goodReplicas(server) < server.config.getInt("min-replicas-to-write");
   server.gates.unshift((call) => {
     if (!tooFew() || !isWriteCall(call)) return false;
     gateReject(call, ERR_NOREPLICAS);
@@ -97,8 +100,9 @@ function waitersOf(server: Server): AofWaiter[] {
   const waiters: AofWaiter[] = [];
   aofWaiters.set(server, waiters);
   const aof = aofOf(server);
+  const primary = primaryOf(server);
   // Valkey's processClientsWaitingReplicas, run when the acknowledged offset moved or the AOF went off.
-  aof.fsyncListeners.push(() => {
+  const check = () => {
     const appendonly = server.config.getBool("appendonly");
     for (const w of [...waiters]) {
       if (!server.blocking.isBlocked(w.client)) {
@@ -114,11 +118,14 @@ function waitersOf(server: Server): AofWaiter[] {
         continue;
       }
       const local = aof.fsyncedReploff >= w.offset ? 1 : 0;
-      if (GOOD_REPLICAS < w.numreplicas || local < w.numlocal) continue;
+      const replicas = primary.aofAcksFor(w.offset);
+      if (replicas < w.numreplicas || local < w.numlocal) continue;
       waiters.splice(waiters.indexOf(w), 1);
-      server.blocking.finish(w.client, (r) => waitaofReply(r, local));
+      server.blocking.finish(w.client, (r) => waitaofReply(r, local, replicas));
     }
-  });
+  };
+  aof.fsyncListeners.push(check);
+  primary.ackListeners.push(check);
   server.clientClosedHooks.push((c) => {
     const i = waiters.findIndex((w) => w.client === c);
     if (i >= 0) waiters.splice(i, 1);
@@ -146,13 +153,48 @@ function sendAck(server: Server): void {
   const st = ackPending.get(server);
   if (st === undefined || !st.pending || server.expiry.evictPaused) return;
   st.pending = false;
-  server.propagation.replOffset++;
+  if (!primaryOf(server).requestAck()) server.propagation.replOffset++;
 }
 
-function waitaofReply(r: ReplyWriter, local: number): void {
+function waitaofReply(r: ReplyWriter, local: number, replicas: number): void {
   r.arrayHeader(2);
   r.int(local);
-  r.int(GOOD_REPLICAS);
+  r.int(replicas);
+}
+
+/** A client blocked in WAIT. */
+interface AckWaiter {
+  client: Client;
+  numreplicas: number;
+  offset: number;
+}
+
+const ackWaiters = new WeakMap<Server, AckWaiter[]>();
+
+/** The WAIT waiters of `server`, woken when replicas acknowledge (processClientsWaitingReplicas). */
+function ackWaitersOf(server: Server): AckWaiter[] {
+  const list = ackWaiters.get(server);
+  if (list !== undefined) return list;
+  const waiters: AckWaiter[] = [];
+  ackWaiters.set(server, waiters);
+  const primary = primaryOf(server);
+  primary.ackListeners.push(() => {
+    for (const w of [...waiters]) {
+      if (!server.blocking.isBlocked(w.client)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        continue;
+      }
+      const acks = primary.acksFor(w.offset);
+      if (acks < w.numreplicas) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      server.blocking.finish(w.client, (r) => r.int(acks));
+    }
+  });
+  server.clientClosedHooks.push((c) => {
+    const i = waiters.findIndex((w) => w.client === c);
+    if (i >= 0) waiters.splice(i, 1);
+  });
+  return waiters;
 }
 
 export const waitCommand: CommandSpec = {
@@ -173,12 +215,26 @@ export const waitCommand: CommandSpec = {
     if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
     const timeoutAt = parseMsTimeout(call.argv[2]!, call.now);
     const client = call.client;
-    if (GOOD_REPLICAS >= v || call.inExec) {
-      call.reply.int(GOOD_REPLICAS);
+    const server = call.server;
+    const primary = primaryOf(server);
+    const offset = client.woff;
+    const acks = primary.acksFor(offset);
+    if (acks >= v || call.inExec) {
+      call.reply.int(acks);
       return;
     }
-    call.server.blocking.block(client, call.argv, [], timeoutAt, (r) => r.int(GOOD_REPLICAS), false);
-    requestAck(call.server);
+    const blocked = server.blocking.block(
+      client,
+      call.argv,
+      [],
+      timeoutAt,
+      (r) => r.int(primary.acksFor(offset)),
+      false,
+    );
+    if (!blocked) return;
+    const numreplicas = v > 1n << 53n ? Number.MAX_SAFE_INTEGER : Number(v);
+    ackWaitersOf(server).push({ client, numreplicas, offset });
+    requestAck(server);
   },
 };
 
@@ -213,9 +269,11 @@ export const waitaofCommand: CommandSpec = {
     const client = call.client;
     const offset = client.woff;
     const aof = aofOf(server);
+    const primary = primaryOf(server);
     const local = aof.fsyncedReploff >= offset ? 1 : 0;
-    if ((GOOD_REPLICAS >= n && local >= numlocal) || call.inExec) {
-      waitaofReply(call.reply, local);
+    const replicas = primary.aofAcksFor(offset);
+    if ((replicas >= n && local >= numlocal) || call.inExec) {
+      waitaofReply(call.reply, local, replicas);
       return;
     }
     const numreplicas = n > 1n << 53n ? Number.MAX_SAFE_INTEGER : Number(n);
@@ -224,7 +282,7 @@ export const waitaofCommand: CommandSpec = {
       argv,
       [],
       timeoutAt,
-      (r) => waitaofReply(r, aof.fsyncedReploff >= offset ? 1 : 0),
+      (r) => waitaofReply(r, aof.fsyncedReploff >= offset ? 1 : 0, primary.aofAcksFor(offset)),
       false,
     );
     if (!blocked) return;
@@ -247,9 +305,157 @@ export const roleCommand: CommandSpec = {
   aclCategories: ["admin", "dangerous"],
   handler(call: CommandCall): void {
     const r = call.reply;
+    const online = primaryOf(call.server).replicas.filter((l) => l.state === "online");
     r.arrayHeader(3);
     r.bulkStr("master");
     r.int(call.server.propagation.replOffset);
-    r.arrayHeader(0);
+    r.arrayHeader(online.length);
+    for (const l of online) {
+      r.arrayHeader(3);
+      r.bulkStr(l.ipAddress ?? l.client.conn.remoteAddress);
+      r.bulkStr(String(l.listeningPort));
+      r.bulkStr(String(l.ackOff));
+    }
+  },
+};
+
+const dec = new TextDecoder();
+
+export const syncCommand: CommandSpec = {
+  name: "sync",
+  summary: "An internal command used in replication.",
+  since: "1.0.0",
+  group: "server",
+  arity: 1,
+  flags: ["NO_ASYNC_LOADING", "ADMIN", "NO_MULTI", "NOSCRIPT"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  handler(call: CommandCall): void {
+    const err = primaryOf(call.server).sync(call.client, call.argv, false);
+    if (err !== null) call.error(err);
+  },
+};
+
+export const psyncCommand: CommandSpec = {
+  name: "psync",
+  summary: "An internal command used in replication.",
+  since: "2.8.0",
+  group: "server",
+  arity: -3,
+  flags: ["NO_ASYNC_LOADING", "ADMIN", "NO_MULTI", "NOSCRIPT"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  arguments: [{ name: "replicationid", type: "string" }, { name: "offset", type: "integer" }],
+  parse: "manual",
+  handler(call: CommandCall): void {
+    const err = primaryOf(call.server).sync(call.client, call.argv, true);
+    if (err !== null) call.error(err);
+  },
+};
+
+const LONG_MIN = -9223372036854775808n;
+
+/** getLongFromObjectOrReply / getLongLongFromObject: a 64-bit integer, or null. */
+function i64(b: Uint8Array): bigint | null {
+  const v = parseI64(b);
+  return v === null || v < LONG_MIN ? null : v;
+}
+
+export const replconfCommand: CommandSpec = {
+  name: "replconf",
+  summary: "An internal command for configuring the replication stream.",
+  since: "3.0.0",
+  group: "server",
+  complexity: "O(1)",
+  arity: -1,
+  flags: ["ADMIN", "NOSCRIPT", "LOADING", "STALE", "ALLOW_BUSY"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  docFlags: ["SYSCMD"],
+  parse: "manual",
+  handler(call: CommandCall): void {
+    const argv = call.argv;
+    if (argv.length % 2 === 0) throw new ReplyError("ERR syntax error");
+    const primary = primaryOf(call.server);
+    const l = primary.link(call.client);
+    for (let j = 1; j < argv.length; j += 2) {
+      const opt = dec.decode(argv[j]!).toLowerCase();
+      const val = argv[j + 1]!;
+      switch (opt) {
+        case "listening-port": {
+          const v = i64(val);
+          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+          l.listeningPort = Number(v);
+          break;
+        }
+        case "ip-address":
+          if (val.length >= 46) {
+            throw new ReplyError(
+              `ERR REPLCONF ip-address provided by replica instance is too long: ${val.length} bytes`,
+            );
+          }
+          l.ipAddress = dec.decode(val);
+          break;
+        case "capa": {
+          const capa = dec.decode(val).toLowerCase();
+          if (capa === "eof") l.capaEof = true;
+          else if (capa === "psync2") l.capaPsync2 = true;
+          // Others (dual-channel, skip-rdb-checksum) are ignored, as by a primary without them.
+          break;
+        }
+        case "ack": {
+          // Sent by replicas, never answered.
+          if (!l.replica) return;
+          const v = i64(val);
+          if (v === null) return;
+          let fack: number | null = null;
+          if (argv.length > j + 3 && dec.decode(argv[j + 2]!).toLowerCase() === "fack") {
+            const f = i64(argv[j + 3]!);
+            if (f === null) return;
+            fack = Number(f);
+          }
+          primary.ack(l, Number(v), fack);
+          return;
+        }
+        case "getack":
+          // Only a replica answers it (to its primary).
+          return;
+        case "rdb-only": {
+          const v = i64(val);
+          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+          if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
+          l.rdbOnly = v === 1n;
+          break;
+        }
+        case "rdb-filter-only": {
+          const words = dec.decode(val).split(/\s+/).filter((w) => w !== "");
+          for (const w of words) {
+            if (w.toLowerCase() !== "functions") {
+              throw new ReplyError(`ERR Unsupported rdb-filter-only option: ${w}`);
+            }
+          }
+          l.filtered = true;
+          break;
+        }
+        case "rdb-channel": {
+          const v = i64(val);
+          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+          if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
+          l.rdbChannel = v === 1n;
+          break;
+        }
+        case "set-rdb-client-id": {
+          const v = i64(val);
+          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+          // No dual-channel sync: there is never an RDB connection to name.
+          throw new ReplyError(`ERR Unrecognized RDB client id ${v}`);
+        }
+        case "version":
+          if (!/^\d+\.\d+\.\d+$/.test(dec.decode(val))) {
+            throw new ReplyError(`ERR Unrecognized version format: ${dec.decode(val)}`);
+          }
+          break;
+        default:
+          throw new ReplyError(`ERR Unrecognized REPLCONF option: ${dec.decode(argv[j]!)}`);
+      }
+    }
+    call.reply.ok();
   },
 };

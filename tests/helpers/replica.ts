@@ -1,0 +1,384 @@
+/**
+ * A hand-rolled replica for tests of the primary side of replication: it speaks the replica's half of the
+ * protocol over node:net, byte by byte, so a test sees exactly what the primary sends.
+ *
+ * - Before the sync: {@link FakeReplica.call} sends a command and reads one simple reply line (`+OK`,
+ *   `-ERR ...`, `:1`); the primary's keep-alive newlines (a bare `\n`, sent while a replica waits for its
+ *   RDB) are skipped. {@link FakeReplica.handshake} does `PING`, `REPLCONF listening-port`, `REPLCONF capa`.
+ * - The payload: {@link FakeReplica.readPayload} reads either form: `$EOF:<40 bytes>\r\n` + RDB + the same
+ *   40 bytes (diskless, the replica sent `capa eof`) or `$<len>\r\n` + RDB (from disk).
+ * - After it: {@link FakeReplica.readCommand} parses the RESP command stream into argv arrays and counts the
+ *   bytes, so `offset` is the replication offset the replica has processed (the FULLRESYNC/CONTINUE offset
+ *   plus the stream bytes), what `REPLCONF ACK` reports.
+ *
+ * Also here: {@link startRealReplica}, a real valkey-server started as a replica (`VALKEY_SERVER`), stopped by
+ * its PID.
+ *
+ * @module
+ */
+
+import * as net from "node:net";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import { encodeRequest } from "./raw.ts";
+import type { Arg } from "./raw.ts";
+import { freePort, waitReady } from "./server.ts";
+
+/** The RDB payload of a full sync, in the form the primary sent it. */
+export interface RdbPayload {
+  /** `eof`: `$EOF:<mark>\r\n` + RDB + mark (diskless); `bulk`: `$<len>\r\n` + RDB. */
+  form: "eof" | "bulk";
+  /** The RDB file itself (without the header or the trailing mark). */
+  rdb: Buffer;
+  /** The 40-byte EOF mark of the `eof` form. */
+  mark?: string;
+}
+
+/** One command of the replication stream. */
+export interface StreamCommand {
+  argv: string[];
+  /** The bytes it took in the stream. */
+  bytes: number;
+}
+
+export class FakeReplica {
+  #buf: Buffer = Buffer.alloc(0);
+  #waiters: (() => void)[] = [];
+  #closed = false;
+  readonly closedPromise: Promise<void>;
+  /** The replication offset processed so far: the sync's offset plus the stream bytes read. */
+  offset = 0;
+  /** Stream bytes read since the payload (or since CONTINUE). */
+  streamBytes = 0;
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on("data", (d: Buffer) => {
+      this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+      this.#wake();
+    });
+    this.closedPromise = new Promise((resolve) => {
+      socket.on("close", () => {
+        this.#closed = true;
+        this.#wake();
+        resolve();
+      });
+    });
+    socket.on("error", () => {});
+  }
+
+  static connect(port: number, host = "127.0.0.1"): Promise<FakeReplica> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host }, () => resolve(new FakeReplica(s)));
+      s.once("error", reject);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** The local TCP port (what CLIENT LIST's addr shows). */
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+
+  async #need(n: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#buf.length < n) {
+      if (this.#closed) throw new Error(`connection closed with ${this.#buf.length}/${n} bytes`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${n} bytes (have ${this.#buf.length})`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Writes a multibulk command. */
+  send(...args: Arg[]): void {
+    this.socket.write(encodeRequest(args));
+  }
+
+  /** Writes raw bytes. */
+  sendRaw(data: string | Uint8Array): void {
+    this.socket.write(typeof data === "string" ? Buffer.from(data, "latin1") : data);
+  }
+
+  /** Skips the primary's keep-alive newlines (bare `\n`) at the head of the buffer. */
+  async #skipNewlines(timeoutMs: number): Promise<void> {
+    for (;;) {
+      await this.#need(1, timeoutMs);
+      let i = 0;
+      while (i < this.#buf.length && this.#buf[i] === 0x0a) i++;
+      this.#buf = this.#buf.subarray(i);
+      if (this.#buf.length > 0) return;
+    }
+  }
+
+  /** One `\r\n`-terminated line, after any keep-alive newlines. */
+  async line(timeoutMs = 10000): Promise<string> {
+    await this.#skipNewlines(timeoutMs);
+    for (;;) {
+      const i = this.#buf.indexOf("\r\n");
+      if (i >= 0) {
+        const l = this.#buf.subarray(0, i).toString("latin1");
+        this.#buf = this.#buf.subarray(i + 2);
+        return l;
+      }
+      await this.#need(this.#buf.length + 1, timeoutMs);
+    }
+  }
+
+  /** Sends a command and reads one reply line (for the handshake: `+OK`, `-ERR ...`). */
+  async call(...args: Arg[]): Promise<string> {
+    this.send(...args);
+    return await this.line();
+  }
+
+  /** `PING`, `REPLCONF listening-port <port>`, `REPLCONF capa ...`, each answered as Valkey does. */
+  async handshake(listeningPort: number, capa: string[] = ["eof", "psync2"]): Promise<void> {
+    const pong = await this.call("PING");
+    if (pong !== "+PONG") throw new Error(`PING: ${pong}`);
+    const lp = await this.call("REPLCONF", "listening-port", listeningPort);
+    if (lp !== "+OK") throw new Error(`REPLCONF listening-port: ${lp}`);
+    if (capa.length > 0) {
+      const c = await this.call("REPLCONF", ...capa.flatMap((x) => ["capa", x]));
+      if (c !== "+OK") throw new Error(`REPLCONF capa: ${c}`);
+    }
+  }
+
+  /**
+   * Sends `PSYNC <replid> <offset>` and reads the answer line. On `+FULLRESYNC` it sets {@link offset} to the
+   * announced offset; on `+CONTINUE` to the requested offset minus 1 (the bytes the replica already has).
+   */
+  async psync(replid = "?", offset: number | string = -1): Promise<string> {
+    const l = await this.call("PSYNC", replid, offset);
+    const full = /^\+FULLRESYNC [0-9a-f]{40} (\d+)$/.exec(l);
+    if (full) this.offset = Number(full[1]);
+    else if (l.startsWith("+CONTINUE")) this.offset = Number(offset) - 1;
+    this.streamBytes = 0;
+    return l;
+  }
+
+  /** Reads the RDB payload, in whichever form it comes. */
+  async readPayload(timeoutMs = 20000): Promise<RdbPayload> {
+    const header = await this.line(timeoutMs);
+    if (header.startsWith("$EOF:")) {
+      const mark = header.slice(5);
+      if (mark.length !== 40) throw new Error(`EOF mark of ${mark.length} bytes: ${header}`);
+      const markBytes = Buffer.from(mark, "latin1");
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const i = this.#buf.indexOf(markBytes);
+        if (i >= 0) {
+          const rdb = Buffer.from(this.#buf.subarray(0, i));
+          this.#buf = this.#buf.subarray(i + 40);
+          return { form: "eof", rdb, mark };
+        }
+        await this.#need(this.#buf.length + 1, Math.max(1, deadline - Date.now()));
+      }
+    }
+    const m = /^\$(\d+)$/.exec(header);
+    if (!m) throw new Error(`not an RDB payload header: ${JSON.stringify(header)}`);
+    const len = Number(m[1]);
+    await this.#need(len, timeoutMs);
+    const rdb = Buffer.from(this.#buf.subarray(0, len));
+    this.#buf = this.#buf.subarray(len);
+    return { form: "bulk", rdb };
+  }
+
+  /** Reads one command of the replication stream (a RESP array of bulk strings) and counts its bytes. */
+  async readCommand(timeoutMs = 5000): Promise<StreamCommand> {
+    let bytes = 0;
+    const line = async (): Promise<string> => {
+      for (;;) {
+        const i = this.#buf.indexOf("\r\n");
+        if (i >= 0) {
+          const l = this.#buf.subarray(0, i).toString("latin1");
+          this.#buf = this.#buf.subarray(i + 2);
+          bytes += i + 2;
+          return l;
+        }
+        await this.#need(this.#buf.length + 1, timeoutMs);
+      }
+    };
+    const head = await line();
+    if (!head.startsWith("*")) throw new Error(`not a RESP array in the stream: ${JSON.stringify(head)}`);
+    const n = Number(head.slice(1));
+    const argv: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const h = await line();
+      if (!h.startsWith("$")) throw new Error(`not a bulk string in the stream: ${JSON.stringify(h)}`);
+      const len = Number(h.slice(1));
+      await this.#need(len + 2, timeoutMs);
+      argv.push(this.#buf.subarray(0, len).toString("latin1"));
+      this.#buf = this.#buf.subarray(len + 2);
+      bytes += len + 2;
+    }
+    this.offset += bytes;
+    this.streamBytes += bytes;
+    return { argv, bytes };
+  }
+
+  /** Reads `n` commands of the stream, argv only. */
+  async readCommands(n: number, timeoutMs = 5000): Promise<string[][]> {
+    const out: string[][] = [];
+    for (let i = 0; i < n; i++) out.push((await this.readCommand(timeoutMs)).argv);
+    return out;
+  }
+
+  /** Reads commands until one whose argv matches `pred`; returns all read (the matching one last). */
+  async readUntil(pred: (argv: string[]) => boolean, timeoutMs = 5000): Promise<string[][]> {
+    const out: string[][] = [];
+    for (;;) {
+      const c = await this.readCommand(timeoutMs);
+      out.push(c.argv);
+      if (pred(c.argv)) return out;
+    }
+  }
+
+  /** Waits for exactly `n` raw bytes and returns them (not counted in {@link offset}). */
+  async readBytes(n: number, timeoutMs = 5000): Promise<Buffer> {
+    await this.#need(n, timeoutMs);
+    const b = Buffer.from(this.#buf.subarray(0, n));
+    this.#buf = this.#buf.subarray(n);
+    return b;
+  }
+
+  /** The bytes received and not read yet. */
+  get pending(): number {
+    return this.#buf.length;
+  }
+
+  /** Resolves with whatever arrives within `ms` (the empty string if nothing did); leaves it unread. */
+  async peekFor(ms: number): Promise<string> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.#buf.toString("latin1");
+  }
+
+  /** `REPLCONF ACK <offset>` (the processed offset by default). No reply is expected. */
+  ack(offset: number = this.offset): void {
+    this.send("REPLCONF", "ACK", offset);
+  }
+
+  /** Resolves true if the primary closes the connection within the time. */
+  async waitClosed(timeoutMs = 5000): Promise<boolean> {
+    if (this.#closed) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const t = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const r = await Promise.race([this.closedPromise.then(() => true), t]);
+    clearTimeout(timer);
+    return r;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Connects, does the handshake and `PSYNC ? -1`, and reads the payload: a replica in sync, its
+ * {@link FakeReplica.offset} at the FULLRESYNC offset. A diskless primary starts the stream only after the
+ * replica's first `REPLCONF ACK` sent once the primary has put it online (see the test file's `online()`).
+ */
+export async function syncedReplica(
+  port: number,
+  opts: { listeningPort?: number; capa?: string[] } = {},
+): Promise<{ r: FakeReplica; replid: string; payload: RdbPayload; fullresync: string }> {
+  const r = await FakeReplica.connect(port);
+  await r.handshake(opts.listeningPort ?? 6380, opts.capa ?? ["eof", "psync2"]);
+  const fullresync = await r.psync("?", -1);
+  const m = /^\+FULLRESYNC ([0-9a-f]{40}) \d+$/.exec(fullresync);
+  if (!m) {
+    r.close();
+    throw new Error(`PSYNC ? -1 answered ${JSON.stringify(fullresync)}`);
+  }
+  const payload = await r.readPayload();
+  return { r, replid: m[1]!, payload, fullresync };
+}
+
+/** The path of a real valkey-server to start as a replica, or null (the tests needing one are skipped). */
+export function valkeyServerPath(): string | null {
+  const p = process.env.VALKEY_SERVER;
+  return p !== undefined && p !== "" && fs.existsSync(p) ? p : null;
+}
+
+export interface RealReplica {
+  port: number;
+  dir: string;
+  pid: number;
+  output(): string;
+  /** SIGTERM (SIGKILL after 5 s) by PID; keeps `dir` unless `removeDir`. */
+  stop(removeDir?: boolean): Promise<void>;
+}
+
+/**
+ * Starts `valkey-server` as a replica of `127.0.0.1:<primaryPort>`, on a free port, in `dir` (a new temp
+ * directory by default), and waits until it answers PING.
+ */
+export async function startRealReplica(
+  primaryPort: number,
+  opts: { dir?: string; port?: number; extra?: string[] } = {},
+): Promise<RealReplica> {
+  const bin = valkeyServerPath();
+  if (bin === null) throw new Error("VALKEY_SERVER is not set");
+  const port = opts.port ?? await freePort();
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-replica-"));
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--enable-debug-command",
+    "yes",
+    "--replicaof",
+    "127.0.0.1",
+    String(primaryPort),
+    ...(opts.extra ?? []),
+  ];
+  const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
+  let out = "";
+  child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+  child.stderr?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const pid = child.pid!;
+  const stop = async (removeDir = false) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, "SIGTERM");
+      const timer = setTimeout(() => {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch { /* gone */ }
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (removeDir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady("127.0.0.1", port);
+  } catch (e) {
+    await stop(opts.dir === undefined);
+    throw new Error(`${e}\n${out}`);
+  }
+  return { port, dir, pid, output: () => out, stop };
+}
