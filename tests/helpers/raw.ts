@@ -39,15 +39,21 @@ export function encodeRequest(args: Arg[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
-export class RawConn {
-  #buf: Buffer = Buffer.alloc(0);
+/**
+ * A socket with a receive buffer that readers wait on: the base of {@link RawConn} and of the tests' fake
+ * replica. Subclasses parse what arrives in {@link buf} with {@link need}, {@link take} and
+ * {@link takeLine}; {@link open} connects a socket and hands it to their (private) constructor.
+ */
+export class BufferedSocket {
+  /** What has arrived and not been read yet. */
+  protected buf: Buffer = Buffer.alloc(0);
   #waiters: (() => void)[] = [];
   #closed = false;
   readonly closedPromise: Promise<void>;
 
-  private constructor(readonly socket: net.Socket) {
+  protected constructor(readonly socket: net.Socket) {
     socket.on("data", (d: Buffer) => {
-      this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
       this.#wake();
     });
     this.closedPromise = new Promise((resolve) => {
@@ -60,9 +66,10 @@ export class RawConn {
     socket.on("error", () => {});
   }
 
-  static connect(port: number, host = "127.0.0.1"): Promise<RawConn> {
+  /** Connects to `host:port` and resolves with `wrap(socket)`, called as soon as the socket connects. */
+  protected static open<T>(port: number, host: string, wrap: (s: net.Socket) => T): Promise<T> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ port, host }, () => resolve(new RawConn(s)));
+      const s = net.connect({ port, host }, () => resolve(wrap(s)));
       s.once("error", reject);
     });
   }
@@ -73,12 +80,13 @@ export class RawConn {
     for (const f of w) f();
   }
 
-  async #need(n: number, timeoutMs: number): Promise<void> {
+  /** Waits until at least `n` bytes are buffered; throws if the connection closes or the time runs out. */
+  protected async need(n: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.#buf.length < n) {
-      if (this.#closed) throw new Error(`connection closed with ${this.#buf.length}/${n} bytes`);
+    while (this.buf.length < n) {
+      if (this.#closed) throw new Error(`connection closed with ${this.buf.length}/${n} bytes`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${n} bytes (have ${this.#buf.length})`);
+      if (left <= 0) throw new Error(`timed out waiting for ${n} bytes (have ${this.buf.length})`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -89,8 +97,52 @@ export class RawConn {
     }
   }
 
+  /** Removes the first `n` buffered bytes (which must be there) and returns them, as a view. */
+  protected take(n: number): Buffer {
+    const b = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    return b;
+  }
+
+  /** Waits for a `\r\n`-terminated line and returns it (latin1, without the `\r\n`). */
+  protected async takeLine(timeoutMs: number): Promise<string> {
+    for (;;) {
+      const i = this.buf.indexOf("\r\n");
+      if (i >= 0) {
+        const l = this.take(i).toString("latin1");
+        this.take(2);
+        return l;
+      }
+      await this.need(this.buf.length + 1, timeoutMs);
+    }
+  }
+
   get isClosed(): boolean {
     return this.#closed;
+  }
+
+  /** Resolves true if the peer closes the connection within the time. */
+  async waitClosed(timeoutMs = 5000): Promise<boolean> {
+    if (this.#closed) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const t = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const r = await Promise.race([this.closedPromise.then(() => true), t]);
+    clearTimeout(timer);
+    return r;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export class RawConn extends BufferedSocket {
+  private constructor(socket: net.Socket) {
+    super(socket);
+  }
+
+  static connect(port: number, host = "127.0.0.1"): Promise<RawConn> {
+    return BufferedSocket.open(port, host, (s) => new RawConn(s));
   }
 
   send(data: string | Uint8Array): void {
@@ -109,34 +161,15 @@ export class RawConn {
 
   /** Waits for and returns everything received so far (at least `min` bytes). */
   async readRaw(min = 1, timeoutMs = 5000): Promise<string> {
-    await this.#need(min, timeoutMs);
-    const s = this.#buf.toString("latin1");
-    this.#buf = Buffer.alloc(0);
+    await this.need(min, timeoutMs);
+    const s = this.buf.toString("latin1");
+    this.buf = Buffer.alloc(0);
     return s;
-  }
-
-  /** Resolves true if the server closes the connection within the time. */
-  async waitClosed(timeoutMs = 5000): Promise<boolean> {
-    if (this.#closed) return true;
-    const t = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs));
-    return await Promise.race([this.closedPromise.then(() => true), t]);
-  }
-
-  async #line(timeoutMs: number): Promise<string> {
-    for (;;) {
-      const i = this.#buf.indexOf("\r\n");
-      if (i >= 0) {
-        const l = this.#buf.subarray(0, i).toString("latin1");
-        this.#buf = this.#buf.subarray(i + 2);
-        return l;
-      }
-      await this.#need(this.#buf.length + 1, timeoutMs);
-    }
   }
 
   async read(opts: { bytes?: boolean; timeoutMs?: number } = {}): Promise<unknown> {
     const timeoutMs = opts.timeoutMs ?? 5000;
-    const line = await this.#line(timeoutMs);
+    const line = await this.takeLine(timeoutMs);
     const t = line[0];
     const rest = line.slice(1);
     switch (t) {
@@ -153,9 +186,8 @@ export class RawConn {
       case "!": {
         const len = Number(rest);
         if (len < 0) return null;
-        await this.#need(len + 2, timeoutMs);
-        const b = Uint8Array.prototype.slice.call(this.#buf.subarray(0, len));
-        this.#buf = this.#buf.subarray(len + 2);
+        await this.need(len + 2, timeoutMs);
+        const b = Uint8Array.prototype.slice.call(this.take(len + 2).subarray(0, len));
         if (t === "!") return new RespError(dec.decode(b));
         if (t === "=") return dec.decode(b).slice(4);
         return opts.bytes ? b : dec.decode(b);
@@ -189,10 +221,6 @@ export class RawConn {
       default:
         throw new Error(`unexpected reply line '${line}'`);
     }
-  }
-
-  close(): void {
-    this.socket.destroy();
   }
 }
 

@@ -17,7 +17,7 @@
  * @module
  */
 
-import * as net from "node:net";
+import type * as net from "node:net";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,7 +25,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { Buffer } from "node:buffer";
 import process from "node:process";
-import { encodeRequest } from "./raw.ts";
+import { BufferedSocket, encodeRequest } from "./raw.ts";
 import type { Arg } from "./raw.ts";
 import { freePort, waitReady } from "./server.ts";
 
@@ -46,67 +46,23 @@ export interface StreamCommand {
   bytes: number;
 }
 
-export class FakeReplica {
-  #buf: Buffer = Buffer.alloc(0);
-  #waiters: (() => void)[] = [];
-  #closed = false;
-  readonly closedPromise: Promise<void>;
+export class FakeReplica extends BufferedSocket {
   /** The replication offset processed so far: the sync's offset plus the stream bytes read. */
   offset = 0;
   /** Stream bytes read since the payload (or since CONTINUE). */
   streamBytes = 0;
 
-  private constructor(readonly socket: net.Socket) {
-    socket.on("data", (d: Buffer) => {
-      this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
-      this.#wake();
-    });
-    this.closedPromise = new Promise((resolve) => {
-      socket.on("close", () => {
-        this.#closed = true;
-        this.#wake();
-        resolve();
-      });
-    });
-    socket.on("error", () => {});
+  private constructor(socket: net.Socket) {
+    super(socket);
   }
 
   static connect(port: number, host = "127.0.0.1"): Promise<FakeReplica> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect({ port, host }, () => resolve(new FakeReplica(s)));
-      s.once("error", reject);
-    });
-  }
-
-  get isClosed(): boolean {
-    return this.#closed;
+    return BufferedSocket.open(port, host, (s) => new FakeReplica(s));
   }
 
   /** The local TCP port (what CLIENT LIST's addr shows). */
   get localPort(): number {
     return this.socket.localPort ?? 0;
-  }
-
-  #wake(): void {
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const f of w) f();
-  }
-
-  async #need(n: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#buf.length < n) {
-      if (this.#closed) throw new Error(`connection closed with ${this.#buf.length}/${n} bytes`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${n} bytes (have ${this.#buf.length})`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
   }
 
   /** Writes a multibulk command. */
@@ -122,26 +78,18 @@ export class FakeReplica {
   /** Skips the primary's keep-alive newlines (bare `\n`) at the head of the buffer. */
   async #skipNewlines(timeoutMs: number): Promise<void> {
     for (;;) {
-      await this.#need(1, timeoutMs);
+      await this.need(1, timeoutMs);
       let i = 0;
-      while (i < this.#buf.length && this.#buf[i] === 0x0a) i++;
-      this.#buf = this.#buf.subarray(i);
-      if (this.#buf.length > 0) return;
+      while (i < this.buf.length && this.buf[i] === 0x0a) i++;
+      this.take(i);
+      if (this.buf.length > 0) return;
     }
   }
 
   /** One `\r\n`-terminated line, after any keep-alive newlines. */
   async line(timeoutMs = 10000): Promise<string> {
     await this.#skipNewlines(timeoutMs);
-    for (;;) {
-      const i = this.#buf.indexOf("\r\n");
-      if (i >= 0) {
-        const l = this.#buf.subarray(0, i).toString("latin1");
-        this.#buf = this.#buf.subarray(i + 2);
-        return l;
-      }
-      await this.#need(this.#buf.length + 1, timeoutMs);
-    }
+    return await this.takeLine(timeoutMs);
   }
 
   /** Sends a command and reads one reply line (for the handshake: `+OK`, `-ERR ...`). */
@@ -184,38 +132,29 @@ export class FakeReplica {
       const markBytes = Buffer.from(mark, "latin1");
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const i = this.#buf.indexOf(markBytes);
+        const i = this.buf.indexOf(markBytes);
         if (i >= 0) {
-          const rdb = Buffer.from(this.#buf.subarray(0, i));
-          this.#buf = this.#buf.subarray(i + 40);
+          const rdb = Buffer.from(this.take(i));
+          this.take(40);
           return { form: "eof", rdb, mark };
         }
-        await this.#need(this.#buf.length + 1, Math.max(1, deadline - Date.now()));
+        await this.need(this.buf.length + 1, Math.max(1, deadline - Date.now()));
       }
     }
     const m = /^\$(\d+)$/.exec(header);
     if (!m) throw new Error(`not an RDB payload header: ${JSON.stringify(header)}`);
     const len = Number(m[1]);
-    await this.#need(len, timeoutMs);
-    const rdb = Buffer.from(this.#buf.subarray(0, len));
-    this.#buf = this.#buf.subarray(len);
-    return { form: "bulk", rdb };
+    await this.need(len, timeoutMs);
+    return { form: "bulk", rdb: Buffer.from(this.take(len)) };
   }
 
   /** Reads one command of the replication stream (a RESP array of bulk strings) and counts its bytes. */
   async readCommand(timeoutMs = 5000): Promise<StreamCommand> {
     let bytes = 0;
     const line = async (): Promise<string> => {
-      for (;;) {
-        const i = this.#buf.indexOf("\r\n");
-        if (i >= 0) {
-          const l = this.#buf.subarray(0, i).toString("latin1");
-          this.#buf = this.#buf.subarray(i + 2);
-          bytes += i + 2;
-          return l;
-        }
-        await this.#need(this.#buf.length + 1, timeoutMs);
-      }
+      const l = await this.takeLine(timeoutMs);
+      bytes += l.length + 2; // latin1: a character a byte
+      return l;
     };
     const head = await line();
     if (!head.startsWith("*")) throw new Error(`not a RESP array in the stream: ${JSON.stringify(head)}`);
@@ -225,9 +164,8 @@ export class FakeReplica {
       const h = await line();
       if (!h.startsWith("$")) throw new Error(`not a bulk string in the stream: ${JSON.stringify(h)}`);
       const len = Number(h.slice(1));
-      await this.#need(len + 2, timeoutMs);
-      argv.push(this.#buf.subarray(0, len).toString("latin1"));
-      this.#buf = this.#buf.subarray(len + 2);
+      await this.need(len + 2, timeoutMs);
+      argv.push(this.take(len + 2).toString("latin1", 0, len));
       bytes += len + 2;
     }
     this.offset += bytes;
@@ -254,40 +192,24 @@ export class FakeReplica {
 
   /** Waits for exactly `n` raw bytes and returns them (not counted in {@link offset}). */
   async readBytes(n: number, timeoutMs = 5000): Promise<Buffer> {
-    await this.#need(n, timeoutMs);
-    const b = Buffer.from(this.#buf.subarray(0, n));
-    this.#buf = this.#buf.subarray(n);
-    return b;
+    await this.need(n, timeoutMs);
+    return Buffer.from(this.take(n));
   }
 
   /** The bytes received and not read yet. */
   get pending(): number {
-    return this.#buf.length;
+    return this.buf.length;
   }
 
   /** Resolves with whatever arrives within `ms` (the empty string if nothing did); leaves it unread. */
   async peekFor(ms: number): Promise<string> {
     await new Promise((r) => setTimeout(r, ms));
-    return this.#buf.toString("latin1");
+    return this.buf.toString("latin1");
   }
 
   /** `REPLCONF ACK <offset>` (the processed offset by default). No reply is expected. */
   ack(offset: number = this.offset): void {
     this.send("REPLCONF", "ACK", offset);
-  }
-
-  /** Resolves true if the primary closes the connection within the time. */
-  async waitClosed(timeoutMs = 5000): Promise<boolean> {
-    if (this.#closed) return true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const t = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
-    const r = await Promise.race([this.closedPromise.then(() => true), t]);
-    clearTimeout(timer);
-    return r;
-  }
-
-  close(): void {
-    this.socket.destroy();
   }
 }
 

@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { Buffer } from "node:buffer";
 import { isValkeyLike, startServer, target } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { RawConn, RespError } from "../helpers/raw.ts";
+import { RawConn, RespError, withRaw } from "../helpers/raw.ts";
 import {
   FakeReplica,
   type RdbPayload,
@@ -64,6 +64,10 @@ async function masterOffset(c: RawConn): Promise<number> {
   return Number(await infoField(c, "replication", "master_repl_offset"));
 }
 
+async function connectedSlaves(c: RawConn): Promise<string> {
+  return await infoField(c, "replication", "connected_slaves");
+}
+
 async function syncStats(c: RawConn): Promise<{ full: number; ok: number; err: number }> {
   const m = await infoMap(c, "stats");
   return {
@@ -102,11 +106,16 @@ async function slaveLine(c: RawConn, listeningPort: number): Promise<string | un
  * reaped, is not the one it waits for).
  */
 async function online(c: RawConn, r: FakeReplica, listeningPort: number): Promise<void> {
+  await listedOnline(c, listeningPort);
+  r.ack();
+}
+
+/** Waits until INFO replication lists the replica announcing `listeningPort` as online. */
+async function listedOnline(c: RawConn, listeningPort: number): Promise<void> {
   await until(`replica ${listeningPort} online`, async () => {
     const l = await slaveLine(c, listeningPort);
     return l !== undefined && l.includes(",state=online,");
   });
-  r.ack();
 }
 
 /** A replica synced (PSYNC ? -1), online and acked: the stream flows. */
@@ -121,12 +130,27 @@ async function streaming(
   return s;
 }
 
+/** Runs `fn` with the replica and always closes it. */
+async function closing<T>(r: FakeReplica, fn: (r: FakeReplica) => Promise<T>): Promise<T> {
+  try {
+    return await fn(r);
+  } finally {
+    r.close();
+  }
+}
+
+/** Connects a new {@link FakeReplica}, runs `fn` with it, and always closes it. */
+async function withReplica<T>(port: number, fn: (r: FakeReplica) => Promise<T>): Promise<T> {
+  return await closing(await FakeReplica.connect(port), fn);
+}
+
 /** Nothing more arrives on the replica's connection within `ms`. */
 async function quiet(r: FakeReplica, ms = 150): Promise<void> {
   assert.equal(await r.peekFor(ms), "", "the primary sent more than expected");
 }
 
-function assertRdb(rdb: Buffer): void {
+/** `rdb` looks like a whole RDB file (and holds the string `holds`, if given). */
+function assertRdb(rdb: Buffer, holds?: string, msg = `the RDB holds ${holds}`): void {
   assert.equal(rdb.subarray(0, 5).toString("latin1"), "REDIS");
   assert.match(rdb.subarray(5, 9).toString("latin1"), /^\d{4}$/);
   // Valkey 8.1 writes RDB version 11; Redis 7.0 version 10.
@@ -134,6 +158,7 @@ function assertRdb(rdb: Buffer): void {
   // The EOF opcode, then the 8-byte CRC64.
   assert.ok(rdb.length >= 18, `an RDB of ${rdb.length} bytes`);
   assert.equal(rdb[rdb.length - 9], 0xff, "the EOF opcode before the checksum");
+  if (holds !== undefined) assert.ok(rdb.includes(holds), msg);
 }
 
 async function withServer(extra: string[], fn: (s: TestServer, c: RawConn) => Promise<void>): Promise<void> {
@@ -160,8 +185,7 @@ Deno.test({
       const before = await infoMap(c, "replication");
       assert.equal(before.get("repl_backlog_active"), "0");
       assert.equal(before.get("connected_slaves"), "0");
-      const r = await FakeReplica.connect(s.port);
-      try {
+      await withReplica(s.port, async (r) => {
         assert.equal(await r.call("PING"), "+PONG");
         assert.equal(await r.call("REPLCONF", "listening-port", "6401"), "+OK");
         assert.equal(await r.call("REPLCONF", "capa", "eof", "capa", "psync2"), "+OK");
@@ -171,8 +195,7 @@ Deno.test({
         const p = await r.readPayload();
         assert.equal(p.form, "eof");
         assert.match(p.mark!, /^[0-9a-f]{40}$/, "the EOF mark is 40 random hex characters");
-        assertRdb(p.rdb);
-        assert.ok(p.rdb.includes("before-sync"), "the RDB holds the key written before the sync");
+        assertRdb(p.rdb, "before-sync", "the RDB holds the key written before the sync");
         // The first replica creates the backlog, under a new replication ID: the one FULLRESYNC announced.
         const after = await infoMap(c, "replication");
         assert.equal(after.get("master_replid"), m[1]);
@@ -182,9 +205,7 @@ Deno.test({
         assert.equal(after.get("connected_slaves"), "1");
         const stats = await syncStats(c);
         assert.deepEqual(stats, { full: 1, ok: 0, err: 0 });
-      } finally {
-        r.close();
-      }
+      });
     }),
 });
 
@@ -203,17 +224,13 @@ Deno.test({
       let lp = 6410;
       for (const [diskless, capa, form] of cases) {
         assert.equal(await c.call("CONFIG", "SET", "repl-diskless-sync", diskless), "OK");
-        const r = await FakeReplica.connect(s.port);
-        try {
+        await withReplica(s.port, async (r) => {
           await r.handshake(lp++, capa);
           assert.match(await r.psync("?", -1), /^\+FULLRESYNC [0-9a-f]{40} \d+$/);
           const p = await r.readPayload();
           assert.equal(p.form, form, `diskless ${diskless}, capa ${capa.join(",")}`);
-          assertRdb(p.rdb);
-          assert.ok(p.rdb.includes("k"));
-        } finally {
-          r.close();
-        }
+          assertRdb(p.rdb, "k");
+        });
       }
       assert.equal((await syncStats(c)).full, 4);
     }),
@@ -224,8 +241,7 @@ Deno.test({
   ...opts,
   fn: () =>
     withServer(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "2"], async (s, c) => {
-      const r = await FakeReplica.connect(s.port);
-      try {
+      await withReplica(s.port, async (r) => {
         await r.handshake(6405);
         const t0 = Date.now();
         r.send("PSYNC", "?", "-1");
@@ -238,10 +254,8 @@ Deno.test({
         assert.match(head, /^\n+\+FULLRESYNC [0-9a-f]{40} \d+\r\n/);
         assert.match(await r.line(), /^\+FULLRESYNC /);
         assertRdb((await r.readPayload()).rdb);
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "1");
-      } finally {
-        r.close();
-      }
+        assert.equal(await connectedSlaves(c), "1");
+      });
     }),
 });
 
@@ -252,29 +266,22 @@ Deno.test({
     withServer(["--repl-diskless-sync", "yes"], async (s, c) => {
       assert.equal(await c.call("SET", "k", "v"), "OK");
       // Without capa eof the RDB comes from disk, with its length; the stream follows without an ACK.
-      const r = await FakeReplica.connect(s.port);
-      try {
+      await withReplica(s.port, async (r) => {
         r.send("SYNC");
         const p = await r.readPayload(); // throws on a +FULLRESYNC line
         assert.equal(p.form, "bulk");
         assertRdb(p.rdb);
         assert.equal(await c.call("SET", "k2", "v2"), "OK");
         assert.deepEqual(await r.readCommands(2), [["SELECT", "0"], ["SET", "k2", "v2"]]);
-      } finally {
-        r.close();
-      }
+      });
       // After REPLCONF capa eof, SYNC gets the diskless form.
-      const e = await FakeReplica.connect(s.port);
-      try {
+      await withReplica(s.port, async (e) => {
         assert.equal(await e.call("REPLCONF", "capa", "eof"), "+OK");
         e.send("SYNC");
         const p = await e.readPayload();
         assert.equal(p.form, "eof");
-        assertRdb(p.rdb);
-        assert.ok(p.rdb.includes("k2"));
-      } finally {
-        e.close();
-      }
+        assertRdb(p.rdb, "k2");
+      });
       assert.equal((await syncStats(c)).full, 2);
     }),
 });
@@ -285,26 +292,22 @@ Deno.test({
   fn: () =>
     withServer(["--repl-diskless-sync", "yes"], async (s, c) => {
       const { r } = await syncedReplica(s.port, { listeningPort: 6420 });
-      try {
-        await until("online", async () => (await slaveLine(c, 6420))?.includes(",state=online,"));
+      await closing(r, async () => {
+        await listedOnline(c, 6420);
         assert.equal(await c.call("SET", "a", "1"), "OK");
         await quiet(r, 300); // held back until the ACK
         r.ack(r.offset);
         assert.deepEqual(await r.readCommands(2), [["SELECT", "0"], ["SET", "a", "1"]]);
-      } finally {
-        r.close();
-      }
+      });
       assert.equal(await c.call("CONFIG", "SET", "repl-diskless-sync", "no"), "OK");
       const d = await syncedReplica(s.port, { listeningPort: 6421 });
-      try {
+      await closing(d.r, async () => {
         assert.equal(d.payload.form, "bulk");
-        await until("online", async () => (await slaveLine(c, 6421))?.includes(",state=online,"));
+        await listedOnline(c, 6421);
         assert.equal(await c.call("SET", "b", "2"), "OK");
         // Each full sync makes the primary forget the stream's db: the next write is preceded by a SELECT.
         assert.deepEqual(await d.r.readCommands(2), [["SELECT", "0"], ["SET", "b", "2"]]);
-      } finally {
-        d.r.close();
-      }
+      });
     }),
 });
 
@@ -314,7 +317,7 @@ Deno.test({
   fn: () =>
     withServer([], async (s, c) => {
       const { r } = await streaming(c, s.port, 6430);
-      try {
+      await closing(r, async () => {
         assert.equal(await c.call("SET", "a", "1"), "OK");
         assert.equal(await c.call("INCR", "n"), 1);
         assert.equal(await c.call("GET", "a"), "1"); // reads are not propagated
@@ -371,9 +374,7 @@ Deno.test({
         // The primary is quiet now, and every byte was counted.
         await quiet(r);
         assert.equal(r.offset, await masterOffset(c));
-      } finally {
-        r.close();
-      }
+      });
     }),
 });
 
@@ -422,7 +423,7 @@ Deno.test({
   fn: () =>
     withServer([], async (s, c) => {
       const { r } = await syncedReplica(s.port, { listeningPort: 6450 });
-      try {
+      await closing(r, async () => {
         // Until the RDB is sent the replica is in wait_bgsave (diskless: also while it streams).
         const l0 = await slaveLine(c, 6450);
         assert.match(
@@ -444,16 +445,14 @@ Deno.test({
         assert.ok(Number(m[2]) <= 1, `lag ${m[2]}`);
         // Valkey 8.1 ends the line with the replica's type; Redis 7.0 has no such field.
         assert.equal(m[3], isValkeyLike() ? ",type=replica" : "");
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "1");
+        assert.equal(await connectedSlaves(c), "1");
         // ROLE: the offset is an integer, the replica's port and acked offset are bulk strings.
         assert.deepEqual(await c.call("ROLE"), ["master", acked, [["127.0.0.1", "6450", String(acked)]]]);
         // An older ACK does not move the acked offset back: the highest is kept.
         r.ack(1);
         await sleep(50);
         assert.deepEqual(await c.call("ROLE"), ["master", acked, [["127.0.0.1", "6450", String(acked)]]]);
-      } finally {
-        r.close();
-      }
+      });
     }),
 });
 
@@ -463,7 +462,7 @@ Deno.test({
   fn: () =>
     withServer([], async (s, c) => {
       const { r } = await streaming(c, s.port, 6460);
-      try {
+      await closing(r, async () => {
         assert.equal(await c.call("SET", "a", "1"), "OK");
         assert.deepEqual(await r.readCommands(2), [["SELECT", "0"], ["SET", "a", "1"]]);
         c.send("*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$4\r\n5000\r\n");
@@ -489,9 +488,7 @@ Deno.test({
         await until("the ACK", async () => (await c.call("WAIT", "0", "0")) === 1);
         await quiet(r);
         assert.equal(r.offset, await masterOffset(c));
-      } finally {
-        r.close();
-      }
+      });
     }),
 });
 
@@ -525,7 +522,7 @@ Deno.test({
         await quiet(p); // no RDB, nothing else
         // The resynced replica is a replica like the other: online, and new writes reach both.
         assert.match((await slaveLine(c, 6471)) ?? "", /,state=online,offset=\d+,/);
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "2");
+        assert.equal(await connectedSlaves(c), "2");
         assert.equal(await c.call("INCR", "n"), 1);
         assert.deepEqual(await p.readCommands(1), [["INCR", "n"]]);
         assert.deepEqual(await r.readCommands(1), [["INCR", "n"]]);
@@ -547,7 +544,7 @@ Deno.test({
         await quiet(w);
         const stats = await syncStats(c);
         assert.deepEqual(stats, { full: statsBefore.full, ok: statsBefore.ok + 3, err: statsBefore.err });
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "4");
+        assert.equal(await connectedSlaves(c), "4");
       } finally {
         r.close();
         for (const m of more) m.close();
@@ -561,7 +558,7 @@ Deno.test({
   fn: () =>
     withServer(["--repl-diskless-sync", "no"], async (s, c) => {
       const { r, replid } = await streaming(c, s.port, 6480);
-      try {
+      await closing(r, async () => {
         assert.equal(await c.call("SET", "a", "1"), "OK");
         await r.readCommands(2);
         const end = await masterOffset(c);
@@ -574,14 +571,11 @@ Deno.test({
         ];
         let lp = 6481;
         for (const [id, off] of cases) {
-          const q = await FakeReplica.connect(s.port);
-          try {
+          await withReplica(s.port, async (q) => {
             await q.handshake(lp++);
             assert.equal(await q.psync(id, off), `+FULLRESYNC ${replid} ${end}`, `PSYNC ${id} ${off}`);
             assertRdb((await q.readPayload()).rdb);
-          } finally {
-            q.close();
-          }
+          });
         }
         const after = await syncStats(c);
         assert.deepEqual(after, {
@@ -590,18 +584,13 @@ Deno.test({
           err: before.err + cases.length,
         });
         // PSYNC ? -1 asks for a full sync: not a failed partial one.
-        const q = await FakeReplica.connect(s.port);
-        try {
+        await withReplica(s.port, async (q) => {
           await q.handshake(lp++);
           assert.match(await q.psync("?", -1), /^\+FULLRESYNC /);
           await q.readPayload();
-        } finally {
-          q.close();
-        }
+        });
         assert.deepEqual(await syncStats(c), { ...after, full: after.full + 1 });
-      } finally {
-        r.close();
-      }
+      });
     }),
 });
 
@@ -612,24 +601,22 @@ Deno.test({
   fn: () =>
     withServer([], async (s, c) => {
       const { r } = await streaming(c, s.port, 6490);
-      try {
+      await closing(r, async () => {
         r.ack();
         r.send("REPLCONF", "GETACK", "*");
         r.send("PSYNC", "?", "-1"); // an already synced replica's PSYNC/SYNC is ignored
         r.send("SYNC");
         await quiet(r, 200);
         assert.equal(r.isClosed, false);
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "1");
+        assert.equal(await connectedSlaves(c), "1");
         assert.equal(await c.call("SET", "a", "1"), "OK");
         assert.deepEqual(await r.readCommands(2), [["SELECT", "0"], ["SET", "a", "1"]]);
-      } finally {
-        r.close();
-      }
+      });
       // A PING, a SET, an unknown command...: the primary does not answer a replica, it disconnects it.
       let lp = 6491;
       for (const cmd of [["PING"], ["SET", "from-replica", "1"], ["NOSUCH"]]) {
         const { r } = await streaming(c, s.port, lp);
-        try {
+        await closing(r, async () => {
           const mark = s.output().length;
           r.send(...cmd);
           assert.ok(await r.waitClosed(), `${cmd[0]} from a replica closes it`);
@@ -642,9 +629,7 @@ Deno.test({
                 `Replica generated a reply to command '${name}', disconnecting it`,
               ),
             ));
-        } finally {
-          r.close();
-        }
+        });
         lp++;
       }
       assert.equal(await c.call("GET", "from-replica"), null); // "Replica can't interact with the keyspace"
@@ -656,14 +641,7 @@ Deno.test({
   ...opts,
   fn: async () => {
     const port = shared!.port;
-    const reply = async (...args: string[]): Promise<string> => {
-      const q = await FakeReplica.connect(port);
-      try {
-        return await q.call(...args);
-      } finally {
-        q.close();
-      }
-    };
+    const reply = (...args: string[]): Promise<string> => withReplica(port, (q) => q.call(...args));
     assert.equal(await reply("REPLCONF"), "+OK"); // no option at all is fine
     assert.equal(await reply("REPLCONF", "foo"), "-ERR syntax error"); // odd number of arguments
     assert.equal(await reply("REPLCONF", "a", "b", "c"), "-ERR syntax error");
@@ -691,25 +669,19 @@ Deno.test({
     assert.equal(await reply("PSYNC", "?", "abc"), "-ERR value is not an integer or out of range");
     assert.equal(await reply("PSYNC", "?", "1.5"), "-ERR value is not an integer or out of range");
     // A normal client's ACK or GETACK gets no reply, and the connection stays usable.
-    const q = await FakeReplica.connect(port);
-    try {
+    await withReplica(port, async (q) => {
       q.send("REPLCONF", "ACK", "10");
       q.send("REPLCONF", "GETACK", "*");
       assert.equal(await q.call("PING"), "+PONG");
       // After a PSYNC error the connection is still a normal client.
       assert.equal(await q.call("PSYNC", "?", "abc"), "-ERR value is not an integer or out of range");
       assert.equal(await q.call("PING"), "+PONG");
-    } finally {
-      q.close();
-    }
-    const rc = await RawConn.connect(port);
-    try {
+    });
+    await withRaw(port, async (rc) => {
       assert.equal(await rc.call("ROLE").then((v) => (v as unknown[])[0]), "master");
-      assert.equal(await infoField(rc, "replication", "connected_slaves"), "0");
+      assert.equal(await connectedSlaves(rc), "0");
       assert.equal(await infoField(rc, "stats", "sync_full"), "0");
-    } finally {
-      rc.close();
-    }
+    });
   },
 });
 
@@ -718,13 +690,10 @@ Deno.test({
   ...opts,
   ignore: opts.ignore || !isValkeyLike(), // Redis 7.0: "Unrecognized REPLCONF option"
   fn: async () => {
-    const q = await FakeReplica.connect(shared!.port);
-    try {
+    await withReplica(shared!.port, async (q) => {
       assert.equal(await q.call("REPLCONF", "version", "8.1.1"), "+OK");
       assert.equal(await q.call("REPLCONF", "rdb-channel", "0"), "+OK");
-    } finally {
-      q.close();
-    }
+    });
   },
 });
 
@@ -734,32 +703,23 @@ Deno.test({
   fn: async () => {
     const port = shared!.port;
     for (const sync of ["*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n", "*1\r\n$4\r\nSYNC\r\n"]) {
-      const q = await FakeReplica.connect(port);
-      try {
+      await withReplica(port, async (q) => {
         // One write: the PONG is still in the output buffer when the PSYNC is read.
         q.sendRaw("*1\r\n$4\r\nPING\r\n" + sync);
         assert.equal(await q.line(), "+PONG");
         assert.equal(await q.line(), "-ERR SYNC and PSYNC are invalid with pending output");
         assert.equal(await q.call("PING"), "+PONG");
-      } finally {
-        q.close();
-      }
+      });
     }
-    const q = await FakeReplica.connect(port);
-    try {
+    await withReplica(port, async (q) => {
       assert.equal(await q.call("MULTI"), "+OK");
       assert.equal(await q.call("PSYNC", "?", "-1"), "-ERR Command not allowed inside a transaction");
       assert.equal(await q.call("SYNC"), "-ERR Command not allowed inside a transaction");
       assert.equal(await q.call("EXEC"), "-EXECABORT Transaction discarded because of previous errors.");
-    } finally {
-      q.close();
-    }
-    const rc = await RawConn.connect(port);
-    try {
+    });
+    await withRaw(port, async (rc) => {
       assert.equal(await infoField(rc, "stats", "sync_full"), "0");
-    } finally {
-      rc.close();
-    }
+    });
   },
 });
 
@@ -769,7 +729,7 @@ Deno.test({
   fn: () =>
     withServer([], async (s, c) => {
       const { r } = await streaming(c, s.port, 6500);
-      try {
+      await closing(r, async () => {
         assert.equal(await c.call("SET", "a", "1"), "OK");
         await r.readCommands(2);
         const list = String(await c.call("CLIENT", "LIST"));
@@ -796,18 +756,13 @@ Deno.test({
         assert.deepEqual(await c.call("ROLE"), ["master", offset, []]);
         assert.equal(await c.call("CLIENT", "KILL", "TYPE", "slave"), 0);
         // It can come back with a partial resync from where it was.
-        const p = await FakeReplica.connect(s.port);
-        try {
+        await withReplica(s.port, async (p) => {
           await p.handshake(6500);
           const replid = await infoField(c, "replication", "master_replid");
           assert.equal(await p.psync(replid, offset + 1), `+CONTINUE ${replid}`);
           await quiet(p);
-        } finally {
-          p.close();
-        }
-      } finally {
-        r.close();
-      }
+        });
+      });
     }),
 });
 
@@ -818,8 +773,7 @@ Deno.test({
     withServer([], async (s, c) => {
       assert.equal(await c.call("SET", "k", "v"), "OK");
       for (const [capa, form] of [[["eof"], "eof"], [[], "bulk"]] as const) {
-        const q = await FakeReplica.connect(s.port);
-        try {
+        await withReplica(s.port, async (q) => {
           assert.equal(await q.call("REPLCONF", "rdb-only", "1"), "+OK");
           if (capa.length > 0) assert.equal(await q.call("REPLCONF", "capa", ...capa), "+OK");
           assert.match(await q.psync("?", -1), /^\+FULLRESYNC [0-9a-f]{40} \d+$/);
@@ -828,23 +782,18 @@ Deno.test({
           assertRdb(p.rdb);
           assert.ok(await q.waitClosed(), "closed after the RDB");
           assert.equal(q.pending, 0, "no stream after the RDB");
-        } finally {
-          q.close();
-        }
+        });
       }
       // redis-cli --rdb does it with SYNC.
-      const q = await FakeReplica.connect(s.port);
-      try {
+      await withReplica(s.port, async (q) => {
         assert.equal(await q.call("REPLCONF", "capa", "eof"), "+OK");
         assert.equal(await q.call("REPLCONF", "rdb-only", "1"), "+OK");
         q.send("SYNC");
         assert.equal((await q.readPayload()).form, "eof");
         assert.ok(await q.waitClosed());
-      } finally {
-        q.close();
-      }
+      });
       assert.equal((await syncStats(c)).full, 3);
-      assert.equal(await infoField(c, "replication", "connected_slaves"), "0");
+      assert.equal(await connectedSlaves(c), "0");
     }),
 });
 
@@ -915,8 +864,7 @@ Deno.test({
         assert.ok(rdb.includes("cli-value"));
         assert.match(r.out, new RegExp(`after ${rdb.length} bytes`));
         assert.equal((await syncStats(c)).full, 1);
-        await until("the rdb-only replica gone", async () =>
-          (await infoField(c, "replication", "connected_slaves")) === "0");
+        await until("the rdb-only replica gone", async () => (await connectedSlaves(c)) === "0");
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -948,14 +896,13 @@ Deno.test({
         assert.equal(await c.call("SET", "foo", "bar"), "OK");
         await until("the SET in its output", () =>
           Promise.resolve(out.includes('"SET","foo","bar"')));
-        assert.equal(await infoField(c, "replication", "connected_slaves"), "1");
+        assert.equal(await connectedSlaves(c), "1");
       } finally {
         child.kill("SIGTERM");
         await child.status;
         await streams;
       }
-      await until("the replica gone", async () =>
-        (await infoField(c, "replication", "connected_slaves")) === "0");
+      await until("the replica gone", async () => (await connectedSlaves(c)) === "0");
     }),
 });
 
