@@ -132,8 +132,10 @@ export function execute(
   const outerProp = call.propArgv;
   call.propArgv = undefined;
   prop.enter();
-  // In import mode an import source's commands see expired keys as live (Db.lookup).
-  if (server.expiry.importMode) server.expiry.visible = client.flags.has("I");
+  // In import mode an import source's commands see expired keys as live (Db.lookup); on a replica, the
+  // primary's do (expireIfNeeded: only the primary's DEL removes them).
+  const x = server.expiry;
+  if (x.importMode || x.replicaMode) x.visible = client.flags.has("I") || client.fromPrimary;
   const outerClient = server.executingClient;
   server.executingClient = client;
   try {
@@ -153,7 +155,7 @@ export function execute(
   }
   server.executingClient = outerClient;
   prop.leave(call, argv0, db0, spec, dirty0);
-  if (server.expiry.importMode) server.expiry.visible = false;
+  if (x.importMode || x.replicaMode) x.visible = false;
   call.propArgv = outerProp;
   const t1 = performance.now();
   const usec = Math.round((t1 - t0) * 1000);

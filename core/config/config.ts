@@ -469,6 +469,11 @@ export class Config implements ConfigFileTarget {
    * read (so a bad line stops the start with its line number). Unset: the lines are only recorded.
    */
   commandNames: Set<string> | undefined = undefined;
+  /** `replicaof host port` (or `slaveof`): the primary to replicate from at start; null for `no one`. */
+  replicaOf: { host: string; port: number } | null = null;
+  /** CONFIG REWRITE's `replicaof` line: core/replication keeps it in step with REPLICAOF. */
+  replicaOfLines: () => string[] = () =>
+    this.replicaOf === null ? [] : [`replicaof ${this.replicaOf.host} ${this.replicaOf.port}`];
   /** Where warnings go (the server's log, once it starts): the line of a failed CONFIG SET apply. */
   warn: ((message: string) => void) | undefined = undefined;
 
@@ -501,6 +506,23 @@ export class Config implements ConfigFileTarget {
       },
       rewrite: () => this.userLines(),
     });
+    for (const name of ["replicaof", "slaveof"]) {
+      this.defineFileDirective(name, {
+        minArgs: 2,
+        maxArgs: 2,
+        apply: ([host, port]) => {
+          if (asciiLower(host!) === "no" && asciiLower(port!) === "one") {
+            this.replicaOf = null;
+            return null;
+          }
+          const p = /^-?[0-9]+$/.test(port!) ? Number(port) : NaN;
+          if (!(p >= 0 && p <= 65535)) return "Invalid master port";
+          this.replicaOf = { host: host!, port: p };
+          return null;
+        },
+        rewrite: () => name === "replicaof" ? this.replicaOfLines() : [],
+      });
+    }
     // No rewrite hook: CONFIG REWRITE keeps these lines as they are, like Valkey.
     this.defineFileDirective("rename-command", {
       minArgs: 2,

@@ -237,6 +237,8 @@ export const FILE_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
   "user",
   "loadmodule",
   "sentinel",
+  "replicaof",
+  "slaveof",
 ]);
 
 /** The old file as lines plus where each option was set. See the module comment. */

@@ -222,7 +222,7 @@ export class Evictor {
     // Client eviction first, as Valkey's processCommand: a client whose buffers put the clients over
     // maxmemory-clients may be closed before its command runs (the dispatcher then drops the command).
     if (this.checkClient(call.client)) return false;
-    if (this.maxmemory === 0) return false;
+    if (this.maxmemory === 0 || call.client.fromPrimary) return false;
     this.currentCommand = call.fullName;
     this.expiredJustNow = false;
     this.server.admittingClient = call.client;
@@ -251,8 +251,11 @@ export class Evictor {
 
   /** Valkey's performEvictions: see the head of this file. */
   performEvictions(): EvictResult {
-    // CLIENT PAUSE holds eviction: as if within the limit (Valkey's isSafeToPerformEvictions).
-    if (this.server.expiry.evictPaused) return EvictResult.OK;
+    // CLIENT PAUSE holds eviction: as if within the limit (Valkey's isSafeToPerformEvictions); so does
+    // being a replica with `replica-ignore-maxmemory` (its primary evicts and sends the DELs).
+    const x = this.server.expiry;
+    if (x.evictPaused) return EvictResult.OK;
+    if (x.replicaMode && this.server.config.getBool("replica-ignore-maxmemory")) return EvictResult.OK;
     let toFree = this.toFree();
     if (toFree === 0) {
       this.noteWithinLimit();

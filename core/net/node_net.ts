@@ -28,7 +28,15 @@
 
 import * as net from "node:net";
 import { Buffer } from "node:buffer";
-import type { Accept, Connection, ConnectionHandler, Listener, ListenOptions, NetAdapter } from "./types.ts";
+import type {
+  Accept,
+  Connection,
+  ConnectionHandler,
+  Listener,
+  ListenOptions,
+  NetAdapter,
+  OutboundConnection,
+} from "./types.ts";
 import { wrapAccepted } from "./tls.ts";
 
 class NodeConnection implements Connection {
@@ -230,3 +238,65 @@ export const nodeNetAdapter: NetAdapter = {
     });
   },
 };
+
+/**
+ * An outgoing TCP connection (a replica's link to its primary), through node:net on every runtime (Bun's
+ * node:net too): one connection per server, where the accepted ones' read tricks would not pay. Resolves
+ * once connected; rejects with the runtime's error (its message, e.g. "connect ECONNREFUSED ...") or on
+ * `timeoutMs`. Nothing is delivered until {@link OutboundConnection.attach}.
+ */
+export function connectTcp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<OutboundConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("Timeout connecting"));
+    }, timeoutMs);
+    socket.once("error", (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      socket.setNoDelay(true);
+      socket.pause();
+      resolve(new NodeOutbound(socket));
+    });
+  });
+}
+
+class NodeOutbound extends NodeConnection implements OutboundConnection {
+  #attached = false;
+
+  constructor(socket: net.Socket) {
+    super(socket, undefined);
+  }
+
+  attach(handler: ConnectionHandler): void {
+    this.handler = handler;
+    const socket = this.socket;
+    if (this.#attached) return;
+    this.#attached = true;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.handler?.closed();
+    };
+    socket.on("data", (chunk: Uint8Array) => this.handler?.data(chunk));
+    socket.on("drain", () => this.handler?.drain());
+    socket.on("error", () => {
+      socket.destroy();
+      finish();
+    });
+    socket.on("close", finish);
+    socket.on("end", () => socket.end());
+    if (!this.readPaused) socket.resume();
+  }
+}

@@ -44,6 +44,11 @@ export interface Connection {
   destroy(): void;
 }
 
+/** A connection the server opened itself; `attach` (again: replace) sets who receives its events. */
+export interface OutboundConnection extends Connection {
+  attach(handler: ConnectionHandler): void;
+}
+
 export interface ConnectionHandler {
   data(chunk: Uint8Array): void;
   /** Everything queued has been handed to the kernel. */

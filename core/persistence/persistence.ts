@@ -392,7 +392,8 @@ export class Persistence {
   }
 
   /** Loads an RDB image into the current databases (which should be empty). */
-  loadImage(buf: Uint8Array, replaceExisting = false): boolean {
+  /** `dropExpired` false: keys already expired are loaded too (a replica's image from its primary). */
+  loadImage(buf: Uint8Array, replaceExisting = false, dropExpired = true): boolean {
     const server = this.server;
     const log = server.logger;
     // Loading a file is deep-checked for Valkey only with `sanitize-dump-payload yes` (`clients` spares
@@ -406,7 +407,7 @@ export class Persistence {
         checksum: server.config.getBool("rdbchecksum") && !server.skipChecksumValidation,
         deep,
         access: this.access(),
-        dropExpired: true,
+        dropExpired,
         replaceExisting,
         relaxedVersion: server.config.getEnum("rdb-version-check") === "relaxed",
         keyDelayUs: server.config.getInt("key-load-delay"),
@@ -452,7 +453,8 @@ export function installPersistence(server: Server): Persistence {
     );
   };
   server.gates.unshift((call: CommandCall) => {
-    if (!p.writesDenied()) return false;
+    // A replica's primary is obeyed even when our disk fails (Valkey's obey_client).
+    if (!p.writesDenied() || call.client.fromPrimary) return false;
     if (!isWriteCall(call) && call.spec.name !== "ping") return false;
     gateReject(call, misconf());
     return true;

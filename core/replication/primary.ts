@@ -64,8 +64,6 @@ import { persistenceOf } from "../persistence/persistence.ts";
 import type { RdbStream } from "../persistence/snapshot.ts";
 import { aofOf } from "../persistence/aof.ts";
 import { strerror } from "../config/directives.ts";
-import { clientInfoLine } from "../commands/connection/client_info.ts";
-import { gateReject } from "../commands/transaction/install.ts";
 
 const enc = new TextEncoder();
 export const ZERO_REPLID = "0".repeat(40);
@@ -205,6 +203,8 @@ export class Primary {
   readonly #links = new WeakMap<Client, ReplicaLink>();
   #cronLoops = 0;
   #lastCronSec = 0;
+  /** True while this server is a replica whose link to its primary is not up (core/replication/install.ts). */
+  upstreamDown: () => boolean = () => false;
   /** Called at the end of the turn in which an ACK came (WAIT / WAITAOF check their clients). */
   readonly ackListeners: (() => void)[] = [];
   #ackCheckQueued = false;
@@ -322,6 +322,69 @@ export class Primary {
     this.secondOffset = -1;
   }
 
+  // --- roles (core/replication/replica.ts drives them) ---
+
+  /** Following a primary: the stream only carries what the link applies (proxy); offsets are its. */
+  becomeReplica(): void {
+    this.server.propagation.stream = NO_STREAM;
+  }
+
+  /** A primary again (REPLICAOF NO ONE): a new history, the old one valid up to our offset (replid2). */
+  becomePrimary(): void {
+    const server = this.server;
+    this.#shiftId(randomHex(40), server.propagation.replOffset);
+    this.disconnectReplicas();
+    this.#eldb = -1;
+    server.propagation.stream = this.backlog === null ? null : (db, argv) => this.feed(db, argv);
+  }
+
+  /** The primary continued us under a new ID (+CONTINUE <id>): ours so far becomes replid2. */
+  adoptNewId(replid: string, offset: number): void {
+    this.#shiftId(replid, offset);
+    this.disconnectReplicas();
+  }
+
+  /** shiftReplicationId: `replid` becomes current, the old one stays valid up to `offset`. */
+  #shiftId(replid: string, offset: number): void {
+    this.replid2 = this.replid;
+    this.secondOffset = offset + 1;
+    this.replid = replid;
+    this.server.logger.notice(
+      `Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondOffset}. New replication ID is ${this.replid}`,
+    );
+  }
+
+  /** After a full sync: the primary's history from `offset` on, in a new backlog. */
+  adoptHistory(replid: string, offset: number): void {
+    this.replid = replid;
+    this.replid2 = ZERO_REPLID;
+    this.secondOffset = -1;
+    this.backlog = null;
+    this.ensureBacklog(offset);
+  }
+
+  /** A backlog that starts after `offset` (a replica always keeps one, for its own replicas). */
+  ensureBacklog(offset: number): void {
+    this.server.propagation.replOffset = offset;
+    if (this.backlog !== null) return;
+    this.backlog = new Backlog(Math.max(1, this.server.config.getInt("repl-backlog-size")), offset + 1);
+  }
+
+  /** What a replica applied, byte for byte, for its backlog and its own replicas; `offset`: after it. */
+  proxy(bytes: Uint8Array, offset: number): void {
+    this.backlog?.append(bytes);
+    this.server.propagation.replOffset = offset;
+    for (const l of [...this.replicas]) {
+      if (l.rdbOnly || (l.state === "wait_bgsave" && l.waitStart)) continue;
+      this.#queue(l, bytes);
+    }
+  }
+
+  /** Closes every replica (they sync again: our data or history changed). */
+  disconnectReplicas(): void {
+    for (const l of [...this.replicas]) this.server.closeClient(l.client, true);
+  }
+
   // --- SYNC / PSYNC ---
 
   /**
@@ -332,6 +395,7 @@ export class Primary {
     const l = this.link(client);
     if (l.replica) return null;
     const server = this.server;
+    if (this.upstreamDown()) return "NOMASTERLINK Can't SYNC while not connected with my master";
     if (client.writer.length > 0 || client.conn.pendingBytes > 0) {
       return "ERR SYNC and PSYNC are invalid with pending output";
     }
@@ -777,6 +841,9 @@ export class Primary {
   }
 }
 
+/** A replica's propagation stream: nothing of its own reaches its replicas, and its offset stays. */
+const NO_STREAM = (): void => {};
+
 function parseOffset(b: Uint8Array): number | null {
   const s = new TextDecoder().decode(b);
   if (!/^-?(0|[1-9][0-9]*)$/.test(s)) return null;
@@ -794,37 +861,5 @@ export function primaryOf(server: Server): Primary {
     p = new Primary(server);
     primaries.set(server, p);
   }
-  return p;
-}
-
-/** Wires replication into a server: cron, client closes, drains, BGSAVE ends, backlog resizes. */
-export function installReplication(server: Server): Primary {
-  const p = primaryOf(server);
-  server.cronHooks.push(() => p.cron());
-  server.clientClosedHooks.push((c) => p.closed(c));
-  server.drainHooks.push((c) => p.drained(c));
-  persistenceOf(server).bgsaveDoneHooks.push((ok, toSockets) => p.bgsaveDone(ok, toSockets));
-  server.replicaReplied = (client, argv) => {
-    const known = argv.length > 0 && server.commands.lookupWord(argv[0]!) !== undefined;
-    server.logger.warning(
-      `Replica generated a reply to command '${
-        known ? client.lastCommand : "<unknown>"
-      }', disconnecting it: ${clientInfoLine(server, client, client.call)}`,
-    );
-    server.closeClient(client, true);
-  };
-  // processCommand: a replica may not touch the keyspace (it is exempt from CLIENT PAUSE); the error
-  // reply drops it.
-  server.gates.push((call) => {
-    if (!call.client.flags.has("S")) return false;
-    const f = call.spec.flags;
-    if (!f.includes("WRITE") && !f.includes("READONLY") && !f.includes("MAY_REPLICATE")) return false;
-    gateReject(call, "ERR Replica can't interact with the keyspace");
-    return true;
-  });
-  server.config.onChange("repl-backlog-size", () => {
-    p.resizeBacklog();
-    return null;
-  });
   return p;
 }

@@ -91,6 +91,11 @@ export class Blocking {
     return this.#noKeyWaiters.size;
   }
 
+  /** Every client blocked now. */
+  blockedClients(): Client[] {
+    return [...this.#state.keys()];
+  }
+
   isBlocked(client: Client): boolean {
     return this.#state.has(client);
   }
@@ -202,17 +207,21 @@ export class Blocking {
     return true;
   }
 
-  /** CLIENT UNBLOCK: ends the wait by timeout or with the UNBLOCKED error. */
-  unblock(client: Client, withError: boolean): boolean {
+  /**
+   * CLIENT UNBLOCK: ends the wait by timeout or with the UNBLOCKED error (`withError` true, or the error's
+   * own text: a server that becomes a replica unblocks its clients with its own).
+   */
+  unblock(client: Client, withError: boolean | string): boolean {
     const st = this.#state.get(client);
     if (st === undefined) return false;
     this.#remove(client);
     const at = client.writer.length;
-    if (withError) {
-      this.server.stats.countError(ERR_UNBLOCKED);
-      client.writer.error(ERR_UNBLOCKED);
+    if (withError !== false) {
+      const err = withError === true ? ERR_UNBLOCKED : withError;
+      this.server.stats.countError(err);
+      client.writer.error(err);
     } else st.onTimeout(client.writer);
-    this.#ended(client, at, withError);
+    this.#ended(client, at, withError !== false);
     this.#resume(client);
     return true;
   }

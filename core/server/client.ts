@@ -86,6 +86,12 @@ export class Client {
    * LIST's omem: a replica's stream (core/replication/primary.ts).
    */
   heldBytes = 0;
+  /**
+   * The replica's link to its primary (core/replication/replica.ts): its commands are applied without
+   * replies, and `primaryCommandDone` follows each one (the replication offset moves).
+   */
+  fromPrimary = false;
+  primaryCommandDone: ((argv: Uint8Array[]) => void) | undefined = undefined;
   /** Client flags CLIENT LIST prints that other subsystems set (e.g. 'b' blocked, 'x' multi). */
   readonly flags = new Set<string>();
 

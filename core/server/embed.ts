@@ -15,7 +15,7 @@ import { installObservability } from "../commands/observability/mod.ts";
 import { installEviction } from "../eviction/mod.ts";
 import { installAcl, loadUsersAtStartup } from "../acl/acl.ts";
 import { installPersistence } from "../persistence/persistence.ts";
-import { installReplication } from "../replication/primary.ts";
+import { installReplication } from "../replication/install.ts";
 import { installAof } from "../persistence/aof.ts";
 import { Server } from "./server.ts";
 import type { Logger } from "./log.ts";

@@ -22,8 +22,8 @@
  * Lines logged where Valkey logs from a signal handler keep their own fixed shape whatever the format
  * (`pid:signal-handler (unix-seconds) message`): see {@link Logger.fromHandler}.
  *
- * Valkyr's role is always the primary (`M`): it has no replication, and its BGSAVE runs in a Worker of the
- * same process whose outcome the main thread logs, so there is no `C` (RDB/AOF child) line.
+ * The role is `M` on a primary and `S` on a replica (core/replication sets it); a BGSAVE runs in a Worker
+ * of the same process whose outcome the main thread logs, so there is no `C` (RDB/AOF child) line.
  *
  * @module
  */

@@ -280,6 +280,8 @@ export class Server {
   holdReplies: ((client: Client) => boolean) | null = null;
   /** Run when the server stops (SHUTDOWN, signals, stop()): the AOF is flushed and fsynced. */
   readonly shutdownHooks: (() => void)[] = [];
+  /** Run once the server listens, before its first cron tick (replication's `replicaof` at start). */
+  readonly startedHooks: (() => void)[] = [];
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expire cycle runs only while this is true. */
   activeExpireEnabled = true;
   /**
@@ -293,6 +295,8 @@ export class Server {
     deferredWrites: false,
     visible: false,
     importMode: false,
+    /** A replica: expired keys are reported missing and kept until the primary's DEL (setReplicaMode). */
+    replicaMode: false,
     expirePaused: false,
     evictPaused: false,
   };
@@ -486,6 +490,7 @@ export class Server {
     this.supervision.notify("STATUS=Ready to accept connections\n");
     this.supervision.notify("READY=1\n");
     applyOomScoreAdjAtStart(this);
+    for (const fn of this.startedHooks) fn();
     this.#startCron();
     this.config.onChange("hz", () => (this.#startCron(), null));
   }
@@ -550,9 +555,21 @@ export class Server {
 
   #updateExpiry(): void {
     const x = this.expiry;
-    x.deferred = x.importMode || x.expirePaused;
+    x.deferred = x.importMode || x.expirePaused || x.replicaMode;
     x.deferredWrites = x.expirePaused;
-    if (!x.importMode) x.visible = false;
+    if (!x.importMode && !x.replicaMode) x.visible = false;
+  }
+
+  /**
+   * Replication's role (core/replication/replica.ts): on a replica keys do not expire by themselves (no
+   * active cycle; lookups report them missing and keep them), the primary's DEL removes them; eviction
+   * follows `replica-ignore-maxmemory`.
+   */
+  setReplicaMode(on: boolean): void {
+    this.expiry.replicaMode = on;
+    // Valkey's log lines carry the role: S on a replica, M on a primary.
+    this.logger.role = on ? "S" : "M";
+    this.#updateExpiry();
   }
 
   #newDb(id: number): Db {
@@ -647,6 +664,10 @@ export class Server {
     this.clients.set(id, client);
     this.stats.totalConnections++;
     this.logger.verbose(`Accepted ${client.addr}`);
+    return this.#handlerOf(client, gone);
+  }
+
+  #handlerOf(client: Client, gone: () => void): ConnectionHandler {
     return {
       data: (chunk) => this.#onData(client, chunk),
       drain: () => this.#onDrain(client),
@@ -655,6 +676,23 @@ export class Server {
         this.#onClosed(client);
       },
     };
+  }
+
+  /**
+   * A client for a connection the server opened itself (a replica's link to its primary, which then
+   * sends it commands): no maxclients or protected-mode check, authenticated, not counted as accepted.
+   */
+  adoptConnection(conn: Connection): { client: Client; handler: ConnectionHandler } {
+    const client = new Client(
+      this.#nextClientId++,
+      conn,
+      this.config.getInt("proto-max-bulk-len"),
+      false,
+      this.clock.now(),
+    );
+    this.#openConns.add(conn);
+    this.clients.set(client.id, client);
+    return { client, handler: this.#handlerOf(client, () => this.#openConns.delete(conn)) };
   }
 
   #onData(client: Client, chunk: Uint8Array): void {
@@ -705,9 +743,10 @@ export class Server {
       client.skipThis = client.skipNext;
       client.skipNext = false;
       t = dispatch(this, client, argv, t);
-      if (client.replyOff || client.skipThis) {
+      if (client.replyOff || client.skipThis || client.fromPrimary) {
         writer.truncate(mark);
         client.skipThis = false;
+        if (client.fromPrimary) client.primaryCommandDone?.(argv);
       } else if (writer.length > mark && this.replicaReplied !== null && client.flags.has("S")) {
         // Replicas get no replies: one that made the server answer is dropped (Valkey's
         // _addReplyToBufferOrList). Its reply never leaves.
@@ -1150,7 +1189,11 @@ export class Server {
   #clientsCron(now: number): void {
     const timeout = this.config.getInt("timeout") * 1000;
     for (const c of this.clients.values()) {
-      if (timeout > 0 && !c.blocked && !c.flags.has("P") && now - c.lastInteraction > timeout) {
+      // Replicas and the primary's link have their own timeout (repl-timeout), as in Valkey.
+      if (
+        timeout > 0 && !c.blocked && !c.flags.has("P") && !c.flags.has("S") && !c.fromPrimary &&
+        now - c.lastInteraction > timeout
+      ) {
         this.logger.verbose("Closing idle client");
         this.closeClient(c, true);
         continue;

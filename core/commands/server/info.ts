@@ -18,6 +18,7 @@ import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
 import { goodReplicas, minReplicasActive } from "./replication.ts";
 import { primaryOf } from "../../replication/primary.ts";
+import { replicaOf } from "../../replication/replica.ts";
 import os from "node:os";
 import process from "node:process";
 import * as path from "node:path";
@@ -402,10 +403,51 @@ function replicationSection(server: Server): string {
     },type=${l.rdbChannel ? "rdb-channel" : "replica"}`,
   ]);
   const b = p.backlog;
+  const r = replicaOf(server);
+  const replicaFields: Field[] = [];
+  if (r.isReplica) {
+    const pc = r.primaryClient;
+    const up = r.linkUp;
+    replicaFields.push(
+      ["master_host", r.host!],
+      ["master_port", r.port],
+      ["master_link_status", up ? "up" : "down"],
+      ["master_last_io_seconds_ago", pc !== null ? Math.floor((Date.now() - pc.lastInteraction) / 1000) : -1],
+      ["master_sync_in_progress", r.state === "transfer" ? 1 : 0],
+      ["slave_read_repl_offset", pc !== null ? r.readReploff : 1],
+      ["slave_repl_offset", pc !== null ? r.reploff : 1],
+      ["replicas_repl_buffer_size", 0],
+      ["replicas_repl_buffer_peak", 0],
+    );
+    if (r.state === "transfer") {
+      const size = Math.max(0, r.transferSize);
+      replicaFields.push(
+        ["master_sync_total_bytes", r.transferSize],
+        ["master_sync_read_bytes", r.transferRead],
+        ["master_sync_left_bytes", size - r.transferRead],
+        ["master_sync_perc", fixed2(size > 0 ? (r.transferRead / size) * 100 : 0)],
+        ["master_sync_last_io_seconds_ago", Math.floor(Date.now() / 1000) - r.transferLastIo],
+      );
+    }
+    if (!up) {
+      replicaFields.push([
+        "master_link_down_since_seconds",
+        r.downSince !== 0 ? Math.floor(Date.now() / 1000) - r.downSince : -1,
+      ]);
+    }
+    replicaFields.push(
+      ["slave_priority", server.config.getInt("replica-priority")],
+      ["slave_read_only", server.config.getBool("replica-read-only") ? 1 : 0],
+      ["replica_announced", server.config.getBool("replica-announced") ? 1 : 0],
+    );
+  }
   return lines("Replication", [
-    ["role", "master"],
+    ["role", r.isReplica ? "slave" : "master"],
+    ...replicaFields,
     ["connected_slaves", p.replicas.length],
-    ...(minReplicasActive(server) ? [["min_slaves_good_slaves", goodReplicas(server)] as Field] : []),
+    ...(minReplicasActive(server)
+      ? [["min_slaves_good_slaves", r.isReplica ? 0 : goodReplicas(server)] as Field]
+      : []),
     ...replicas,
     ["replicas_waiting_psync", 0],
     ["master_failover_state", "no-failover"],

@@ -18,7 +18,9 @@ import { bgrewriteaofCommand } from "./aof_cmd.ts";
 import {
   psyncCommand,
   replconfCommand,
+  replicaofCommand,
   roleCommand,
+  slaveofCommand,
   syncCommand,
   waitaofCommand,
   waitCommand,
@@ -47,5 +49,7 @@ export const serverCommands: CommandSpec[] = [
   syncCommand,
   psyncCommand,
   replconfCommand,
+  replicaofCommand,
+  slaveofCommand,
   aclCommand,
 ];

@@ -32,8 +32,9 @@ import { aofOf } from "../../persistence/aof.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_TIMEOUT_NEGATIVE, ReplyError } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
-import { gateReject, isWriteCall } from "../transaction/install.ts";
+import { gateReject, isWriteCall, transactionsOf } from "../transaction/install.ts";
 import { primaryOf } from "../../replication/primary.ts";
+import { type LinkState, replicaOf } from "../../replication/replica.ts";
 
 export const ERR_NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
 
@@ -48,20 +49,47 @@ export function minReplicasActive(server: Server): boolean {
   return c.getInt("min-replicas-to-write") > 0 && c.getInt("min-replicas-max-lag") > 0;
 }
 
+export const ERR_READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+export const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
 /**
- * Installs the NOREPLICAS gate. Call it before installPersistence: Valkey checks the disk (MISCONF) first,
- * then the replicas, then the rest (pub/sub context, MULTI queueing), and each of those installs its gate
- * at the front of the list.
+ * Installs the NOREPLICAS, READONLY and MASTERDOWN gates. Call it before installPersistence: Valkey checks
+ * the disk (MISCONF) first, then the replicas (a primary's count; a replica's read-only rule and stale
+ * data), then the rest (pub/sub context, MULTI queueing), and each of those installs its gate at the
+ * front of the list. The primary's own commands pass them all.
  */
 export function installMinReplicas(server: Server): void {
+  const replica = replicaOf(server);
   const tooFew = () =>
-    minReplicasActive(server) && goodReplicas(server) < server.config.getInt("min-replicas-to-write");
+    !replica.isReplica && minReplicasActive(server) &&
+    goodReplicas(server) < server.config.getInt("min-replicas-to-write");
+  const readOnly = () => replica.isReplica && server.config.getBool("replica-read-only");
+  server.gates.unshift((call) => {
+    if (!replica.isReplica || replica.linkUp || call.client.fromPrimary) return false;
+    if (server.config.getBool("replica-serve-stale-data") || !deniesStale(call)) return false;
+    gateReject(call, ERR_MASTERDOWN);
+    return true;
+  });
+  server.gates.unshift((call) => {
+    if (!readOnly() || call.client.fromPrimary || !isWriteCall(call)) return false;
+    gateReject(call, ERR_READONLY_REPLICA);
+    return true;
+  });
   server.gates.unshift((call) => {
     if (!tooFew() || !isWriteCall(call)) return false;
     gateReject(call, ERR_NOREPLICAS);
     return true;
   });
-  server.writeDenials.push(() => tooFew() ? ERR_NOREPLICAS : null);
+  server.writeDenials.push(() => tooFew() ? ERR_NOREPLICAS : readOnly() ? ERR_READONLY_REPLICA : null);
+}
+
+/** Valkey's is_denystale_command: not flagged STALE (EXEC: a queued command is not). */
+function deniesStale(call: CommandCall): boolean {
+  if (!call.spec.flags.includes("STALE")) return true;
+  if (call.fullName !== "exec") return false;
+  const st = transactionsOf(call.server).stateOf(call.client);
+  return st !== undefined && st.inMulti && st.queue.some((q) => !q.spec.flags.includes("STALE"));
 }
 
 const ERR_TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";
@@ -72,6 +100,10 @@ export const ERR_WAITAOF_NO_AOF =
   "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
 
 const LLONG_MAX = 9223372036854775807n;
+const ERR_WAIT_REPLICA =
+  "ERR WAIT cannot be used with replica instances. Please also note that if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.";
+const ERR_WAITAOF_REPLICA =
+  "ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.";
 
 /** getTimeoutFromObjectOrReply in milliseconds: the absolute unix ms to wait until, 0 for "forever". */
 function parseMsTimeout(word: Uint8Array, now: number): number {
@@ -83,30 +115,42 @@ function parseMsTimeout(word: Uint8Array, now: number): number {
   return now + Number(v);
 }
 
-/** A client blocked in WAITAOF with a local count to reach. */
-interface AofWaiter {
+/**
+ * A client blocked in WAIT (`numlocal` null) or WAITAOF until `numreplicas` replicas (and, for WAITAOF,
+ * `numlocal` local AOF fsyncs) reached its write offset: Valkey's clients_waiting_acks.
+ */
+interface AckWaiter {
   client: Client;
-  numlocal: number;
+  numlocal: number | null;
   numreplicas: number;
   offset: number;
 }
 
-const aofWaiters = new WeakMap<Server, AofWaiter[]>();
+const ackWaiters = new WeakMap<Server, AckWaiter[]>();
 
-/** The WAITAOF waiters of `server`, wired to its AOF's fsync progress on first use. */
-function waitersOf(server: Server): AofWaiter[] {
-  const list = aofWaiters.get(server);
+/**
+ * The WAIT / WAITAOF waiters of `server`, checked when replicas acknowledge and when the AOF's fsync
+ * progresses or the AOF goes off (Valkey's processClientsWaitingReplicas); wired on first use.
+ */
+function waitersOf(server: Server): AckWaiter[] {
+  const list = ackWaiters.get(server);
   if (list !== undefined) return list;
-  const waiters: AofWaiter[] = [];
-  aofWaiters.set(server, waiters);
+  const waiters: AckWaiter[] = [];
+  ackWaiters.set(server, waiters);
   const aof = aofOf(server);
   const primary = primaryOf(server);
-  // Valkey's processClientsWaitingReplicas, run when the acknowledged offset moved or the AOF went off.
   const check = () => {
     const appendonly = server.config.getBool("appendonly");
     for (const w of [...waiters]) {
       if (!server.blocking.isBlocked(w.client)) {
         waiters.splice(waiters.indexOf(w), 1);
+        continue;
+      }
+      if (w.numlocal === null) {
+        const acks = primary.acksFor(w.offset);
+        if (acks < w.numreplicas) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        server.blocking.finish(w.client, (r) => r.int(acks));
         continue;
       }
       if (w.numlocal > 0 && !appendonly) {
@@ -162,41 +206,6 @@ function waitaofReply(r: ReplyWriter, local: number, replicas: number): void {
   r.int(replicas);
 }
 
-/** A client blocked in WAIT. */
-interface AckWaiter {
-  client: Client;
-  numreplicas: number;
-  offset: number;
-}
-
-const ackWaiters = new WeakMap<Server, AckWaiter[]>();
-
-/** The WAIT waiters of `server`, woken when replicas acknowledge (processClientsWaitingReplicas). */
-function ackWaitersOf(server: Server): AckWaiter[] {
-  const list = ackWaiters.get(server);
-  if (list !== undefined) return list;
-  const waiters: AckWaiter[] = [];
-  ackWaiters.set(server, waiters);
-  const primary = primaryOf(server);
-  primary.ackListeners.push(() => {
-    for (const w of [...waiters]) {
-      if (!server.blocking.isBlocked(w.client)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        continue;
-      }
-      const acks = primary.acksFor(w.offset);
-      if (acks < w.numreplicas) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      server.blocking.finish(w.client, (r) => r.int(acks));
-    }
-  });
-  server.clientClosedHooks.push((c) => {
-    const i = waiters.findIndex((w) => w.client === c);
-    if (i >= 0) waiters.splice(i, 1);
-  });
-  return waiters;
-}
-
 export const waitCommand: CommandSpec = {
   name: "wait",
   summary:
@@ -211,6 +220,7 @@ export const waitCommand: CommandSpec = {
   arguments: [{ name: "numreplicas", type: "integer" }, { name: "timeout", type: "integer" }],
   parse: "manual",
   handler(call: CommandCall): void {
+    if (replicaOf(call.server).isReplica) throw new ReplyError(ERR_WAIT_REPLICA);
     const v = parseI64(call.argv[1]!);
     if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
     const timeoutAt = parseMsTimeout(call.argv[2]!, call.now);
@@ -233,7 +243,7 @@ export const waitCommand: CommandSpec = {
     );
     if (!blocked) return;
     const numreplicas = v > 1n << 53n ? Number.MAX_SAFE_INTEGER : Number(v);
-    ackWaitersOf(server).push({ client, numreplicas, offset });
+    waitersOf(server).push({ client, numlocal: null, numreplicas, offset });
     requestAck(server);
   },
 };
@@ -264,6 +274,7 @@ export const waitaofCommand: CommandSpec = {
     if (n === null || n < 0n) throw new ReplyError(ERR_MUST_BE_POSITIVE);
     const timeoutAt = parseMsTimeout(argv[3]!, call.now);
     const server = call.server;
+    if (replicaOf(server).isReplica) throw new ReplyError(ERR_WAITAOF_REPLICA);
     const numlocal = Number(l);
     if (numlocal > 0 && !server.config.getBool("appendonly")) throw new ReplyError(ERR_WAITAOF_NO_AOF);
     const client = call.client;
@@ -305,6 +316,16 @@ export const roleCommand: CommandSpec = {
   aclCategories: ["admin", "dangerous"],
   handler(call: CommandCall): void {
     const r = call.reply;
+    const replica = replicaOf(call.server);
+    if (replica.isReplica) {
+      r.arrayHeader(5);
+      r.bulkStr("slave");
+      r.bulkStr(replica.host!);
+      r.int(replica.port);
+      r.bulkStr(ROLE_STATE[replica.state]);
+      r.int(replica.linkUp ? replica.reploff : -1);
+      return;
+    }
     const online = primaryOf(call.server).replicas.filter((l) => l.state === "online");
     r.arrayHeader(3);
     r.bulkStr("master");
@@ -415,7 +436,8 @@ export const replconfCommand: CommandSpec = {
           return;
         }
         case "getack":
-          // Only a replica answers it (to its primary).
+          // Only a replica answers it, to its primary, at once (Valkey's replicationSendAck).
+          if (call.client.fromPrimary) replicaOf(call.server).sendAck();
           return;
         case "rdb-only": {
           const v = i64(val);
@@ -458,4 +480,99 @@ export const replconfCommand: CommandSpec = {
     }
     call.reply.ok();
   },
+};
+
+const ROLE_STATE: Record<LinkState, string> = {
+  none: "none",
+  connect: "connect",
+  connecting: "connecting",
+  handshake: "handshake",
+  transfer: "sync",
+  connected: "connected",
+};
+
+const REPLICAOF_ARGS: CommandSpec["arguments"] = [{
+  name: "args",
+  type: "oneof",
+  arguments: [
+    {
+      name: "host-port",
+      type: "block",
+      arguments: [{ name: "host", type: "string" }, { name: "port", type: "integer" }],
+    },
+    {
+      name: "no-one",
+      type: "block",
+      arguments: [{ name: "no", type: "pure-token", token: "NO" }, {
+        name: "one",
+        type: "pure-token",
+        token: "ONE",
+      }],
+    },
+  ],
+}];
+
+/** REPLICAOF host port | NO ONE (Valkey's replicaofCommand). */
+function replicaofHandler(call: CommandCall): void {
+  const server = call.server;
+  const replica = replicaOf(server);
+  const host = dec.decode(call.argv[1]!);
+  const portWord = dec.decode(call.argv[2]!);
+  if (host.toLowerCase() === "no" && portWord.toLowerCase() === "one") {
+    if (replica.isReplica) {
+      replica.unsetPrimary();
+      server.logger.notice(
+        `PRIMARY MODE enabled (user request from '${server.clientInfoShort(call.client)}')`,
+      );
+    }
+    call.reply.ok();
+    return;
+  }
+  if (call.client.flags.has("S")) throw new ReplyError("ERR Command is not valid when client is a replica.");
+  const p = parseI64(call.argv[2]!);
+  if (p === null || p < 0n || p > 65535n) throw new ReplyError("ERR Invalid master port");
+  const port = Number(p);
+  if (replica.host !== null && replica.host.toLowerCase() === host.toLowerCase() && replica.port === port) {
+    server.logger.notice(
+      "REPLICAOF would result into synchronization with the primary we are already connected with. No operation performed.",
+    );
+    call.reply.simple("OK Already connected to specified master");
+    return;
+  }
+  replica.setPrimary(host, port);
+  server.logger.notice(
+    `REPLICAOF ${host}:${port} enabled (user request from '${server.clientInfoShort(call.client)}')`,
+  );
+  call.reply.ok();
+}
+
+export const replicaofCommand: CommandSpec = {
+  name: "replicaof",
+  summary: "Configures a server as replica of another, or promotes it to a primary.",
+  since: "5.0.0",
+  group: "server",
+  complexity: "O(1)",
+  arity: 3,
+  flags: ["NO_ASYNC_LOADING", "ADMIN", "NOSCRIPT", "STALE"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  arguments: REPLICAOF_ARGS,
+  parse: "manual",
+  handler: replicaofHandler,
+};
+
+export const slaveofCommand: CommandSpec = {
+  name: "slaveof",
+  summary: "Sets a server as a replica of another, or promotes it to being a primary.",
+  since: "1.0.0",
+  group: "server",
+  complexity: "O(1)",
+  arity: 3,
+  flags: ["NO_ASYNC_LOADING", "ADMIN", "NOSCRIPT", "STALE"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  deprecatedSince: "5.0.0",
+  replacedBy: "`REPLICAOF`",
+  docFlags: ["DEPRECATED"],
+  arguments: REPLICAOF_ARGS,
+  parse: "manual",
+  handler: replicaofHandler,
 };
