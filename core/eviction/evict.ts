@@ -472,7 +472,8 @@ export class Evictor {
     for (const c of this.server.clients.values()) {
       const m = c.memSample = clientMemory(c, this.server);
       total += m;
-      if (!c.noEvict) evictable.push([c, m]);
+      // Replicas and the primary's link are never evicted (Valkey's clientEvictionAllowed).
+      if (!c.noEvict && !c.fromPrimary && !c.flags.has("S")) evictable.push([c, m]);
     }
     if (total < limit) return;
     evictable.sort((a, b) => b[1] - a[1]);

@@ -357,6 +357,19 @@ export class Db implements EntryAccess {
 
   // --- lookups ---
 
+  /**
+   * Deletes `key` (as expired) if its TTL has passed, whatever defers expiry: a writable replica's own
+   * keys (Valkey's expireReplicaKeys). 1: deleted; 0: it has a TTL still running; -1: missing or no TTL.
+   */
+  expireNow(key: Uint8Array): -1 | 0 | 1 {
+    const ref = this.table.find(key, hashOf(key));
+    if (ref === NO_ENTRY || (this.flagsOf(ref) & F_EXP) === 0) return -1;
+    if (this.clock() <= this.getExpire(ref)) return 0;
+    if (this.snapshot !== undefined) this.preserve(ref);
+    this.expireEntry(ref);
+    return 1;
+  }
+
   /** The entry for `key` or NO_ENTRY; expiry is not checked. */
   find(key: Uint8Array): number {
     const ref = this.table.find(key, hashOf(key));

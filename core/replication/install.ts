@@ -18,6 +18,8 @@ export function installReplication(server: Server): Primary {
   const p = primaryOf(server);
   const r = replicaOf(server);
   p.upstreamDown = () => r.isReplica && !r.linkUp;
+  server.keyModifiedListeners.push((db, key, by) => r.keyModified(db, key, by));
+  server.afterCommandHooks.push(() => r.commandEnded());
   server.cronHooks.push(() => {
     r.cron();
     p.cron();

@@ -48,6 +48,7 @@ import { persistenceOf } from "../persistence/persistence.ts";
 import { aofOf } from "../persistence/aof.ts";
 import { VALKEY_VERSION } from "../server/version.ts";
 import { type Primary, primaryOf } from "./primary.ts";
+import { type Db, NO_ENTRY } from "../keyspace/db.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -141,8 +142,11 @@ export class Replica {
   state: LinkState = "none";
   /** The primary's client once the link streams. */
   primaryClient: Client | null = null;
-  /** Where a PSYNC continues: the history and the offset applied in it. */
-  #cache: { replid: string; offset: number } | null = null;
+  /**
+   * Where a PSYNC continues: the history, the offset applied in it, and the database the primary's
+   * commands were going to (a partial resync sends no SELECT: Valkey resurrects its cached client).
+   */
+  #cache: { replid: string; offset: number; db: number } | null = null;
   /** Offset applied (slave_repl_offset) and read (slave_read_repl_offset) on the current link. */
   reploff = 0;
   readReploff = 0;
@@ -157,6 +161,11 @@ export class Replica {
   /** Bumped whenever the link is dropped: an async step of an older link stops. */
   #attempt = 0;
   #stateSince = 0;
+  /**
+   * Keys a writable replica's own clients gave a TTL (key as latin1 → dbs): the replica expires them
+   * itself, as Valkey's slaveKeysWithExpire (the primary knows nothing of them).
+   */
+  readonly ownExpiring = new Map<string, Set<number>>();
 
   constructor(server: Server) {
     this.server = server;
@@ -192,7 +201,7 @@ export class Replica {
     this.primary.becomeReplica();
     // A primary turning replica continues its own history: the new primary may hold it (replid2).
     if (wasPrimary) {
-      this.#cache = { replid: this.primary.replid, offset: server.propagation.replOffset };
+      this.#cache = { replid: this.primary.replid, offset: server.propagation.replOffset, db: 0 };
     }
     this.#setState("connect");
     this.downSince = 0;
@@ -237,7 +246,7 @@ export class Replica {
   }
 
   #cacheState(): void {
-    this.#cache = { replid: this.primary.replid, offset: this.reploff };
+    this.#cache = { replid: this.primary.replid, offset: this.reploff, db: this.primaryClient?.db ?? 0 };
     this.server.logger.notice("Caching the disconnected primary state.");
   }
 
@@ -367,7 +376,7 @@ export class Replica {
           log.notice(`Primary replication ID changed to ${newId}`);
         }
         log.notice("PRIMARY <-> REPLICA sync: Primary accepted a Partial Resynchronization.");
-        this.#stream(conn, reader, cache.offset);
+        this.#stream(conn, reader, cache.offset, cache.db);
         return;
       }
       const full = /^\+FULLRESYNC ([0-9a-zA-Z]{40}) (\d+)$/.exec(reply);
@@ -387,7 +396,7 @@ export class Replica {
       this.#setState("transfer");
       const image = await this.#receive(reader, live);
       this.#load(image, replid, offset);
-      this.#stream(conn, reader, offset);
+      this.#stream(conn, reader, offset, 0);
       log.notice("PRIMARY <-> REPLICA sync: Finished with success");
     } catch (e) {
       if (e instanceof Stale) return;
@@ -469,14 +478,15 @@ export class Replica {
     if (server.config.getBool("appendonly")) aofOf(server).startRewrite();
   }
 
-  /** The link becomes the primary's client, which applies the stream from `offset`. */
-  #stream(conn: OutboundConnection, reader: LinkReader, offset: number): void {
+  /** The link becomes the primary's client, which applies the stream from `offset` in database `db`. */
+  #stream(conn: OutboundConnection, reader: LinkReader, offset: number, db: number): void {
     const server = this.server;
     this.reploff = offset;
     this.readReploff = offset;
     this.primary.ensureBacklog(offset);
     const { client, handler } = server.adoptConnection(conn);
     client.fromPrimary = true;
+    client.db = db;
     client.flags.add("M");
     client.primaryCommandDone = (argv) => this.#applied(client, argv);
     this.primaryClient = client;
@@ -510,9 +520,9 @@ export class Replica {
 
   #primaryLost(client: Client): void {
     if (this.primaryClient !== client) return;
-    this.primaryClient = null;
     this.server.logger.notice("Connection with primary lost.");
     this.#cacheState();
+    this.primaryClient = null;
     this.#attempt++;
     this.#conn = null;
     this.downSince = Math.floor(Date.now() / 1000);
@@ -537,11 +547,55 @@ export class Replica {
     return this.reploff;
   }
 
+  // --- a writable replica's own keys ---
+
+  /** Keys changed by the command running (a TTL may be set after the change is signalled, as SET EX). */
+  #changed: [Db, Uint8Array][] = [];
+
+  /** A key changed by a client (Server.keyModified): looked at when its command ends. */
+  keyModified(db: Db, key: Uint8Array, by: Client | null): void {
+    if (this.host === null || by === null || by.fromPrimary) return;
+    this.#changed.push([db, key.slice()]);
+  }
+
+  /** After a command: the local keys it changed that have a TTL are remembered. */
+  commandEnded(): void {
+    if (this.#changed.length === 0) return;
+    const changed = this.#changed;
+    this.#changed = [];
+    for (const [db, key] of changed) {
+      const ref = db.find(key);
+      if (ref === NO_ENTRY || db.getExpire(ref) < 0) continue;
+      const k = latin1(key);
+      let dbs = this.ownExpiring.get(k);
+      if (dbs === undefined) this.ownExpiring.set(k, dbs = new Set());
+      dbs.add(db.id);
+    }
+  }
+
+  /** expireReplicaKeys: deletes the remembered keys whose TTL passed; forgets those without one. */
+  expireOwnKeys(): void {
+    if (this.ownExpiring.size === 0) return;
+    const dbs = this.server.dbs;
+    for (const [k, ids] of this.ownExpiring) {
+      const key = fromLatin1(k);
+      for (const id of [...ids]) {
+        const db = dbs[id];
+        if (db === undefined || db.expireNow(key) !== 0) ids.delete(id);
+      }
+      if (ids.size === 0) this.ownExpiring.delete(k);
+    }
+  }
+
   // --- cron ---
 
   /** replicationCron's replica part: reconnects, timeouts, the ACK every second. */
   cron(): void {
-    if (this.host === null) return;
+    if (this.host === null) {
+      this.ownExpiring.clear();
+      return;
+    }
+    this.expireOwnKeys();
     const server = this.server;
     const timeoutMs = server.config.getInt("repl-timeout") * 1000;
     const now = Date.now();
@@ -582,6 +636,18 @@ export class Replica {
 }
 
 class Stale extends Error {}
+
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+function fromLatin1(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
 
 function endsWith(b: Uint8Array, tail: Uint8Array): boolean {
   const o = b.length - tail.length;

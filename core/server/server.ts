@@ -760,7 +760,8 @@ export class Server {
       if (writer.length >= FLUSH_EARLY) this.flush(client);
     }
     const qlimit = this.config.getInt("client-query-buffer-limit");
-    if (!client.closed && parser.bufferedBytes > qlimit) {
+    // The primary's link is exempt (Valkey): a replica must take whatever its primary took.
+    if (!client.closed && parser.bufferedBytes > qlimit && !client.fromPrimary) {
       this.logger.warning(
         `Closing client that reached max query buffer length: ${this.clientInfoShort(client)}`,
       );

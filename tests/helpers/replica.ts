@@ -11,8 +11,10 @@
  *   bytes, so `offset` is the replication offset the replica has processed (the FULLRESYNC/CONTINUE offset
  *   plus the stream bytes), what `REPLCONF ACK` reports.
  *
- * Also here: {@link startRealReplica}, a real valkey-server started as a replica (`VALKEY_SERVER`), stopped by
- * its PID.
+ * Also here: {@link startValkeyServer} and {@link startRealReplica}, a real valkey-server (`VALKEY_SERVER`)
+ * started on its own or as a replica, stopped by its PID; and what both replication test files read from a
+ * server, through a RawConn or an iovalkey client alike: {@link infoMap}, {@link infoField},
+ * {@link syncStats}, {@link slaveLine}, {@link listedOnline}, and {@link waitFor} to poll.
  *
  * @module
  */
@@ -25,9 +27,11 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { Buffer } from "node:buffer";
 import process from "node:process";
+import assert from "node:assert/strict";
 import { BufferedSocket, encodeRequest } from "./raw.ts";
 import type { Arg } from "./raw.ts";
 import { freePort, waitReady } from "./server.ts";
+import { sleep } from "./timing.ts";
 
 /** The RDB payload of a full sync, in the form the primary sent it. */
 export interface RdbPayload {
@@ -234,13 +238,85 @@ export async function syncedReplica(
   return { r, replid: m[1]!, payload, fullresync };
 }
 
-/** The path of a real valkey-server to start as a replica, or null (the tests needing one are skipped). */
+/** Anything that sends a command and resolves with its reply: a RawConn, an iovalkey client. */
+export interface Commander {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** INFO `section` as a map of its `field:value` lines. */
+export async function infoMap(c: Commander, section = "replication"): Promise<Map<string, string>> {
+  const text = String(await c.call("INFO", section));
+  const m = new Map<string, string>();
+  for (const l of text.split("\r\n")) {
+    const i = l.indexOf(":");
+    if (i > 0 && !l.startsWith("#")) m.set(l.slice(0, i), l.slice(i + 1));
+  }
+  return m;
+}
+
+/** One field of INFO `section`; fails if it is not there. */
+export async function infoField(c: Commander, field: string, section = "replication"): Promise<string> {
+  const v = (await infoMap(c, section)).get(field);
+  assert.ok(v !== undefined, `INFO ${section} has no ${field}`);
+  return v;
+}
+
+/** INFO stats' sync counters: full syncs, partial resyncs accepted and refused. */
+export interface SyncStats {
+  full: number;
+  ok: number;
+  err: number;
+}
+
+/** INFO stats' {@link SyncStats}. */
+export async function syncStats(c: Commander): Promise<SyncStats> {
+  const m = await infoMap(c, "stats");
+  return {
+    full: Number(m.get("sync_full")),
+    ok: Number(m.get("sync_partial_ok")),
+    err: Number(m.get("sync_partial_err")),
+  };
+}
+
+/** INFO replication's `slaveN:` line of the replica announcing (listening on) `port`, if any. */
+export async function slaveLine(c: Commander, port: number): Promise<string | undefined> {
+  for (const [k, v] of await infoMap(c)) {
+    if (/^slave\d+$/.test(k) && v.includes(`,port=${port},`)) return `${k}:${v}`;
+  }
+  return undefined;
+}
+
+/** Polls `f` until it returns something other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  f: () => Promise<T | undefined | false>,
+  timeoutMs = 15000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Waits until INFO replication lists the replica announcing `port` as online; resolves with its line. */
+export async function listedOnline(c: Commander, port: number): Promise<string> {
+  return await waitFor(`replica ${port} online`, async () => {
+    const l = await slaveLine(c, port);
+    return l !== undefined && l.includes(",state=online,") && l;
+  });
+}
+
+/** The path of a real valkey-server to start (`VALKEY_SERVER`), or null (the tests needing one are skipped). */
 export function valkeyServerPath(): string | null {
   const p = process.env.VALKEY_SERVER;
   return p !== undefined && p !== "" && fs.existsSync(p) ? p : null;
 }
 
-export interface RealReplica {
+/** A real valkey-server started by {@link startValkeyServer}. */
+export interface RealValkey {
   port: number;
   dir: string;
   pid: number;
@@ -250,17 +326,18 @@ export interface RealReplica {
 }
 
 /**
- * Starts `valkey-server` as a replica of `127.0.0.1:<primaryPort>`, on a free port, in `dir` (a new temp
- * directory by default), and waits until it answers PING.
+ * Starts `valkey-server` on `127.0.0.1`, on a free port, in `dir` (a new temp directory named after `prefix`
+ * by default), with no save points, DEBUG enabled and `extra`, and waits until it answers PING. If it does
+ * not, it is stopped (the temp directory removed) and the error carries its output.
  */
-export async function startRealReplica(
-  primaryPort: number,
-  opts: { dir?: string; port?: number; extra?: string[] } = {},
-): Promise<RealReplica> {
+export async function startValkeyServer(
+  extra: string[],
+  opts: { dir?: string; port?: number; prefix?: string } = {},
+): Promise<RealValkey> {
   const bin = valkeyServerPath();
   if (bin === null) throw new Error("VALKEY_SERVER is not set");
   const port = opts.port ?? await freePort();
-  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-replica-"));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? "valkyr-valkey-"));
   const args = [
     "--port",
     String(port),
@@ -272,10 +349,7 @@ export async function startRealReplica(
     "",
     "--enable-debug-command",
     "yes",
-    "--replicaof",
-    "127.0.0.1",
-    String(primaryPort),
-    ...(opts.extra ?? []),
+    ...extra,
   ];
   const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
   let out = "";
@@ -303,4 +377,16 @@ export async function startRealReplica(
     throw new Error(`${e}\n${out}`);
   }
   return { port, dir, pid, output: () => out, stop };
+}
+
+/** Starts `valkey-server` as a replica of `127.0.0.1:<primaryPort>` (see {@link startValkeyServer}). */
+export function startRealReplica(
+  primaryPort: number,
+  opts: { dir?: string; port?: number; extra?: string[] } = {},
+): Promise<RealValkey> {
+  const { extra = [], ...rest } = opts;
+  return startValkeyServer(["--replicaof", "127.0.0.1", String(primaryPort), ...extra], {
+    ...rest,
+    prefix: "valkyr-replica-",
+  });
 }

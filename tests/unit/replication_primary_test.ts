@@ -26,78 +26,35 @@ import type { TestServer } from "../helpers/server.ts";
 import { RawConn, RespError, withRaw } from "../helpers/raw.ts";
 import {
   FakeReplica,
+  infoField,
+  infoMap,
+  listedOnline,
   type RdbPayload,
+  slaveLine,
   startRealReplica,
   syncedReplica,
+  syncStats,
   valkeyServerPath,
+  waitFor,
 } from "../helpers/replica.ts";
+import { sleep } from "../helpers/timing.ts";
 
 const own = target() !== "external";
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !own };
 /** Replication settings every server of this file starts with. */
 const REPL = ["--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600"];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function err(v: unknown): string {
   assert.ok(v instanceof RespError, `expected an error, got ${JSON.stringify(v)}`);
   return v.message;
 }
 
-async function infoMap(c: RawConn, section: string): Promise<Map<string, string>> {
-  const text = String(await c.call("INFO", section));
-  const m = new Map<string, string>();
-  for (const l of text.split("\r\n")) {
-    const i = l.indexOf(":");
-    if (i > 0 && !l.startsWith("#")) m.set(l.slice(0, i), l.slice(i + 1));
-  }
-  return m;
-}
-
-async function infoField(c: RawConn, section: string, field: string): Promise<string> {
-  const v = (await infoMap(c, section)).get(field);
-  assert.ok(v !== undefined, `INFO ${section} has no ${field}`);
-  return v;
-}
-
 async function masterOffset(c: RawConn): Promise<number> {
-  return Number(await infoField(c, "replication", "master_repl_offset"));
+  return Number(await infoField(c, "master_repl_offset"));
 }
 
 async function connectedSlaves(c: RawConn): Promise<string> {
-  return await infoField(c, "replication", "connected_slaves");
-}
-
-async function syncStats(c: RawConn): Promise<{ full: number; ok: number; err: number }> {
-  const m = await infoMap(c, "stats");
-  return {
-    full: Number(m.get("sync_full")),
-    ok: Number(m.get("sync_partial_ok")),
-    err: Number(m.get("sync_partial_err")),
-  };
-}
-
-/** Polls `f` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-async function until<T>(
-  what: string,
-  f: () => Promise<T | undefined | false>,
-  timeoutMs = 10000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** INFO replication's `slaveN:` line of the replica announcing `listeningPort`, if any. */
-async function slaveLine(c: RawConn, listeningPort: number): Promise<string | undefined> {
-  for (const [k, v] of await infoMap(c, "replication")) {
-    if (/^slave\d+$/.test(k) && v.includes(`,port=${listeningPort},`)) return `${k}:${v}`;
-  }
-  return undefined;
+  return await infoField(c, "connected_slaves");
 }
 
 /**
@@ -108,14 +65,6 @@ async function slaveLine(c: RawConn, listeningPort: number): Promise<string | un
 async function online(c: RawConn, r: FakeReplica, listeningPort: number): Promise<void> {
   await listedOnline(c, listeningPort);
   r.ack();
-}
-
-/** Waits until INFO replication lists the replica announcing `listeningPort` as online. */
-async function listedOnline(c: RawConn, listeningPort: number): Promise<void> {
-  await until(`replica ${listeningPort} online`, async () => {
-    const l = await slaveLine(c, listeningPort);
-    return l !== undefined && l.includes(",state=online,");
-  });
 }
 
 /** A replica synced (PSYNC ? -1), online and acked: the stream flows. */
@@ -246,7 +195,7 @@ Deno.test({
         const t0 = Date.now();
         r.send("PSYNC", "?", "-1");
         // Nothing but keep-alive newlines until the delay is over; +FULLRESYNC comes when the fork starts.
-        const head = await until("+FULLRESYNC", async () => {
+        const head = await waitFor("+FULLRESYNC", async () => {
           const got = await r.peekFor(50);
           return got.includes("\r\n") ? got : undefined;
         });
@@ -435,7 +384,7 @@ Deno.test({
         await r.readCommands(2);
         r.ack();
         const acked = r.offset;
-        const line = await until("the ACK", async () => {
+        const line = await waitFor("the ACK", async () => {
           const l = await slaveLine(c, 6450);
           return l?.includes(`,offset=${acked},`) ? l : undefined;
         });
@@ -485,7 +434,7 @@ Deno.test({
         // WAIT 0 answers at once with the number of replicas that acked the client's offset.
         assert.equal(await c.call("WAIT", "0", "0"), 0);
         r.ack();
-        await until("the ACK", async () => (await c.call("WAIT", "0", "0")) === 1);
+        await waitFor("the ACK", async () => (await c.call("WAIT", "0", "0")) === 1);
         await quiet(r);
         assert.equal(r.offset, await masterOffset(c));
       });
@@ -621,9 +570,9 @@ Deno.test({
           r.send(...cmd);
           assert.ok(await r.waitClosed(), `${cmd[0]} from a replica closes it`);
           assert.equal(r.pending, 0, "nothing was sent back");
-          await until("the replica gone", async () => (await slaveLine(c, lp)) === undefined);
+          await waitFor("the replica gone", async () => (await slaveLine(c, lp)) === undefined);
           const name = cmd[0] === "NOSUCH" ? "<unknown>" : cmd[0]!.toLowerCase();
-          await until("the log line", () =>
+          await waitFor("the log line", () =>
             Promise.resolve(
               s.output().slice(mark).includes(
                 `Replica generated a reply to command '${name}', disconnecting it`,
@@ -680,7 +629,7 @@ Deno.test({
     await withRaw(port, async (rc) => {
       assert.equal(await rc.call("ROLE").then((v) => (v as unknown[])[0]), "master");
       assert.equal(await connectedSlaves(rc), "0");
-      assert.equal(await infoField(rc, "stats", "sync_full"), "0");
+      assert.equal(await infoField(rc, "sync_full", "stats"), "0");
     });
   },
 });
@@ -718,7 +667,7 @@ Deno.test({
       assert.equal(await q.call("EXEC"), "-EXECABORT Transaction discarded because of previous errors.");
     });
     await withRaw(port, async (rc) => {
-      assert.equal(await infoField(rc, "stats", "sync_full"), "0");
+      assert.equal(await infoField(rc, "sync_full", "stats"), "0");
     });
   },
 });
@@ -744,7 +693,7 @@ Deno.test({
           assert.match(only[0]!, new RegExp(` addr=127\\.0\\.0\\.1:${r.localPort} .* flags=S `));
         }
         assert.equal(String(await c.call("CLIENT", "LIST", "TYPE", "normal")).includes(" flags=S "), false);
-        assert.equal(await infoField(c, "clients", "connected_clients"), "1"); // replicas are not counted
+        assert.equal(await infoField(c, "connected_clients", "clients"), "1"); // replicas are not counted
         const offset = await masterOffset(c);
         assert.equal(await c.call("CLIENT", "KILL", "TYPE", "replica"), 1);
         assert.ok(await r.waitClosed());
@@ -758,7 +707,7 @@ Deno.test({
         // It can come back with a partial resync from where it was.
         await withReplica(s.port, async (p) => {
           await p.handshake(6500);
-          const replid = await infoField(c, "replication", "master_replid");
+          const replid = await infoField(c, "master_replid");
           assert.equal(await p.psync(replid, offset + 1), `+CONTINUE ${replid}`);
           await quiet(p);
         });
@@ -804,7 +753,7 @@ Deno.test({
     withServer(["--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"], async (s, c) => {
       assert.equal(err(await c.call("SET", "a", "1")), "NOREPLICAS Not enough good replicas to write.");
       assert.equal(await c.call("GET", "a"), null); // reads are fine
-      assert.equal(await infoField(c, "replication", "min_slaves_good_slaves"), "0");
+      assert.equal(await infoField(c, "min_slaves_good_slaves"), "0");
       const { r } = await streaming(c, s.port, 6510);
       // A replica that reads the stream and ACKs every second, as a real one does.
       let stop = false;
@@ -818,14 +767,14 @@ Deno.test({
       const timer = setInterval(() => r.ack(), 1000);
       try {
         assert.equal(await c.call("SET", "a", "1"), "OK");
-        assert.equal(await infoField(c, "replication", "min_slaves_good_slaves"), "1");
+        assert.equal(await infoField(c, "min_slaves_good_slaves"), "1");
         // With a max lag of 1 s and no more ACKs, the replica stops counting within a few seconds.
         clearInterval(timer);
         assert.equal(await c.call("CONFIG", "SET", "min-replicas-max-lag", "1"), "OK");
-        await until("NOREPLICAS", async () => (await c.call("SET", "b", "1")) instanceof RespError, 10000);
-        assert.equal(await infoField(c, "replication", "min_slaves_good_slaves"), "0");
+        await waitFor("NOREPLICAS", async () => (await c.call("SET", "b", "1")) instanceof RespError, 10000);
+        assert.equal(await infoField(c, "min_slaves_good_slaves"), "0");
         r.ack();
-        await until("a good replica again", async () => (await c.call("SET", "b", "1")) === "OK", 5000);
+        await waitFor("a good replica again", async () => (await c.call("SET", "b", "1")) === "OK", 5000);
         assert.equal(await c.call("CLIENT", "KILL", "TYPE", "replica"), 1);
         assert.equal(err(await c.call("SET", "a", "2")), "NOREPLICAS Not enough good replicas to write.");
       } finally {
@@ -864,7 +813,7 @@ Deno.test({
         assert.ok(rdb.includes("cli-value"));
         assert.match(r.out, new RegExp(`after ${rdb.length} bytes`));
         assert.equal((await syncStats(c)).full, 1);
-        await until("the rdb-only replica gone", async () => (await connectedSlaves(c)) === "0");
+        await waitFor("the rdb-only replica gone", async () => (await connectedSlaves(c)) === "0");
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -890,11 +839,11 @@ Deno.test({
       };
       const streams = Promise.all([collect(child.stdout), collect(child.stderr)]);
       try {
-        await until("the sync", () => Promise.resolve(/Logging commands from master/.test(out)));
-        await until("online", async () =>
+        await waitFor("the sync", () => Promise.resolve(/Logging commands from master/.test(out)));
+        await waitFor("online", async () =>
           (await infoMap(c, "replication")).get("slave0")?.includes("state=online"));
         assert.equal(await c.call("SET", "foo", "bar"), "OK");
-        await until("the SET in its output", () =>
+        await waitFor("the SET in its output", () =>
           Promise.resolve(out.includes('"SET","foo","bar"')));
         assert.equal(await connectedSlaves(c), "1");
       } finally {
@@ -902,7 +851,7 @@ Deno.test({
         await child.status;
         await streams;
       }
-      await until("the replica gone", async () => (await connectedSlaves(c)) === "0");
+      await waitFor("the replica gone", async () => (await connectedSlaves(c)) === "0");
     }),
 });
 
@@ -982,7 +931,7 @@ async function snapshot(c: RawConn): Promise<Map<string, unknown>> {
 }
 
 async function linkUp(rc: RawConn): Promise<void> {
-  await until(
+  await waitFor(
     "master_link_status:up",
     async () => (await infoMap(rc, "replication")).get("master_link_status") === "up",
     20000,
@@ -1009,8 +958,8 @@ Deno.test({
         // WAIT sends GETACK; the replica answers with its offset at once.
         assert.equal(await c.call("WAIT", "1", "10000"), 1);
         assert.equal(
-          await infoField(rc, "replication", "slave_repl_offset"),
-          await infoField(c, "replication", "master_repl_offset"),
+          await infoField(rc, "slave_repl_offset"),
+          await infoField(c, "master_repl_offset"),
         );
         const [mine, theirs] = [await snapshot(c), await snapshot(rc)];
         assert.ok(mine.size > 30, `${mine.size} keys`);
@@ -1050,7 +999,7 @@ Deno.test({
         assert.equal(await c.call("SET", "while-up", "1"), "OK");
         assert.equal(await c.call("CLIENT", "KILL", "TYPE", "replica"), 1);
         assert.equal(await c.call("SET", "while-down", "1"), "OK");
-        await until("the partial resync", async () => (await syncStats(c)).ok === base.ok + 1, 20000);
+        await waitFor("the partial resync", async () => (await syncStats(c)).ok === base.ok + 1, 20000);
         await linkUp(rc);
         assert.equal(await c.call("WAIT", "1", "10000"), 1);
         assert.equal(await rc.call("GET", "while-down"), "1");
@@ -1061,7 +1010,11 @@ Deno.test({
         rep = await startRealReplica(s.port, { dir, extra: ["--save", "3600 1"] });
         rc = await RawConn.connect(rep.port);
         await linkUp(rc);
-        await until("the second partial resync", async () => (await syncStats(c)).ok === base.ok + 2, 20000);
+        await waitFor(
+          "the second partial resync",
+          async () => (await syncStats(c)).ok === base.ok + 2,
+          20000,
+        );
         assert.deepEqual(await syncStats(c), { full: base.full, ok: base.ok + 2, err: base.err });
         assert.equal(await c.call("WAIT", "1", "10000"), 1);
         assert.equal(await rc.call("GET", "while-stopped"), "1");

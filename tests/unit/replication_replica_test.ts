@@ -18,29 +18,26 @@
  */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import process from "node:process";
 import { Valkey } from "iovalkey";
-import {
-  freePort,
-  isValkeyLike,
-  isValkyr,
-  startServer,
-  target,
-  valkeyOnly,
-  waitReady,
-} from "../helpers/server.ts";
+import { freePort, isValkeyLike, isValkyr, startServer, target, valkeyOnly } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
+import {
+  infoField,
+  infoMap,
+  listedOnline,
+  slaveLine,
+  startValkeyServer,
+  type SyncStats,
+  syncStats,
+  valkeyServerPath,
+  waitFor,
+} from "../helpers/replica.ts";
+import { sleep } from "../helpers/timing.ts";
 
 const own = target() !== "external";
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !own };
 /** Replication settings every server of this file starts with. */
 const REPL = ["--repl-diskless-sync-delay", "0"];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An error reply, as a value (iovalkey rejects with it). */
 class ReplyErr {
@@ -64,46 +61,6 @@ function errOf(v: unknown): string {
   return v.message;
 }
 
-async function infoMap(c: Valkey, section = "replication"): Promise<Map<string, string>> {
-  const text = String(await c.call("INFO", section));
-  const m = new Map<string, string>();
-  for (const l of text.split("\r\n")) {
-    const i = l.indexOf(":");
-    if (i > 0 && !l.startsWith("#")) m.set(l.slice(0, i), l.slice(i + 1));
-  }
-  return m;
-}
-
-async function infoField(c: Valkey, field: string, section = "replication"): Promise<string> {
-  const v = (await infoMap(c, section)).get(field);
-  assert.ok(v !== undefined, `INFO ${section} has no ${field}`);
-  return v;
-}
-
-async function syncStats(c: Valkey): Promise<{ full: number; ok: number; err: number }> {
-  const m = await infoMap(c, "stats");
-  return {
-    full: Number(m.get("sync_full")),
-    ok: Number(m.get("sync_partial_ok")),
-    err: Number(m.get("sync_partial_err")),
-  };
-}
-
-/** Polls `f` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  f: () => Promise<T | undefined | false>,
-  timeoutMs = 15000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 async function linkStatus(c: Valkey): Promise<string | undefined> {
   return (await infoMap(c)).get("master_link_status");
 }
@@ -121,12 +78,43 @@ async function inSync(p: Valkey, r: Valkey, timeoutMs = 20000): Promise<void> {
   }, timeoutMs);
 }
 
-/** INFO replication's `slaveN:` line of the replica listening on `port`, if any. */
-async function slaveLine(c: Valkey, port: number): Promise<string | undefined> {
-  for (const [k, v] of await infoMap(c)) {
-    if (/^slave\d+$/.test(k) && v.includes(`,port=${port},`)) return `${k}:${v}`;
-  }
-  return undefined;
+/** Waits until `p` counts `ok` partial resyncs (INFO stats' sync_partial_ok). */
+async function partialResyncs(p: Valkey, ok: number, what = "the partial resync"): Promise<void> {
+  await waitFor(what, async () => (await syncStats(p)).ok === ok);
+}
+
+/** The sync counters `base` plus one partial resync. */
+function plusPartial(base: SyncStats): SyncStats {
+  return { full: base.full, ok: base.ok + 1, err: base.err };
+}
+
+/**
+ * `r` follows the primary `p` listening on `port`: REPLICAOF, the link up, `r` in sync. Returns `p`'s sync
+ * counters from before the REPLICAOF and after.
+ */
+async function follow(
+  r: Valkey,
+  port: number,
+  p: Valkey,
+): Promise<{ before: SyncStats; after: SyncStats }> {
+  const before = await syncStats(p);
+  assert.equal(await call(r, "REPLICAOF", "127.0.0.1", port), "OK");
+  await linkUp(r);
+  await inSync(p, r);
+  return { before, after: await syncStats(p) };
+}
+
+/** SET `key` `value` on the primary, then waits until the replica has it. */
+async function setInSync(p: Valkey, r: Valkey, key: string, value: string): Promise<void> {
+  assert.equal(await call(p, "SET", key, value), "OK");
+  await inSync(p, r);
+}
+
+/** Stops the primary (closing the client `p` first) and waits until the replica `r` sees its link down. */
+async function stopPrimary(primary: TestServer, p: Valkey, r: Valkey): Promise<void> {
+  p.disconnect();
+  await primary.stop();
+  await waitFor("the link down", async () => (await linkStatus(r)) === "down");
 }
 
 /** What a test started: servers, clients and cleanups, all stopped at its end. */
@@ -146,7 +134,20 @@ class Scope {
     return this.server(["--replicaof", "127.0.0.1", String(primaryPort), ...extra]);
   }
 
-  async client(port: number): Promise<Valkey> {
+  /** A replica of `primaryPort` (see {@link replica}), a client to it, and its link up. */
+  async linked(
+    primaryPort: number,
+    extra: string[] = [],
+    timeoutMs?: number,
+  ): Promise<{ replica: TestServer; r: Valkey }> {
+    const replica = await this.replica(primaryPort, extra);
+    const r = await this.client(replica.port);
+    await linkUp(r, timeoutMs);
+    return { replica, r };
+  }
+
+  /** A client to `port`, authenticated with `password` if given. */
+  async client(port: number, password?: string): Promise<Valkey> {
     const c = new Valkey({
       host: "127.0.0.1",
       port,
@@ -158,6 +159,7 @@ class Scope {
     c.on("error", () => {});
     await c.connect();
     this.#clients.push(c);
+    if (password !== undefined) assert.equal(await call(c, "AUTH", password), "OK");
     return c;
   }
 
@@ -188,11 +190,16 @@ async function pair(
   replicaExtra: string[] = [],
 ): Promise<{ primary: TestServer; replica: TestServer; p: Valkey; r: Valkey }> {
   const primary = await s.server(primaryExtra);
-  const replica = await s.replica(primary.port, replicaExtra);
   const p = await s.client(primary.port);
-  const r = await s.client(replica.port);
-  await linkUp(r);
+  const { replica, r } = await s.linked(primary.port, replicaExtra);
   return { primary, replica, p, r };
+}
+
+/** Two servers, neither a replica yet: `other` (and `c`, a client to it) and `primary` for it to follow. */
+async function primaryAndOther(s: Scope): Promise<{ primary: TestServer; other: TestServer; c: Valkey }> {
+  const primary = await s.server();
+  const other = await s.server();
+  return { primary, other, c: await s.client(other.port) };
 }
 
 /** Writes several types in several dbs, with TTLs and a MULTI/EXEC. `tag` keeps the rounds apart. */
@@ -273,6 +280,14 @@ async function snapshot(c: Valkey): Promise<Map<string, unknown>> {
   return out;
 }
 
+/** `p` and `r` hold the same keys with the same content and TTLs, and the same DEBUG DIGEST. */
+async function sameData(p: Valkey, r: Valkey): Promise<Map<string, unknown>> {
+  const [mine, theirs] = [await snapshot(p), await snapshot(r)];
+  assert.deepEqual(theirs, mine);
+  assert.equal(await call(r, "DEBUG", "DIGEST"), await call(p, "DEBUG", "DIGEST"));
+  return mine;
+}
+
 /** The RESP3-less ROLE reply of a replica, its types checked. */
 async function replicaRole(c: Valkey): Promise<[string, string, number, string, number]> {
   const role = await call(c, "ROLE") as unknown[];
@@ -294,6 +309,27 @@ const WAIT_ON_REPLICA = isValkeyLike()
 const READONLY = "READONLY You can't write against a read only replica.";
 const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
+/** The ROLE of a replica not connected to its primary: state connect or connecting, offset -1. */
+async function connectingRole(c: Valkey): Promise<[string, string, number, string, number]> {
+  const role = await replicaRole(c);
+  assert.ok(["connect", "connecting"].includes(role[3]), `state ${role[3]}`);
+  assert.equal(role[4], -1, "no primary client: offset -1");
+  return role;
+}
+
+/** MULTI, the `queued` commands (each QUEUED), then a write refused with READONLY: EXEC aborts. */
+async function queuedWriteAborts(c: Valkey, ...queued: string[][]): Promise<void> {
+  assert.equal(await call(c, "MULTI"), "OK");
+  for (const q of queued) assert.equal(await call(c, ...q), "QUEUED");
+  assert.equal(errOf(await call(c, "SET", "k", "x")), READONLY);
+  assert.equal(errOf(await call(c, "EXEC")), "EXECABORT Transaction discarded because of previous errors.");
+}
+
+/** Waits until `r` counts one blocked client. */
+async function oneBlocked(r: Valkey, what: string): Promise<void> {
+  await waitFor(what, async () => (await infoField(r, "blocked_clients", "clients")) === "1");
+}
+
 // ---- REPLICAOF itself ------------------------------------------------------------------------------------
 
 Deno.test({
@@ -301,9 +337,7 @@ Deno.test({
   ...opts,
   fn: () =>
     scoped(async (s) => {
-      const primary = await s.server();
-      const other = await s.server();
-      const c = await s.client(other.port);
+      const { primary, c } = await primaryAndOther(s);
       for (const cmd of ["REPLICAOF", "SLAVEOF"]) {
         const arity = `ERR wrong number of arguments for '${cmd.toLowerCase()}' command`;
         assert.equal(errOf(await call(c, cmd)), arity);
@@ -324,23 +358,19 @@ Deno.test({
 
       assert.equal(await call(c, "REPLICAOF", "127.0.0.1", primary.port), "OK");
       // The same host and port again: nothing is done, and the reply says so (a status reply, not +OK).
-      assert.equal(
-        await call(c, "REPLICAOF", "127.0.0.1", primary.port),
-        "OK Already connected to specified master",
-      );
-      assert.equal(
-        await call(c, "SLAVEOF", "127.0.0.1", primary.port),
-        "OK Already connected to specified master",
-      );
+      const already = async (cmd: string) =>
+        assert.equal(
+          await call(c, cmd, "127.0.0.1", primary.port),
+          "OK Already connected to specified master",
+        );
+      await already("REPLICAOF");
+      await already("SLAVEOF");
       // The host is compared as a string: "localhost" is another primary.
       assert.equal(await call(c, "REPLICAOF", "localhost", primary.port), "OK");
       assert.equal((await infoMap(c)).get("master_host"), "localhost");
       assert.equal(await call(c, "SLAVEOF", "127.0.0.1", primary.port), "OK");
       await linkUp(c);
-      assert.equal(
-        await call(c, "REPLICAOF", "127.0.0.1", primary.port),
-        "OK Already connected to specified master",
-      );
+      await already("REPLICAOF");
       assert.equal((await infoMap(c)).get("master_link_status"), "up", "the link was not touched");
       assert.equal(await call(c, "REPLICAOF", "NO", "ONE"), "OK");
       const role = await call(c, "ROLE") as unknown[];
@@ -355,9 +385,7 @@ Deno.test({
   ...opts,
   fn: () =>
     scoped(async (s) => {
-      const primary = await s.server();
-      const other = await s.server();
-      const c = await s.client(other.port);
+      const { primary, other, c } = await primaryAndOther(s);
       assert.equal(await call(c, "MULTI"), "OK");
       assert.equal(await call(c, "REPLICAOF", "127.0.0.1", primary.port), "QUEUED");
       assert.equal(await call(c, "SET", "k", "v"), "QUEUED");
@@ -380,15 +408,9 @@ Deno.test({
         `EXECABORT Transaction discarded because of: ${READONLY}`,
       );
       await linkUp(c);
-      assert.equal(await call(c, "MULTI"), "OK");
-      assert.equal(await call(c, "REPLICAOF", "NO", "ONE"), "QUEUED");
       // On a replica, a write is refused as it is queued, even after a queued REPLICAOF NO ONE: EXEC aborts,
       // and the REPLICAOF NO ONE does not run.
-      assert.equal(errOf(await call(c, "SET", "k", "v")), READONLY);
-      assert.equal(
-        errOf(await call(c, "EXEC")),
-        "EXECABORT Transaction discarded because of previous errors.",
-      );
+      await queuedWriteAborts(c, ["REPLICAOF", "NO", "ONE"]);
       assert.equal((await infoMap(c)).get("role"), "slave");
       assert.equal(await call(c, "MULTI"), "OK");
       assert.equal(await call(c, "REPLICAOF", "NO", "ONE"), "QUEUED");
@@ -408,9 +430,8 @@ Deno.test({
       const c = await s.client(server.port);
       assert.equal(await call(c, "REPLICAOF", "127.0.0.1", dead), "OK");
       for (let i = 0; i < 3; i++) {
-        const role = await replicaRole(c);
-        assert.deepEqual([role[1], role[2], role[4]], ["127.0.0.1", dead, -1]);
-        assert.ok(["connect", "connecting"].includes(role[3]), `state ${role[3]}`);
+        const role = await connectingRole(c);
+        assert.deepEqual([role[1], role[2]], ["127.0.0.1", dead]);
         const info = await infoMap(c);
         assert.equal(info.get("role"), "slave");
         assert.equal(info.get("master_host"), "127.0.0.1");
@@ -436,8 +457,7 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { primary, replica, p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "k", "v"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "k", "v");
       const pi = await infoMap(p);
       const info = await infoMap(r);
       assert.equal(info.get("role"), "slave");
@@ -516,7 +536,7 @@ Deno.test({
       assert.equal(info.get("slave_priority"), "7");
       assert.equal(info.get("replica_announced"), "0");
       // The primary lists it with the announced address, in INFO and in ROLE.
-      const line = await waitFor("the announced replica online", () => slaveLine(p, 4321));
+      const line = await listedOnline(p, 4321);
       assert.match(line, /^slave0:ip=10\.1\.2\.3,port=4321,state=online,/);
       assert.equal(await slaveLine(p, replica.port), undefined);
       const role = await call(p, "ROLE") as [string, number, string[][]];
@@ -543,9 +563,7 @@ Deno.test({
       const big1 = "a".repeat(3 * 1024 * 1024) + "end";
       assert.equal(await call(p, "SET", "big:before", big1), "OK");
       await writeDataset(p, "before");
-      const replica = await s.replica(primary.port);
-      const r = await s.client(replica.port);
-      await linkUp(r, 30000);
+      const { r } = await s.linked(primary.port, [], 30000);
       // Then through the stream.
       await writeDataset(p, "after");
       const big2 = "b".repeat(4 * 1024 * 1024) + "end";
@@ -575,15 +593,12 @@ Deno.test({
         assert.ok(Number(await call(p, "UNLINK", ...keys)) >= 999);
       }
       await inSync(p, r);
-      const [mine, theirs] = [await snapshot(p), await snapshot(r)];
+      const mine = await sameData(p, r);
       assert.ok(mine.size > 35, `${mine.size} keys`);
-      assert.deepEqual(theirs, mine);
       assert.equal(await call(r, "TTL", "ttl:before"), -1);
       const ttl = Number(await call(r, "TTL", "list:before"));
       assert.ok(ttl > 2900 && ttl <= 3000, `TTL ${ttl}`);
-      const [d1, d2] = [await call(p, "DEBUG", "DIGEST"), await call(r, "DEBUG", "DIGEST")];
-      assert.match(String(d1), /^[0-9a-f]{40}$/);
-      assert.equal(d2, d1);
+      assert.match(String(await call(p, "DEBUG", "DIGEST")), /^[0-9a-f]{40}$/);
     }),
 });
 
@@ -594,20 +609,14 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "k", "from-primary"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "k", "from-primary");
       assert.equal(await call(r, "GET", "k"), "from-primary");
       assert.equal(await call(r, "EXISTS", "k"), 1);
       for (const cmd of [["SET", "k", "x"], ["DEL", "k"], ["INCR", "n"], ["LPUSH", "l", "a"], ["FLUSHALL"]]) {
         assert.equal(errOf(await call(r, ...cmd)), READONLY, cmd.join(" "));
       }
       // A write queued in MULTI is refused when queued: EXEC then aborts.
-      assert.equal(await call(r, "MULTI"), "OK");
-      assert.equal(errOf(await call(r, "SET", "k", "x")), READONLY);
-      assert.equal(
-        errOf(await call(r, "EXEC")),
-        "EXECABORT Transaction discarded because of previous errors.",
-      );
+      await queuedWriteAborts(r);
       assert.equal(await call(r, "GET", "k"), "from-primary");
       // WAIT is refused on a replica, writable or not.
       assert.equal(errOf(await call(r, "WAIT", 0, 0)), WAIT_ON_REPLICA);
@@ -619,8 +628,7 @@ Deno.test({
       assert.equal(await call(r, "GET", "local"), "only-here");
       assert.equal(errOf(await call(r, "WAIT", 0, 0)), WAIT_ON_REPLICA);
       // Local writes are not sent anywhere, and the stream from the primary still applies.
-      assert.equal(await call(p, "SET", "k", "again"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "k", "again");
       assert.equal(await call(r, "GET", "k"), "again");
       assert.equal(await call(p, "EXISTS", "local"), 0);
       assert.equal((await infoMap(r)).get("master_link_status"), "up");
@@ -635,7 +643,7 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { replica, p, r } = await pair(s);
-      const line = await waitFor("the replica online", () => slaveLine(p, replica.port));
+      const line = await listedOnline(p, replica.port);
       assert.match(
         line,
         new RegExp(
@@ -715,23 +723,45 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "a", "1"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "a", "1");
       const base = await syncStats(p);
       assert.equal(base.full, 1);
       const t0 = Date.now();
       assert.equal(await call(r, "CLIENT", "KILL", "TYPE", "master"), 1);
       assert.equal(await call(p, "SET", "while-down", "1"), "OK");
-      await waitFor("the partial resync", async () => (await syncStats(p)).ok === base.ok + 1);
+      await partialResyncs(p, base.ok + 1);
       const took = Date.now() - t0;
       await linkUp(r);
-      assert.deepEqual(await syncStats(p), { full: base.full, ok: base.ok + 1, err: base.err });
+      assert.deepEqual(await syncStats(p), plusPartial(base));
       assert.ok(took < 5000, `reconnected after ${took} ms`);
-      assert.equal(await call(p, "SET", "after", "1"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "after", "1");
       assert.equal(await call(r, "GET", "while-down"), "1");
       assert.equal(await call(r, "GET", "after"), "1");
       assert.equal(await infoField(r, "master_replid"), await infoField(p, "master_replid"));
+    }),
+});
+
+Deno.test({
+  name: "after a partial resync the stream goes on in the database it was in (no SELECT is resent)",
+  ...opts,
+  fn: () =>
+    scoped(async (s) => {
+      const { p, r } = await pair(s);
+      await inSync(p, r);
+      const base = await syncStats(p);
+      // The primary's stream selects db 9 once; after the link drops it continues there without SELECT.
+      assert.equal(await call(p, "SELECT", "9"), "OK");
+      assert.equal(await call(p, "RPUSH", "l9", "a"), 1);
+      await inSync(p, r);
+      assert.equal(await call(r, "CLIENT", "KILL", "TYPE", "master"), 1);
+      assert.equal(await call(p, "RPUSH", "l9", "b"), 2);
+      await partialResyncs(p, base.ok + 1);
+      assert.equal(await call(p, "RPUSH", "l9", "c"), 3);
+      await inSync(p, r);
+      assert.equal(await call(r, "SELECT", "9"), "OK");
+      assert.deepEqual(await call(r, "LRANGE", "l9", 0, -1), ["a", "b", "c"]);
+      assert.equal(await call(r, "SELECT", "0"), "OK");
+      assert.equal(await call(r, "EXISTS", "l9"), 0);
     }),
 });
 
@@ -745,7 +775,7 @@ Deno.test({
       const base = await syncStats(p);
       assert.equal(await call(p, "CLIENT", "KILL", "TYPE", "replica"), 1);
       for (let i = 0; i < 100; i++) assert.equal(await call(p, "RPUSH", "l", i), i + 1);
-      await waitFor("the partial resync", async () => (await syncStats(p)).ok === base.ok + 1);
+      await partialResyncs(p, base.ok + 1);
       await inSync(p, r);
       assert.deepEqual(await call(r, "LRANGE", "l", 0, -1), Array.from({ length: 100 }, (_, i) => String(i)));
       assert.equal((await syncStats(p)).full, base.full);
@@ -759,19 +789,14 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { primary, p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "a", "1"), "OK");
-      await inSync(p, r);
-      p.disconnect();
-      await primary.stop();
-      await waitFor("the link down", async () => (await linkStatus(r)) === "down");
+      await setInSync(p, r, "a", "1");
+      await stopPrimary(primary, p, r);
       await sleep(1200);
       const info = await infoMap(r);
       const since = Number(info.get("master_link_down_since_seconds"));
       assert.ok(since >= 1 && since < 10, `master_link_down_since_seconds ${since}`);
       assert.equal(info.get("master_last_io_seconds_ago"), "-1");
-      const role = await replicaRole(r);
-      assert.ok(["connect", "connecting"].includes(role[3]), `state ${role[3]}`);
-      assert.equal(role[4], -1, "no primary client: offset -1");
+      await connectingRole(r);
       // Stale data is served by default.
       assert.equal(await call(r, "GET", "a"), "1");
     }),
@@ -786,8 +811,7 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { primary, replica, p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "a", "1"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "a", "1");
       const old = await infoMap(p);
       const oldId = old.get("master_replid")!;
       const offset = Number(old.get("master_repl_offset"));
@@ -805,20 +829,14 @@ Deno.test({
       assert.equal(await call(r, "SET", "b", "2"), "OK");
       // The old primary follows the promoted replica: its ID is the promoted one's replid2, and nothing was
       // lost in between, so a partial resync.
-      const base = await syncStats(r);
-      assert.equal(await call(p, "REPLICAOF", "127.0.0.1", replica.port), "OK");
-      await linkUp(p);
-      await inSync(r, p);
-      assert.deepEqual(await syncStats(r), { full: base.full, ok: base.ok + 1, err: base.err });
+      const back = await follow(p, replica.port, r);
+      assert.deepEqual(back.after, plusPartial(back.before));
       assert.equal(await call(p, "GET", "b"), "2");
       assert.equal(await infoField(p, "master_replid"), info.get("master_replid"));
       // And back: the old primary promoted again, the other one follows it (partial again).
       assert.equal(await call(p, "REPLICAOF", "NO", "ONE"), "OK");
-      const base2 = await syncStats(p);
-      assert.equal(await call(r, "REPLICAOF", "127.0.0.1", primary.port), "OK");
-      await linkUp(r);
-      await inSync(p, r);
-      assert.deepEqual(await syncStats(p), { full: base2.full, ok: base2.ok + 1, err: base2.err });
+      const again = await follow(r, primary.port, p);
+      assert.deepEqual(again.after, plusPartial(again.before));
       assert.equal(await call(p, "SET", "c", "3"), "OK");
       assert.equal(await call(p, "WAIT", 1, 5000), 1);
       assert.equal(await call(r, "GET", "c"), "3");
@@ -831,18 +849,13 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const { primary, p, r } = await pair(s);
-      assert.equal(await call(p, "SET", "a", "1"), "OK");
-      await inSync(p, r);
+      await setInSync(p, r, "a", "1");
       assert.equal(await call(r, "REPLICAOF", "NO", "ONE"), "OK");
       assert.equal(await call(r, "SET", "local", "x"), "OK");
-      const base = await syncStats(p);
-      assert.equal(await call(r, "REPLICAOF", "127.0.0.1", primary.port), "OK");
-      await linkUp(r);
-      await inSync(p, r);
-      const after = await syncStats(p);
+      const { before, after } = await follow(r, primary.port, p);
       // The replica asks to continue its own history, unknown to the primary: full resync.
-      assert.equal(after.full, base.full + 1);
-      assert.equal(after.err, base.err + 1);
+      assert.equal(after.full, before.full + 1);
+      assert.equal(after.err, before.err + 1);
       assert.equal(await call(r, "GET", "local"), null);
       assert.equal(await call(r, "GET", "a"), "1");
     }),
@@ -852,11 +865,8 @@ Deno.test({
 
 async function authTest(s: Scope, directive: string): Promise<void> {
   const primary = await s.server(["--requirepass", "s3cret"]);
-  const replica = await s.replica(primary.port, [`--${directive}`, "s3cret"]);
-  const r = await s.client(replica.port);
-  await linkUp(r);
-  const p = await s.client(primary.port);
-  assert.equal(await call(p, "AUTH", "s3cret"), "OK");
+  const { r } = await s.linked(primary.port, [`--${directive}`, "s3cret"]);
+  const p = await s.client(primary.port, "s3cret");
   assert.equal(await call(p, "SET", "k", "v"), "OK");
   assert.equal(await call(p, "WAIT", 1, 5000), 1);
   assert.equal(await call(r, "GET", "k"), "v");
@@ -894,8 +904,7 @@ Deno.test({
       assert.equal(await linkStatus(r), "down");
       assert.equal(await call(r, "CONFIG", "SET", "masterauth", "s3cret"), "OK");
       await linkUp(r);
-      const p = await s.client(primary.port);
-      assert.equal(await call(p, "AUTH", "s3cret"), "OK");
+      const p = await s.client(primary.port, "s3cret");
       assert.equal((await syncStats(p)).full, 1);
     }),
 });
@@ -931,9 +940,7 @@ Deno.test({
       assert.equal(await call(r, "GET", "k"), "v");
       assert.equal(await call(r, "PING"), "PONG");
       // The primary goes away: MASTERDOWN again.
-      p.disconnect();
-      await primary.stop();
-      await waitFor("the link down", async () => (await linkStatus(r)) === "down");
+      await stopPrimary(primary, p, r);
       assert.equal(errOf(await call(r, "GET", "k")), MASTERDOWN);
       assert.equal(await call(r, "CONFIG", "SET", "replica-serve-stale-data", "yes"), "OK");
       assert.equal(await call(r, "GET", "k"), "v");
@@ -949,9 +956,7 @@ Deno.test({
     scoped(async (s) => {
       const { primary, replica, p, r } = await pair(s);
       assert.equal(await call(p, "SET", "before", "1"), "OK");
-      const sub = await s.replica(replica.port);
-      const r2 = await s.client(sub.port);
-      await linkUp(r2);
+      const { replica: sub, r: r2 } = await s.linked(replica.port);
       const info2 = await infoMap(r2);
       assert.equal(info2.get("master_port"), String(replica.port));
       assert.equal(
@@ -985,14 +990,14 @@ Deno.test({
       assert.equal(errOf(await call(r, "BLPOP", "list", 0)), READONLY);
       const x = await s.client(replica.port);
       const reading = call(x, "XREAD", "BLOCK", 10000, "STREAMS", "st", "$");
-      await waitFor("XREAD blocked", async () => (await infoField(r, "blocked_clients", "clients")) === "1");
+      await oneBlocked(r, "XREAD blocked");
       assert.equal(await call(p, "XADD", "st", "1-1", "f", "v"), "1-1");
       assert.deepEqual(await reading, [["st", [["1-1", ["f", "v"]]]]]);
 
       assert.equal(await call(r, "CONFIG", "SET", "replica-read-only", "no"), "OK");
       const b = await s.client(replica.port);
       const popping = call(b, "BLPOP", "list", 10);
-      await waitFor("BLPOP blocked", async () => (await infoField(r, "blocked_clients", "clients")) === "1");
+      await oneBlocked(r, "BLPOP blocked");
       assert.equal(await call(p, "RPUSH", "list", "a", "b"), 2);
       assert.deepEqual(await popping, ["list", "a"]);
       // The pop was local: the primary still has both.
@@ -1003,40 +1008,13 @@ Deno.test({
 
 // ---- the target following a real valkey-server -----------------------------------------------------------
 
-const VALKEY = process.env.VALKEY_SERVER;
-const realPrimary = VALKEY !== undefined && VALKEY !== "" && fs.existsSync(VALKEY) && isValkyr();
+const realPrimary = valkeyServerPath() !== null && isValkyr();
 
-/** A valkey-server started as a primary on a free port, stopped by its PID. */
+/** A valkey-server started as a primary on a free port, stopped (its directory removed) at the test's end. */
 async function startValkeyPrimary(s: Scope, extra: string[] = []): Promise<number> {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-real-primary-"));
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...REPL, ...extra];
-  args.push("--enable-debug-command", "yes");
-  const child = spawn(VALKEY!, args, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
-  let out = "";
-  child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
-  child.stderr?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const pid = child.pid!;
-  s.defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(pid, "SIGTERM");
-      const timer = setTimeout(() => {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch { /* gone */ }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  try {
-    await waitReady("127.0.0.1", port);
-  } catch (e) {
-    throw new Error(`${e}\n${out}`);
-  }
-  return port;
+  const v = await startValkeyServer([...REPL, ...extra], { prefix: "valkyr-real-primary-" });
+  s.defer(() => v.stop(true));
+  return v.port;
 }
 
 Deno.test({
@@ -1049,15 +1027,12 @@ Deno.test({
       const p = await s.client(port);
       await writeDataset(p, "before");
       assert.equal(await call(p, "SET", "big", "z".repeat(2 * 1024 * 1024)), "OK");
-      const replica = await s.replica(port);
-      const r = await s.client(replica.port);
-      await linkUp(r);
+      const { replica, r } = await s.linked(port);
       await writeDataset(p, "after");
       assert.equal(await call(p, "DEL", "str:before"), 1);
       assert.equal(await call(p, "WAIT", 1, 10000), 1);
       await inSync(p, r);
-      assert.deepEqual(await snapshot(r), await snapshot(p));
-      assert.equal(await call(r, "DEBUG", "DIGEST"), await call(p, "DEBUG", "DIGEST"));
+      await sameData(p, r);
       const role = await replicaRole(r);
       assert.deepEqual(role.slice(0, 4), ["slave", "127.0.0.1", port, "connected"]);
       assert.match(
@@ -1074,20 +1049,17 @@ Deno.test({
   fn: () =>
     scoped(async (s) => {
       const port = await startValkeyPrimary(s, ["--requirepass", "pw"]);
-      const p = await s.client(port);
-      assert.equal(await call(p, "AUTH", "pw"), "OK");
+      const p = await s.client(port, "pw");
       assert.equal(await call(p, "SET", "a", "1"), "OK");
-      const replica = await s.replica(port, ["--masterauth", "pw"]);
-      const r = await s.client(replica.port);
-      await linkUp(r);
+      const { r } = await s.linked(port, ["--masterauth", "pw"]);
       const base = await syncStats(p);
       assert.equal(base.full, 1);
       assert.equal(await call(r, "CLIENT", "KILL", "TYPE", "master"), 1);
       assert.equal(await call(p, "SET", "b", "2"), "OK");
-      await waitFor("the partial resync", async () => (await syncStats(p)).ok === base.ok + 1);
+      await partialResyncs(p, base.ok + 1);
       assert.equal(await call(p, "CLIENT", "KILL", "TYPE", "replica"), 1);
       assert.equal(await call(p, "SET", "c", "3"), "OK");
-      await waitFor("the second partial resync", async () => (await syncStats(p)).ok === base.ok + 2);
+      await partialResyncs(p, base.ok + 2, "the second partial resync");
       await linkUp(r);
       assert.equal(await call(p, "WAIT", 1, 10000), 1);
       await inSync(p, r);

@@ -353,7 +353,7 @@ function statsSection(server: Server): string {
     ["latest_fork_usec", 0],
     ["total_forks", 0],
     ["migrate_cached_sockets", migrateCachedSockets(server)],
-    ["slave_expires_tracked_keys", 0],
+    ["slave_expires_tracked_keys", replicaOf(server).ownExpiring.size],
     ["active_defrag_hits", ev?.defrag.hits ?? 0],
     ["active_defrag_misses", ev?.defrag.misses ?? 0],
     ["active_defrag_key_hits", ev?.defrag.hits ?? 0],

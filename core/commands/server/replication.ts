@@ -374,6 +374,14 @@ export const psyncCommand: CommandSpec = {
 
 const LONG_MIN = -9223372036854775808n;
 
+/** getRangeLongFromObjectOrReply(0, 1): true for 1, false for 0, else Valkey's errors. */
+function zeroOrOne(b: Uint8Array): boolean {
+  const v = i64(b);
+  if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+  if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
+  return v === 1n;
+}
+
 /** getLongFromObjectOrReply / getLongLongFromObject: a 64-bit integer, or null. */
 function i64(b: Uint8Array): bigint | null {
   const v = parseI64(b);
@@ -439,13 +447,9 @@ export const replconfCommand: CommandSpec = {
           // Only a replica answers it, to its primary, at once (Valkey's replicationSendAck).
           if (call.client.fromPrimary) replicaOf(call.server).sendAck();
           return;
-        case "rdb-only": {
-          const v = i64(val);
-          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
-          if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
-          l.rdbOnly = v === 1n;
+        case "rdb-only":
+          l.rdbOnly = zeroOrOne(val);
           break;
-        }
         case "rdb-filter-only": {
           const words = dec.decode(val).split(/\s+/).filter((w) => w !== "");
           for (const w of words) {
@@ -456,13 +460,9 @@ export const replconfCommand: CommandSpec = {
           l.filtered = true;
           break;
         }
-        case "rdb-channel": {
-          const v = i64(val);
-          if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
-          if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
-          l.rdbChannel = v === 1n;
+        case "rdb-channel":
+          l.rdbChannel = zeroOrOne(val);
           break;
-        }
         case "set-rdb-client-id": {
           const v = i64(val);
           if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
