@@ -20,6 +20,13 @@ export function installReplication(server: Server): Primary {
   p.upstreamDown = () => r.isReplica && !r.linkUp;
   server.keyModifiedListeners.push((db, key, by) => r.keyModified(db, key, by));
   server.afterCommandHooks.push(() => r.commandEnded());
+  // CONFIG RESETSTAT (resetServerStats): the sync counters and the replication bytes start again.
+  server.resetStatsHooks.push(() => {
+    p.syncFull = 0;
+    p.syncPartialOk = 0;
+    p.syncPartialErr = 0;
+    p.netReplOutput = 0;
+  });
   server.cronHooks.push(() => {
     r.cron();
     p.cron();

@@ -673,6 +673,25 @@ Deno.test({
 });
 
 Deno.test({
+  name: "CONFIG RESETSTAT zeroes sync_full and total_net_repl_output_bytes; the stream counts again",
+  ...opts,
+  fn: () =>
+    withServer([], async (s, c) => {
+      const { r } = await streaming(c, s.port, 6501);
+      await closing(r, async () => {
+        assert.equal((await syncStats(c)).full, 1);
+        assert.ok(Number(await infoField(c, "total_net_repl_output_bytes", "stats")) > 0);
+        assert.equal(await c.call("CONFIG", "RESETSTAT"), "OK");
+        assert.deepEqual(await syncStats(c), { full: 0, ok: 0, err: 0 });
+        assert.equal(await infoField(c, "total_net_repl_output_bytes", "stats"), "0");
+        assert.equal(await c.call("SET", "key", "value"), "OK");
+        await r.readCommands(2);
+        assert.ok(Number(await infoField(c, "total_net_repl_output_bytes", "stats")) > 0);
+      });
+    }),
+});
+
+Deno.test({
   name: "CLIENT LIST shows the replica with flags=S; CLIENT KILL TYPE replica drops it, the backlog stays",
   ...opts,
   fn: () =>
