@@ -64,6 +64,7 @@ import { persistenceOf } from "../persistence/persistence.ts";
 import type { RdbStream } from "../persistence/snapshot.ts";
 import { aofOf } from "../persistence/aof.ts";
 import { strerror } from "../config/directives.ts";
+import { parseI64 } from "../util/numbers.ts";
 
 const enc = new TextEncoder();
 export const ZERO_REPLID = "0".repeat(40);
@@ -248,8 +249,12 @@ export class Primary {
   #write(bytes: Uint8Array): void {
     this.backlog!.append(bytes);
     this.server.propagation.replOffset += bytes.length;
+    this.#fanOut(bytes);
+  }
+
+  /** Stream bytes to every replica but those waiting for an image to start (their stream starts with it). */
+  #fanOut(bytes: Uint8Array): void {
     for (const l of [...this.replicas]) {
-      // Replicas waiting for an image to start get nothing: their stream starts with it.
       if (l.rdbOnly || (l.state === "wait_bgsave" && l.waitStart)) continue;
       this.#queue(l, bytes);
     }
@@ -374,10 +379,7 @@ export class Primary {
   proxy(bytes: Uint8Array, offset: number): void {
     this.backlog?.append(bytes);
     this.server.propagation.replOffset = offset;
-    for (const l of [...this.replicas]) {
-      if (l.rdbOnly || (l.state === "wait_bgsave" && l.waitStart)) continue;
-      this.#queue(l, bytes);
-    }
+    this.#fanOut(bytes);
   }
 
   /** Closes every replica (they sync again: our data or history changed). */
@@ -404,7 +406,8 @@ export class Primary {
     log.notice(`Replica ${this.name(l)} asks for synchronization`);
     if (psync) {
       const replid = new TextDecoder().decode(argv[1]!);
-      const offset = parseOffset(argv[2]!);
+      const parsed = parseI64(argv[2]!);
+      const offset = parsed === null ? null : Number(parsed);
       if (offset === null) {
         log.warning(`Replica ${this.name(l)} asks for synchronization but with a wrong offset`);
         return "ERR value is not an integer or out of range";
@@ -843,14 +846,6 @@ export class Primary {
 
 /** A replica's propagation stream: nothing of its own reaches its replicas, and its offset stays. */
 const NO_STREAM = (): void => {};
-
-function parseOffset(b: Uint8Array): number | null {
-  const s = new TextDecoder().decode(b);
-  if (!/^-?(0|[1-9][0-9]*)$/.test(s)) return null;
-  const v = BigInt(s);
-  if (v > 9223372036854775807n || v < -9223372036854775808n) return null;
-  return Number(v);
-}
 
 const primaries = new WeakMap<Server, Primary>();
 

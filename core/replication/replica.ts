@@ -41,6 +41,7 @@
 
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
+import { latin1, latin1Bytes } from "../util/latin1.ts";
 import type { ConnectionHandler, OutboundConnection } from "../net/types.ts";
 import { connectTcp } from "../net/node_net.ts";
 import { encodeCommand } from "../server/propagate.ts";
@@ -542,11 +543,6 @@ export class Replica {
     pc.conn.write(encodeCommand(words.map((w) => enc.encode(w))));
   }
 
-  /** The offset that a GETACK being applied now acknowledges (the GETACK itself not yet counted). */
-  get ackOffset(): number {
-    return this.reploff;
-  }
-
   // --- a writable replica's own keys ---
 
   /** Keys changed by the command running (a TTL may be set after the change is signalled, as SET EX). */
@@ -578,7 +574,7 @@ export class Replica {
     if (this.ownExpiring.size === 0) return;
     const dbs = this.server.dbs;
     for (const [k, ids] of this.ownExpiring) {
-      const key = fromLatin1(k);
+      const key = latin1Bytes(k);
       for (const id of [...ids]) {
         const db = dbs[id];
         if (db === undefined || db.expireNow(key) !== 0) ids.delete(id);
@@ -636,18 +632,6 @@ export class Replica {
 }
 
 class Stale extends Error {}
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
-function fromLatin1(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
 
 function endsWith(b: Uint8Array, tail: Uint8Array): boolean {
   const o = b.length - tail.length;

@@ -20,7 +20,7 @@
  * Layout
  * ------
  * Keys and prefixes are map keys as binary strings, one char per byte (distinct byte strings give distinct
- * strings, and the bytes come back exactly: {@link binaryString} / {@link stringBytes}).
+ * strings, and the bytes come back exactly: {@link latin1} / {@link latin1Bytes}).
  *
  *     keys      "user:1" ──► 7                 one reader: its id inline (no Set for the common case)
  *               "user:2" ──► Set{7, 9}         several readers
@@ -58,6 +58,7 @@
  */
 
 import type { Client } from "./client.ts";
+import { latin1 } from "../util/latin1.ts";
 
 /** Valkey 8.1.1's used_memory per tracked key, besides the key's bytes (rax nodes of the key table). */
 export const KEY_BYTES = 24;
@@ -69,24 +70,6 @@ export const PREFIX_NODE_BYTES = 32;
 export const LIMIT_EFFORT = 100;
 
 const NONE: readonly string[] = [];
-
-/** A byte string as a map key: one char per byte. */
-export function binaryString(b: Uint8Array): string {
-  // One call makes a flat string (appending char by char would build a rope of one node per byte).
-  if (b.length <= 8192) return String.fromCharCode.apply(null, b as unknown as number[]);
-  let s = "";
-  for (let i = 0; i < b.length; i += 8192) {
-    s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
-  }
-  return s;
-}
-
-/** The bytes of a {@link binaryString}. */
-export function stringBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** What CLIENT TRACKING ON asks for. */
 export interface TrackingOptions {
@@ -256,7 +239,7 @@ export class TrackingTable {
   }
 
   #listen(ct: ClientTracking, prefix: Uint8Array): void {
-    const k = binaryString(prefix);
+    const k = latin1(prefix);
     let p = this.prefixes.get(k);
     if (p === undefined) {
       p = { bytes: prefix.slice(), clients: new Set(), pending: new Map() };
@@ -308,7 +291,7 @@ export class TrackingTable {
   /** Remembers that the client may cache `key` (a key of a READONLY command it ran). */
   remember(ct: ClientTracking, key: Uint8Array): void {
     const id = ct.client.id;
-    const k = binaryString(key);
+    const k = latin1(key);
     const e = this.#keys.get(k);
     if (e === undefined) {
       this.#keys.set(k, id);
@@ -412,7 +395,7 @@ export class TrackingTable {
 
   /** Ids remembered for `key` (tests and introspection). */
   readersOf(key: Uint8Array): number[] {
-    const e = this.#keys.get(binaryString(key));
+    const e = this.#keys.get(latin1(key));
     if (e === undefined) return [];
     return typeof e === "number" ? [e] : [...e];
   }

@@ -7,6 +7,7 @@
  */
 
 import { parseI64 } from "../../util/numbers.ts";
+import { latin1, latin1Bytes } from "../../util/latin1.ts";
 import type { Args } from "../args.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE } from "../errors.ts";
@@ -31,18 +32,6 @@ import { cstr, cstrBytes, cstrEquals, isValidClientAttr } from "./text.ts";
 import { clientCaching, clientGetredir, clientTracking, clientTrackinginfo } from "./tracking.ts";
 
 const INT64_MAX = (1n << 63n) - 1n;
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 // ---- HELP -------------------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@
 import type { Client } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
 import { lowerAscii, parseI64 } from "../../util/numbers.ts";
+import { latin1 } from "../../util/latin1.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_SYNTAX, ReplyError } from "../errors.ts";
 import { userDirectory } from "./auth.ts";
@@ -57,12 +58,6 @@ export interface ClientFilter {
 
 export function emptyFilter(skipme: boolean): ClientFilter {
   return { ids: null, maxAge: 0n, addr: null, laddr: null, user: null, type: -1, skipme };
-}
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
 }
 
 /**

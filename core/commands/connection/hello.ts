@@ -11,6 +11,7 @@
  */
 
 import { parseI64 } from "../../util/numbers.ts";
+import { latin1 } from "../../util/latin1.ts";
 import { VALKEY_VERSION } from "../../server/version.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_UNSUPPORTED_PROTOCOL } from "../errors.ts";
@@ -25,12 +26,6 @@ import { configFlag, configText } from "./config.ts";
 /** Valkey reports itself as Redis 7.2.4 when `extended-redis-compatibility` is on. */
 const REDIS_COMPAT_NAME = "redis";
 const REDIS_COMPAT_VERSION = "7.2.4";
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
 
 function helloCommand(call: CommandCall): void {
   const argv = call.argv;

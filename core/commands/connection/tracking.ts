@@ -37,7 +37,8 @@
 import { setImmediate } from "node:timers";
 import type { Client } from "../../server/client.ts";
 import type { Server } from "../../server/server.ts";
-import { binaryString, type ClientTracking, stringBytes, type TrackingTable } from "../../server/tracking.ts";
+import { type ClientTracking, type TrackingTable } from "../../server/tracking.ts";
+import { latin1, latin1Bytes } from "../../util/latin1.ts";
 import { parseI64 } from "../../util/numbers.ts";
 import type { CommandCall } from "../call.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from "../errors.ts";
@@ -111,7 +112,7 @@ export class Tracking {
   /** A key changed (Valkey's trackingInvalidateKey); `by` the client that changed it. */
   keyModified(key: Uint8Array, by: Client | null): void {
     const t = this.table;
-    const k = binaryString(key);
+    const k = latin1(key);
     if (t.prefixes.size > 0) {
       t.noteForBroadcast(key, k, by);
       this.#scheduleBroadcast();
@@ -176,7 +177,7 @@ export class Tracking {
 
   /** Drops keys over `tracking-table-max-keys`, invalidating their readers (Valkey's trackingLimitUsedSlots). */
   enforceLimit(): void {
-    for (const k of this.table.keysOverLimit(this.maxKeys)) this.#invalidateEntry(k, stringBytes(k));
+    for (const k of this.table.keysOverLimit(this.maxKeys)) this.#invalidateEntry(k, latin1Bytes(k));
   }
 
   /**

@@ -372,20 +372,12 @@ export const psyncCommand: CommandSpec = {
   },
 };
 
-const LONG_MIN = -9223372036854775808n;
-
 /** getRangeLongFromObjectOrReply(0, 1): true for 1, false for 0, else Valkey's errors. */
 function zeroOrOne(b: Uint8Array): boolean {
-  const v = i64(b);
+  const v = parseI64(b);
   if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
   if (v < 0n || v > 1n) throw new ReplyError("ERR value is out of range, value must between 0 and 1");
   return v === 1n;
-}
-
-/** getLongFromObjectOrReply / getLongLongFromObject: a 64-bit integer, or null. */
-function i64(b: Uint8Array): bigint | null {
-  const v = parseI64(b);
-  return v === null || v < LONG_MIN ? null : v;
 }
 
 export const replconfCommand: CommandSpec = {
@@ -409,7 +401,7 @@ export const replconfCommand: CommandSpec = {
       const val = argv[j + 1]!;
       switch (opt) {
         case "listening-port": {
-          const v = i64(val);
+          const v = parseI64(val);
           if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
           l.listeningPort = Number(v);
           break;
@@ -432,11 +424,11 @@ export const replconfCommand: CommandSpec = {
         case "ack": {
           // Sent by replicas, never answered.
           if (!l.replica) return;
-          const v = i64(val);
+          const v = parseI64(val);
           if (v === null) return;
           let fack: number | null = null;
           if (argv.length > j + 3 && dec.decode(argv[j + 2]!).toLowerCase() === "fack") {
-            const f = i64(argv[j + 3]!);
+            const f = parseI64(argv[j + 3]!);
             if (f === null) return;
             fack = Number(f);
           }
@@ -464,7 +456,7 @@ export const replconfCommand: CommandSpec = {
           l.rdbChannel = zeroOrOne(val);
           break;
         case "set-rdb-client-id": {
-          const v = i64(val);
+          const v = parseI64(val);
           if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
           // No dual-channel sync: there is never an RDB connection to name.
           throw new ReplyError(`ERR Unrecognized RDB client id ${v}`);
