@@ -42,8 +42,13 @@
  * Collections (issue #3): `--only collections [--kinds hash,set,zset,stream]` runs bench/collections.ts
  * (used_memory per element of a hash, set, sorted set and stream of `--keys` elements each).
  *
+ * Replication: `--only replication` runs bench/replication.ts (a primary's SET throughput at pipeline 16
+ * alone and with one replica of the same kind, the replica's catch-up time after the run, the time of a
+ * full sync of ~100,000 keys to a fresh replica; `--repeat N` for medians).
+ *
  * Usage: deno task bench [--requests N] [--keys N] [--runtimes deno,bun] [--repeat N]
- *        [--only throughput|memory|cache|bloom|json|tracking|collections|persistence] [--tests set,get] [--seconds N]
+ *        [--only throughput|memory|cache|bloom|json|tracking|collections|persistence|replication]
+ *        [--tests set,get] [--seconds N]
  *        [--io-threads 1,2,4] [--rounds N] [--kinds hash,set,zset,stream]
  *
  * @module
@@ -233,6 +238,21 @@ if (values.only === "persistence") {
   const { runPersistence } = await import("./persistence.ts");
   await runPersistence({ servers: servers(), keys: KEYS, requests: Math.min(REQUESTS, 300_000) });
   process.exit(0);
+}
+
+// Replication: `--only replication` runs bench/replication.ts (one replica's cost, catch-up, full sync);
+// the exit code is 1 when a round failed (a replica not in sync, or with other keys than its primary).
+if (values.only === "replication") {
+  const { runReplication } = await import("./replication.ts");
+  const rows = await runReplication({
+    servers: servers(),
+    start,
+    stop,
+    requests: REQUESTS,
+    clients: CLIENTS,
+    rounds: Math.max(1, Number(values.repeat)),
+  });
+  process.exit(rows.some((r) => r.failures.length > 0) ? 1 : 0);
 }
 
 // I/O threads (issue #7): `--io-threads 1,2,4` runs bench/io_threads.ts (ratios to the first count).
