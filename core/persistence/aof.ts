@@ -1453,6 +1453,22 @@ export function installAof(server: Server, rdbLoaders: (() => void)[]): Aof {
     return null;
   });
   server.shutdownHooks.push(() => aof.shutdown());
+  server.shutdownAof = (force) => {
+    const log = server.logger;
+    if (aof.rewrite !== null) {
+      if (aof.state === AOF_WAIT_REWRITE) {
+        if (!force) {
+          log.warning("Writing initial AOF, can't exit.");
+          server.supervision.notify("STATUS=Writing initial AOF, can't exit.\n");
+          return false;
+        }
+        log.warning("Writing initial AOF. Exit anyway.");
+      }
+      log.warning("There is a child rewriting the AOF. Killing it!");
+    }
+    aof.shutdown();
+    return true;
+  };
   // One snapshot at a time: BGSAVE (save points, SCHEDULE) waits while a rewrite runs, as Valkey waits
   // for the active child. Scheduled BGSAVEs stay scheduled and start when the rewrite is over.
   const p = persistenceOf(server);

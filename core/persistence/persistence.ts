@@ -67,6 +67,8 @@ export class Persistence {
   lastLoadKeysExpired = 0;
   /** Where the last image loaded by {@link Persistence.loadImage} ended in its buffer. */
   lastLoadEnd = 0;
+  /** The aux fields of the last image loaded. */
+  lastLoadAux = new Map<string, string>();
   /** Intermediate syncs of the last SAVE / BGSAVE's file (rdb-save-incremental-fsync; tests). */
   lastSaveSyncs = 0;
   #dirtyBeforeBgsave = 0;
@@ -127,13 +129,35 @@ export class Persistence {
     return (field) => lfuDecayed(field, Date.now(), decay);
   }
 
-  /** The aux fields Valkey 8.1 writes (rdbSaveInfoAuxFields, without replication info). */
-  aux(): [string, string][] {
+  /**
+   * rdbPopulateSaveInfo, set by replication: the replication aux fields (`repl-stream-db`, `repl-id`,
+   * `repl-offset`) every image carries when the server is in a replication chain, else null.
+   */
+  replSaveInfo: (() => [string, string][] | null) | null = null;
+
+  /**
+   * Replication's part of loading the file at start (Valkey's loadDataFromDisk): whether keys already
+   * expired are kept (a replica keeps them for its primary's DEL), what is told of each dropped one, and
+   * the aux fields once loaded, from which a primary or replica takes up its history.
+   */
+  startupRepl: {
+    keepExpired(): boolean;
+    beforeLoad(): void;
+    expired(db: number, key: Uint8Array): void;
+    loaded(aux: Map<string, string>): void;
+  } | null = null;
+
+  /**
+   * The aux fields Valkey 8.1 writes (rdbSaveInfoAuxFields), with the replication ones `repl` (by default
+   * {@link Persistence.replSaveInfo}'s).
+   */
+  aux(repl: [string, string][] | null = this.replSaveInfo?.() ?? null): [string, string][] {
     return [
       ["valkey-ver", VALKEY_VERSION],
       ["redis-bits", "64"],
       ["ctime", String(Math.floor(Date.now() / 1000))],
       ["used-mem", String(usedMemory(this.server))],
+      ...(repl ?? []),
       ["aof-base", "0"],
     ];
   }
@@ -248,10 +272,11 @@ export class Persistence {
 
   /**
    * rdbSaveBackground: starts a BGSAVE. False when the temp file cannot be opened (logged). For
-   * replication, `repl` adds the replication aux fields (rdbPopulateSaveInfo) and, for a diskless sync,
-   * the stream the image goes to instead of `dbfilename` (rdbSaveToReplicasSockets).
+   * replication, `repl.info` is the replication aux fields taken before the replicas were set up, and
+   * for a diskless sync `repl.stream` is where the image goes instead of `dbfilename`
+   * (rdbSaveToReplicasSockets).
    */
-  startBgsave(repl?: { aux: [string, string][]; stream?: RdbStream; noData?: boolean }): boolean {
+  startBgsave(repl?: { info: [string, string][] | null; stream?: RdbStream; noData?: boolean }): boolean {
     if (this.snapshot !== null) return false;
     const server = this.server;
     const c = server.config;
@@ -269,7 +294,7 @@ export class Persistence {
       compress: c.getBool("rdbcompression"),
       checksum: c.getBool("rdbchecksum"),
       access: this.access(),
-      aux: repl === undefined ? this.aux() : [...this.aux(), ...repl.aux],
+      aux: repl === undefined ? this.aux() : this.aux(repl.info),
       lfuCounter: this.#lfuCounter(),
       keyDelayUs: c.getInt("rdb-key-save-delay"),
       writer: this.writer,
@@ -377,7 +402,9 @@ export class Persistence {
       return false;
     }
     const t0 = performance.now();
-    if (!this.loadImage(buf)) {
+    const repl = this.startupRepl;
+    repl?.beforeLoad();
+    if (!this.loadImage(buf, false, !(repl?.keepExpired() ?? false), repl?.expired)) {
       // Valkey terminates in rdbReportError on a damaged file, and reports other failures (an unknown
       // version, a wrong signature) from loadDataFromDisk.
       this.server.logger.warning(
@@ -388,12 +415,21 @@ export class Persistence {
       return false;
     }
     this.server.logger.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+    repl?.loaded(this.lastLoadAux);
     return true;
   }
 
-  /** Loads an RDB image into the current databases (which should be empty). */
-  /** `dropExpired` false: keys already expired are loaded too (a replica's image from its primary). */
-  loadImage(buf: Uint8Array, replaceExisting = false, dropExpired = true): boolean {
+  /**
+   * Loads an RDB image into the current databases (which should be empty). `dropExpired` false: keys
+   * already expired are loaded too (a replica's image from its primary); `onExpired` hears of each one
+   * dropped.
+   */
+  loadImage(
+    buf: Uint8Array,
+    replaceExisting = false,
+    dropExpired = true,
+    onExpired?: (db: number, key: Uint8Array) => void,
+  ): boolean {
     const server = this.server;
     const log = server.logger;
     // Loading a file is deep-checked for Valkey only with `sanitize-dump-payload yes` (`clients` spares
@@ -411,6 +447,7 @@ export class Persistence {
         replaceExisting,
         relaxedVersion: server.config.getEnum("rdb-version-check") === "relaxed",
         keyDelayUs: server.config.getInt("key-load-delay"),
+        ...(onExpired !== undefined ? { onExpired } : {}),
         notice: (m) => log.notice(m),
         warning: (m) => log.warning(m),
       });
@@ -418,6 +455,7 @@ export class Persistence {
       this.lastLoadKeysLoaded = res.keysLoaded;
       this.lastLoadEnd = res.end;
       this.lastLoadKeysExpired = res.keysExpired;
+      this.lastLoadAux = res.aux;
       return true;
     } catch (e) {
       if (e instanceof RdbLoadError) {

@@ -160,6 +160,8 @@ export interface LoadOptions {
   access: AccessInfo;
   /** Drop keys whose TTL has passed (a primary does). */
   dropExpired: boolean;
+  /** Told of each key dropped for its TTL (a primary loading at start feeds their DELs to its backlog). */
+  onExpired?: (db: number, key: Uint8Array) => void;
   /** A key already present is replaced (DEBUG RELOAD MERGE) instead of failing the load. */
   replaceExisting?: boolean;
   /** rdb-version-check relaxed: try images of a newer RDB version than this server writes. */
@@ -182,6 +184,8 @@ export interface LoadResult {
   compactBlobs: number;
   /** Offset just past the image (its EOF opcode and checksum): an old-style AOF's command tail starts here. */
   end: number;
+  /** The aux fields read (name → value; the replication ones are `repl-stream-db`, `repl-id`, `repl-offset`). */
+  aux: Map<string, string>;
 }
 
 /** rdbLoadRio: loads an RDB image into `opts.dbs`. Throws {@link RdbLoadError} on malformed input. */
@@ -195,6 +199,7 @@ export function loadRdb(buf: Uint8Array, opts: LoadOptions): LoadResult {
     emptyKeysSkipped: 0,
     compactBlobs: 0,
     end: 0,
+    aux: new Map(),
   };
   try {
     loadInto(r, buf, opts, res);
@@ -273,6 +278,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
     } else if (type === Opcode.AUX) {
       const k = dec.decode(r.string());
       const v = dec.decode(r.string());
+      res.aux.set(k.toLowerCase(), v);
       auxNotice(k, v, opts);
       continue;
     } else if (type === Opcode.MODULE_AUX) {
@@ -304,6 +310,7 @@ function loadInto(r: RdbReader, buf: Uint8Array, opts: LoadOptions, res: LoadRes
     }
     if (opts.dropExpired && expire !== -1 && expire < now) {
       res.keysExpired++;
+      opts.onExpired?.(db.id, key);
     } else {
       if (opts.replaceExisting) db.delete(key);
       const size = db.size;

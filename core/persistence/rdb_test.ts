@@ -226,6 +226,38 @@ Deno.test("a whole file with several databases and expiries loads back", () => {
   assert.deepEqual(dump(dst[2]!.getObject(dst[2]!.find(b("h"))) as ValueObject), dump(makeHash(200)));
 });
 
+Deno.test("the aux fields come back (replication history), and each key dropped for its TTL is told", () => {
+  const now = Date.now();
+  const src = [new Db(0, () => now), new Db(1, () => now)];
+  src[0]!.setString(b("live"), b("v"), StrEnc.EMBSTR, false);
+  const gone = src[1]!.setString(b("gone"), b("v"), StrEnc.EMBSTR, false);
+  src[1]!.setExpire(gone, now - 1000);
+  const aux: [string, string][] = [["valkey-ver", "8.1.1"], ["repl-stream-db", "1"], [
+    "repl-id",
+    "a".repeat(40),
+  ], [
+    "repl-offset",
+    "12345",
+  ]];
+  const image = serializeAll(new RdbWriter(true), src, aux, "none", now, true).slice();
+  const dropped: [number, string][] = [];
+  const opts = loadOpts([new Db(0, () => now), new Db(1, () => now)], now);
+  const res = loadRdb(image, { ...opts, onExpired: (db, key) => dropped.push([db, dec.decode(key)]) });
+  assert.equal(res.aux.get("repl-id"), "a".repeat(40));
+  assert.equal(res.aux.get("repl-offset"), "12345");
+  assert.equal(res.aux.get("repl-stream-db"), "1");
+  assert.deepEqual(dropped, [[1, "gone"]]);
+  // A replica keeps them: nothing is dropped, nothing told.
+  dropped.length = 0;
+  const kept = loadRdb(image, {
+    ...loadOpts([new Db(0, () => now), new Db(1, () => now)], now),
+    dropExpired: false,
+    onExpired: (db, key) => dropped.push([db, dec.decode(key)]),
+  });
+  assert.equal(kept.keysLoaded, 2);
+  assert.deepEqual(dropped, []);
+});
+
 Deno.test("a corrupted file is refused with Valkey's reasons", () => {
   const now = Date.now();
   const src = [new Db(0, () => now)];

@@ -14,8 +14,18 @@
  * full sync, with a new replication ID (its history starts there), and freed with a new ID after
  * `repl-backlog-ttl` seconds without replicas. A replica that reconnects with `PSYNC <replid> <offset>`
  * whose offset the ring still holds gets `+CONTINUE` and the bytes after it (partial resync), else a
- * full sync. IDs: `replid` is ours; `replid2` / `second_replid_offset` are kept for a primary that was a
- * replica (never, yet: they stay cleared).
+ * full sync. IDs: `replid` is ours; `replid2` / `second_replid_offset` keep an older history valid up to
+ * an offset: that of a primary that was a replica, or the one its RDB file recorded before a restart.
+ *
+ * Restarts: every RDB file of a server in a replication chain records its history (`repl-id`,
+ * `repl-offset`, `repl-stream-db`: Valkey's rdbPopulateSaveInfo, core/replication/install.ts). A primary
+ * that loads such a file at start takes it as its secondary ID, with a backlog holding the DELs of the
+ * keys the load found expired, so its replicas resume with a partial resync; a replica offers it in its
+ * first PSYNC.
+ *
+ * Shutdown: unless NOW, a SHUTDOWN (or signal) first waits up to `shutdown-timeout` seconds, writes
+ * paused, for every replica to acknowledge the whole stream (Server.shutdown; the replicas are asked
+ * with GETACK), then logs the ones still lagging.
  *
  * A full sync
  * -----------
@@ -49,8 +59,8 @@
  * replica silent for `repl-timeout` seconds.
  *
  * Not here: being a replica (REPLICAOF), dual-channel sync (the `dual-channel` capability is ignored, as
- * a primary with `dual-channel-replication-enabled no` does), failover, RDB filters other than
- * `functions` (no functions: the image is the same), waiting for replicas at SHUTDOWN.
+ * a primary with `dual-channel-replication-enabled no` does), RDB filters other than `functions` (no
+ * functions: the image is the same). FAILOVER is core/replication/failover.ts.
  *
  * @module
  */
@@ -195,9 +205,10 @@ export class Primary {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
-  netReplOutput = 0;
   /** The database the stream last selected (-1: the next write selects). */
   #eldb = -1;
+  /** We follow a primary (replica.ts): the stream is only what the link applies ({@link proxy}). */
+  #following = false;
   /** The 40-byte end mark of the diskless transfer in progress. */
   #eofMark = "";
   /** Links by client, from their first REPLCONF / SYNC. */
@@ -206,6 +217,8 @@ export class Primary {
   #lastCronSec = 0;
   /** True while this server is a replica whose link to its primary is not up (core/replication/install.ts). */
   upstreamDown: () => boolean = () => false;
+  /** Set by install.ts: PSYNC … FAILOVER, and refusals while we fail over (core/replication/failover.ts). */
+  beforeSync: (client: Client, argv: readonly Uint8Array[]) => string | null = () => null;
   /** Called at the end of the turn in which an ACK came (WAIT / WAITAOF check their clients). */
   readonly ackListeners: (() => void)[] = [];
   #ackCheckQueued = false;
@@ -237,8 +250,13 @@ export class Primary {
 
   // --- the stream ---
 
-  /** Propagation's stream: one operation of a finished unit, into the backlog and to the replicas. */
+  /**
+   * Propagation's stream: one operation of a finished unit, into the backlog and to the replicas. A
+   * replica adds nothing of its own (no PING, no GETACK): its stream is its primary's, byte for byte
+   * (replicationFeedReplicas returns at once on a replica), or chained replicas' offsets would drift.
+   */
   feed(db: number, argv: readonly Uint8Array[]): void {
+    if (this.#following) return;
     if (db !== -1 && this.#eldb !== db) {
       this.#write(encodeCommand([enc.encode("SELECT"), enc.encode(String(db))]));
       this.#eldb = db;
@@ -313,6 +331,48 @@ export class Primary {
     );
   }
 
+  // --- the history kept in the RDB file (loadDataFromDisk) ---
+
+  /**
+   * A primary loading its file at start: a backlog (same IDs) that the DELs of keys found expired go
+   * into, so that a replica resuming this history after the restart gets them.
+   */
+  prepareLoad(): void {
+    this.backlog = new Backlog(
+      Math.max(1, this.server.config.getInt("repl-backlog-size")),
+      this.server.propagation.replOffset + 1,
+    );
+    this.server.propagation.stream = (db, argv) => this.feed(db, argv);
+  }
+
+  /** A key dropped at load for its TTL: its DEL (UNLINK under `lazyfree-lazy-expire`) goes to the stream. */
+  expiredAtLoad(db: number, key: Uint8Array): void {
+    if (this.backlog === null) return;
+    const lazy = this.server.config.getBool("lazyfree-lazy-expire");
+    this.feed(db, [enc.encode(lazy ? "UNLINK" : "DEL"), key]);
+  }
+
+  /**
+   * The file said where its history stood (`repl-id`, `repl-offset`): it stays valid as our secondary ID
+   * up to that offset, and the offset goes on from there (what the load fed comes after it). Without
+   * it (null) the backlog goes: no replica can resume anything.
+   */
+  loaded(history: { replid: string; offset: number } | null): void {
+    const b = this.backlog;
+    if (b === null) return;
+    if (history === null) {
+      this.backlog = null;
+      this.server.propagation.stream = null;
+      return;
+    }
+    this.replid2 = history.replid;
+    this.secondOffset = history.offset + 1;
+    const prop = this.server.propagation;
+    prop.replOffset += history.offset;
+    b.offset = prop.replOffset - b.histlen + 1;
+    this.noReplicasSince = Math.floor(Date.now() / 1000);
+  }
+
   /** CONFIG SET repl-backlog-size. */
   resizeBacklog(): void {
     if (this.backlog === null) return;
@@ -331,11 +391,13 @@ export class Primary {
 
   /** Following a primary: the stream only carries what the link applies (proxy); offsets are its. */
   becomeReplica(): void {
+    this.#following = true;
     this.server.propagation.stream = NO_STREAM;
   }
 
   /** A primary again (REPLICAOF NO ONE): a new history, the old one valid up to our offset (replid2). */
   becomePrimary(): void {
+    this.#following = false;
     const server = this.server;
     this.#shiftId(randomHex(40), server.propagation.replOffset);
     this.disconnectReplicas();
@@ -396,6 +458,8 @@ export class Primary {
   sync(client: Client, argv: readonly Uint8Array[], psync: boolean): string | null {
     const l = this.link(client);
     if (l.replica) return null;
+    const refused = this.beforeSync(client, argv);
+    if (refused !== null) return refused;
     const server = this.server;
     if (this.upstreamDown()) return "NOMASTERLINK Can't SYNC while not connected with my master";
     if (client.writer.length > 0 || client.conn.pendingBytes > 0) {
@@ -517,7 +581,7 @@ export class Primary {
   /** Bytes to the replica's socket ahead of its output buffer (protocol lines, the image). */
   #direct(l: ReplicaLink, bytes: Uint8Array): void {
     if (l.client.closed) return;
-    this.netReplOutput += bytes.length;
+    this.server.stats.netReplOutput += bytes.length;
     l.client.conn.write(bytes);
   }
 
@@ -531,13 +595,9 @@ export class Primary {
     if (!l.prePsync) this.#direct(l, enc.encode(`+FULLRESYNC ${this.replid} ${offset}\r\n`));
   }
 
-  /** The aux fields a replication image carries (rdbPopulateSaveInfo). */
-  #replAux(): [string, string][] {
-    return [
-      ["repl-stream-db", String(this.#eldb === -1 ? 0 : this.#eldb)],
-      ["repl-id", this.replid],
-      ["repl-offset", String(this.server.propagation.replOffset)],
-    ];
+  /** The database the stream's last command went to (Valkey's replicas_eldb; -1: none since a sync). */
+  get streamDb(): number {
+    return this.#eldb;
   }
 
   /** startBgsaveForReplication: an image for every replica waiting for one to start. */
@@ -558,7 +618,7 @@ export class Primary {
     );
     const p = persistenceOf(server);
     const offset = server.propagation.replOffset;
-    const aux = this.#replAux();
+    const info = p.replSaveInfo?.() ?? null;
     let ok: boolean;
     if (socketTarget) {
       this.#eofMark = randomHex(40);
@@ -566,8 +626,8 @@ export class Primary {
         this.#setupFullResync(r, offset, true);
         this.#direct(r, enc.encode(`$EOF:${this.#eofMark}\r\n`));
       }
-      ok = p.startBgsave({ aux, stream: this.#stream(waiting), noData: filtered });
-    } else ok = p.startBgsave({ aux });
+      ok = p.startBgsave({ info, stream: this.#stream(waiting), noData: filtered });
+    } else ok = p.startBgsave({ info });
     if (!ok) {
       server.logger.warning("BGSAVE for replication failed");
       for (const r of waiting) {
@@ -759,6 +819,37 @@ export class Primary {
     let n = 0;
     for (const l of this.replicas) if (l.state === "online" && now - l.ackTime <= maxLag) n++;
     return n;
+  }
+
+  /**
+   * Valkey's repl_buffer_mem: the replication stream held in memory, which the backlog and the replicas
+   * share (Valkey keeps one list of blocks): the most of the backlog's history and any replica's output
+   * not yet taken by its socket.
+   */
+  bufferMemory(): number {
+    if (this.backlog === null) return 0;
+    let mem = this.backlog.histlen;
+    for (const l of this.replicas) mem = Math.max(mem, l.client.heldBytes + l.client.conn.pendingBytes);
+    return mem;
+  }
+
+  /** finishShutdown's lines: each replica that has not acknowledged the whole stream, then the count. */
+  reportAtShutdown(): void {
+    const log = this.server.logger;
+    const offset = this.server.propagation.replOffset;
+    let lagging = 0;
+    for (const l of this.replicas) {
+      if (l.ackOff === offset) continue;
+      lagging++;
+      const lag = l.state === "online" ? Math.floor(Date.now() / 1000) - l.ackTime : 0;
+      log.notice(
+        `Lagging replica ${this.name(l)} reported offset ${
+          offset - l.ackOff
+        } behind master, lag=${lag}, state=${l.state === "rdb_transmitted" ? "" : l.state}.`,
+      );
+    }
+    const n = this.replicas.length;
+    if (n > 0) log.notice(`${n - lagging} of ${n} replicas are in sync when shutting down.`);
   }
 
   /** REPLCONF GETACK * into the stream (replicationRequestAckFromReplicas); false without a backlog. */

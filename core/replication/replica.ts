@@ -167,6 +167,8 @@ export class Replica {
    * itself, as Valkey's slaveKeysWithExpire (the primary knows nothing of them).
    */
   readonly ownExpiring = new Map<string, Set<number>>();
+  /** Set by install.ts: a FAILOVER handing over to the primary we connect to (core/replication/failover.ts). */
+  failover: { inProgress(): boolean; psyncAnswered(accepted: boolean): void } | null = null;
 
   constructor(server: Server) {
     this.server = server;
@@ -208,6 +210,24 @@ export class Replica {
     this.downSince = 0;
     server.logger.notice(`Connecting to PRIMARY ${host}:${port}`);
     this.#connect();
+  }
+
+  /**
+   * replicationCachePrimaryUsingMyself at start: the RDB file said which history it holds and up to
+   * where, so the first PSYNC offers it (a partial resync after a restart).
+   */
+  resumeFromRdb(replid: string, offset: number, db: number): void {
+    this.server.logger.notice(
+      "Before turning into a replica, using my own primary parameters to synthesize a cached primary: I may be able to synchronize with the new primary with just a partial transfer.",
+    );
+    this.primary.replid = replid;
+    this.server.propagation.replOffset = offset;
+    this.#cache = { replid, offset, db };
+  }
+
+  /** The database of the primary's stream, for the RDB's `repl-stream-db` (-1: no link, none cached). */
+  get streamDb(): number {
+    return this.primaryClient?.db ?? this.#cache?.db ?? -1;
   }
 
   /** replicationUnsetPrimary: a primary again, with a new history that remembers the old one. */
@@ -274,7 +294,10 @@ export class Replica {
         const reader = new LinkReader();
         this.#reader = reader;
         conn.attach({
-          data: (chunk) => reader.push(chunk),
+          data: (chunk) => {
+            server.stats.netReplInput += chunk.length;
+            reader.push(chunk);
+          },
           drain: () => {},
           closed: () => reader.close(),
         });
@@ -359,15 +382,22 @@ export class Replica {
       }
 
       const cache = this.#cache;
+      // A primary handing over to this one (FAILOVER) asks it to turn primary first.
+      const failover = this.failover?.inProgress() === true ? ["FAILOVER"] : [];
       if (cache !== null) {
         log.notice(`Trying a partial resynchronization (request ${cache.replid}:${cache.offset + 1}).`);
-        send("PSYNC", cache.replid, String(cache.offset + 1));
+        send("PSYNC", cache.replid, String(cache.offset + 1), ...failover);
       } else {
         log.notice("Partial resynchronization not possible (no cached primary)");
-        send("PSYNC", "?", "-1");
+        send("PSYNC", "?", "-1", ...failover);
       }
       const reply = await reader.line();
       live();
+      if (failover.length > 0) {
+        const accepted = reply.startsWith("+CONTINUE") || reply.startsWith("+FULLRESYNC");
+        this.failover!.psyncAnswered(accepted);
+        if (!accepted) return;
+      }
       const cont = /^\+CONTINUE(?: ([0-9a-zA-Z]{40}))?$/.exec(reply);
       if (cont !== null && cache !== null) {
         log.notice("Successful partial resynchronization with primary.");

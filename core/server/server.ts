@@ -20,7 +20,7 @@
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import { Config } from "../config/config.ts";
-import { SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE } from "../config/directives.ts";
+import { SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW, SHUTDOWN_SAVE } from "../config/directives.ts";
 import { Db } from "../keyspace/db.ts";
 import { defaultAdapter, runtimeName } from "../net/mod.ts";
 import type { Connection, ConnectionHandler, Listener, NetAdapter } from "../net/types.ts";
@@ -269,6 +269,11 @@ export class Server {
   readonly startupLoaders: (() => void)[] = [];
   /** Saves the dataset synchronously for SHUTDOWN (core/persistence); false on failure. */
   shutdownSave: (() => boolean) | null = null;
+  /**
+   * Set by the AOF: at shutdown it stops a rewrite and fsyncs the file; false (nothing done) when the
+   * first rewrite after `appendonly yes` has not finished and not FORCE, as Valkey refuses to exit then.
+   */
+  shutdownAof: ((force: boolean) => boolean) | null = null;
   /** Stops a running BGSAVE at shutdown (core/persistence). */
   shutdownStopSave: (() => void) | null = null;
   /**
@@ -329,6 +334,24 @@ export class Server {
    */
   #shutdownAsap = false;
   #lastSignal: "SIGINT" | "SIGTERM" | undefined;
+  /**
+   * A shutdown waiting for lagging replicas (Valkey's shutdown_mstime): its deadline (unix ms; 0: none),
+   * its SHUTDOWN flags, and who waits for its outcome (null: the server stopped; else the error).
+   */
+  #shutdownDeadline = 0;
+  #shutdownFlags = 0;
+  #shutdownWaiters: ((err: string | null) => void)[] = [];
+  /**
+   * Replication's part of a shutdown (core/replication/install.ts): whether every replica acknowledged
+   * the whole stream (isReadyToShutdown), starting the wait (GETACK to the replicas, writes paused),
+   * ending it, and the log lines on the replicas' state when the shutdown goes on.
+   */
+  shutdownReplicas: {
+    ready(): boolean;
+    beginWait(): void;
+    endWait(): void;
+    report(): void;
+  } | null = null;
   /**
    * True from the start of {@link Server.start} until the dataset is loaded: requests of clients that connect
    * meanwhile (an I/O Worker may accept them while the main thread still binds or loads) wait in their
@@ -697,7 +720,9 @@ export class Server {
 
   #onData(client: Client, chunk: Uint8Array): void {
     if (client.closed) return;
-    this.stats.netInput += chunk.length;
+    // What our primary sends is replication traffic (Valkey's stat_net_repl_input_bytes).
+    if (client.fromPrimary) this.stats.netReplInput += chunk.length;
+    else this.stats.netInput += chunk.length;
     this.stats.totalReadsProcessed++;
     client.netIn += chunk.length;
     client.lastInteraction = this.clock.now();
@@ -1147,9 +1172,15 @@ export class Server {
   }
 
   #cronWork(periodMs: number): void {
-    if (this.#shutdownAsap && !this.#shuttingDown) {
+    if (this.#shutdownAsap && !this.#shuttingDown && this.#shutdownDeadline === 0) {
       this.#shutdownOnSignal();
       if (this.#shuttingDown) return;
+    } else if (this.#shutdownDeadline !== 0 && !this.#shuttingDown) {
+      // Waiting for replicas: go on once they all caught up or the time is over.
+      if (Date.now() >= this.#shutdownDeadline || this.shutdownReplicas?.ready() !== false) {
+        void this.finishShutdown(this.#shutdownFlags);
+        if (this.#shuttingDown) return;
+      }
     }
     this.clock.resync();
     const now = this.clock.now();
@@ -1218,26 +1249,81 @@ export class Server {
   readonly cronHooks: ((now: number) => void)[] = [];
 
   /**
-   * SHUTDOWN and signals (Valkey's prepareForShutdown and finishShutdown), with SHUTDOWN's options as the
-   * bits SHUTDOWN_SAVE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW and SHUTDOWN_FORCE (core/config/directives.ts): a
-   * running BGSAVE is stopped, then the data is saved synchronously through {@link Server.shutdownSave}
-   * with SAVE, or without NOSAVE when save points are configured; a failed save keeps the server running
-   * unless FORCE. Resolves with null once stopped, or with the error SHUTDOWN replies.
-   *
-   * Valkey first waits up to `shutdown-timeout` seconds for lagging replicas, unless NOW; Valkyr has no
-   * replicas, so it is always ready to go on at once and NOW changes nothing.
+   * SHUTDOWN and signals (Valkey's prepareForShutdown), with SHUTDOWN's options as the bits
+   * SHUTDOWN_SAVE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW and SHUTDOWN_FORCE (core/config/directives.ts). Unless
+   * NOW (or `shutdown-timeout 0`), a server whose replicas have not acknowledged the whole stream first
+   * waits for them, up to `shutdown-timeout` seconds, with writes paused: the cron goes on once they
+   * caught up or the time is over ({@link Server.finishShutdown}); SHUTDOWN ABORT cancels the wait
+   * ({@link Server.abortShutdown}). A SHUTDOWN during the wait waits for the same outcome. Resolves with
+   * null once stopped, or with the error SHUTDOWN replies.
    */
   shutdown(flags: number, requester: Client | undefined): Promise<string | null> {
     if (this.#shuttingDown) return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
-    const save = (flags & SHUTDOWN_SAVE) !== 0 ||
-      ((flags & SHUTDOWN_NOSAVE) === 0 && this.config.getSave().length > 0);
-    const force = (flags & SHUTDOWN_FORCE) !== 0;
+    if (this.#shutdownDeadline !== 0) return new Promise((resolve) => this.#shutdownWaiters.push(resolve));
     const log = this.logger;
     if (requester !== undefined) {
       log.notice(`User requested shutdown... (user request from '${this.clientInfoShort(requester)}')`);
     } else log.notice("User requested shutdown...");
     this.supervision.notify("STOPPING=1\n");
+    const repl = this.shutdownReplicas;
+    const timeout = this.config.getInt("shutdown-timeout");
+    if ((flags & SHUTDOWN_NOW) === 0 && timeout !== 0 && repl !== null && !repl.ready()) {
+      this.#shutdownDeadline = Date.now() + timeout * 1000;
+      this.#shutdownFlags = flags;
+      repl.beginWait();
+      log.notice("Waiting for replicas before shutting down.");
+      return new Promise((resolve) => this.#shutdownWaiters.push(resolve));
+    }
+    return this.finishShutdown(flags);
+  }
+
+  /** INFO's shutdown_in_milliseconds: the time left to wait for replicas, or null when not waiting. */
+  shutdownInMs(now: number): number | null {
+    return this.#shutdownDeadline === 0 ? null : this.#shutdownDeadline - now;
+  }
+
+  /**
+   * SHUTDOWN ABORT (abortShutdown): cancels a shutdown waiting for replicas (its SHUTDOWN callers get
+   * "Errors trying to SHUTDOWN") or one a signal asked for that the cron has not begun. False when there
+   * is none.
+   */
+  abortShutdown(): boolean {
+    if (this.#shutdownDeadline !== 0) this.#cancelShutdown();
+    else if (this.#shutdownAsap) this.#shutdownAsap = false;
+    else return false;
+    this.logger.notice("Shutdown manually aborted.");
+    return true;
+  }
+
+  /** cancelShutdown: the wait ends, writes resume, the callers get the error. */
+  #cancelShutdown(): void {
+    this.#shutdownDeadline = 0;
+    this.#shutdownFlags = 0;
+    this.#shutdownAsap = false;
+    this.#lastSignal = undefined;
+    this.shutdownReplicas?.endWait();
+    this.#settleShutdown("ERR Errors trying to SHUTDOWN. Check logs.");
+  }
+
+  #settleShutdown(err: string | null): void {
+    const waiters = this.#shutdownWaiters;
+    this.#shutdownWaiters = [];
+    for (const w of waiters) w(err);
+  }
+
+  /**
+   * finishShutdown: logs the replicas that still lag, stops a running BGSAVE, saves synchronously
+   * through {@link Server.shutdownSave} with SAVE, or without NOSAVE when save points are configured (a
+   * failed save keeps the server running unless FORCE), then stops.
+   */
+  finishShutdown(flags: number): Promise<string | null> {
+    const save = (flags & SHUTDOWN_SAVE) !== 0 ||
+      ((flags & SHUTDOWN_NOSAVE) === 0 && this.config.getSave().length > 0);
+    const force = (flags & SHUTDOWN_FORCE) !== 0;
+    const log = this.logger;
+    this.shutdownReplicas?.report();
     this.shutdownStopSave?.();
+    if (this.shutdownAof !== null && !this.shutdownAof(force)) return this.#shutdownFailed();
     if (save) {
       this.supervision.notify("STATUS=Saving the final RDB snapshot\n");
       log.notice("Saving the final RDB snapshot before exiting.");
@@ -1245,19 +1331,27 @@ export class Server {
         if (!force) {
           this.supervision.notify("STATUS=Error trying to save the DB, can't exit.\n");
           log.warning("Error trying to save the DB, can't exit.");
-          log.warning("Errors trying to shut down the server. Check the logs for more information.");
-          return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
+          return this.#shutdownFailed();
         }
         log.warning("Error trying to save the DB. Exit anyway.");
       }
     }
     this.#shuttingDown = true;
+    this.#shutdownDeadline = 0;
     this.supervision.removePidFile();
     log.warning("Valkyr is now ready to exit, bye bye...");
     return this.stop().then(() => {
+      this.#settleShutdown(null);
       this.#onShutdown?.(0);
       return null;
     });
+  }
+
+  /** finishShutdown's error path: logged, the wait (if any) cancelled, the server goes on. */
+  #shutdownFailed(): Promise<string> {
+    this.logger.warning("Errors trying to shut down the server. Check the logs for more information.");
+    if (this.#shutdownDeadline !== 0) this.#cancelShutdown();
+    return Promise.resolve("ERR Errors trying to SHUTDOWN. Check logs.");
   }
 
   get shuttingDown(): boolean {

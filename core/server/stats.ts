@@ -78,6 +78,9 @@ export class Stats {
   rejectedConnections = 0;
   netInput = 0;
   netOutput = 0;
+  /** Bytes of replication: read from our primary (the image and the stream), written to replicas. */
+  netReplInput = 0;
+  netReplOutput = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   totalErrorReplies = 0;
@@ -107,6 +110,8 @@ export class Stats {
   readonly #ops = new RateMetric();
   readonly #netIn = new RateMetric();
   readonly #netOut = new RateMetric();
+  readonly #netReplIn = new RateMetric();
+  readonly #netReplOut = new RateMetric();
 
   /** Counts an error reply under its code: the first word of the text (Valkey's errorstats). */
   countError(msg: string): void {
@@ -125,6 +130,8 @@ export class Stats {
     this.#ops.sample(this.totalCommands, nowMs);
     this.#netIn.sample(this.netInput, nowMs);
     this.#netOut.sample(this.netOutput, nowMs);
+    this.#netReplIn.sample(this.netReplInput, nowMs);
+    this.#netReplOut.sample(this.netReplOutput, nowMs);
   }
 
   get eventloopCyclesPerSec(): number {
@@ -143,6 +150,12 @@ export class Stats {
   get outputKbps(): number {
     return this.#netOut.get() / 1024;
   }
+  get replInputKbps(): number {
+    return this.#netReplIn.get() / 1024;
+  }
+  get replOutputKbps(): number {
+    return this.#netReplOut.get() / 1024;
+  }
 
   reset(): void {
     this.totalConnections = 0;
@@ -150,6 +163,8 @@ export class Stats {
     this.rejectedConnections = 0;
     this.netInput = 0;
     this.netOutput = 0;
+    this.netReplInput = 0;
+    this.netReplOutput = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;

@@ -12,9 +12,11 @@
  *   plus the stream bytes), what `REPLCONF ACK` reports.
  *
  * Also here: {@link startValkeyServer} and {@link startRealReplica}, a real valkey-server (`VALKEY_SERVER`)
- * started on its own or as a replica, stopped by its PID; and what both replication test files read from a
- * server, through a RawConn or an iovalkey client alike: {@link infoMap}, {@link infoField},
- * {@link syncStats}, {@link slaveLine}, {@link listedOnline}, and {@link waitFor} to poll.
+ * started on its own or as a replica, stopped by its PID; {@link startTargetServer}, a server of the target
+ * kind (`VALKYR_TEST_TARGET`) on a port and in a dir that a restart can reuse, signalled by its PID; and
+ * what the replication test files read from a server, through a RawConn or an iovalkey client alike:
+ * {@link infoMap}, {@link infoField}, {@link syncStats}, {@link slaveLine}, {@link listedOnline}, and
+ * {@link waitFor} to poll.
  *
  * @module
  */
@@ -30,7 +32,7 @@ import process from "node:process";
 import assert from "node:assert/strict";
 import { BufferedSocket, encodeRequest } from "./raw.ts";
 import type { Arg } from "./raw.ts";
-import { freePort, waitReady } from "./server.ts";
+import { freePort, ROOT, serverCommand, waitReady } from "./server.ts";
 import { sleep } from "./timing.ts";
 
 /** The RDB payload of a full sync, in the form the primary sent it. */
@@ -389,4 +391,114 @@ export function startRealReplica(
     ...rest,
     prefix: "valkyr-replica-",
   });
+}
+
+/** A server of the target kind started by {@link startTargetServer}. */
+export interface TargetProcess {
+  port: number;
+  dir: string;
+  pid: number;
+  /** The configuration arguments it was started with after the defaults (what a restart passes again). */
+  extra: string[];
+  /** Everything it printed (stdout + stderr): its log, as no `logfile` is given. */
+  output(): string;
+  /** Resolves once the process has exited and its output was read. */
+  exited: Promise<void>;
+  /** False once the process has exited. */
+  alive(): boolean;
+  /** Sends `sig` to the process by its PID (nothing once it has exited). */
+  signal(sig: "SIGSTOP" | "SIGCONT" | "SIGTERM" | "SIGKILL"): void;
+  /** SIGCONT (in case it is stopped), SIGTERM, SIGKILL after 5 s; keeps `dir` unless `removeDir`. */
+  stop(removeDir?: boolean): Promise<void>;
+}
+
+const targetProcesses = new Set<ChildProcess>();
+globalThis.addEventListener?.("unload", () => {
+  for (const c of targetProcesses) {
+    c.kill("SIGCONT");
+    c.kill("SIGKILL");
+  }
+});
+
+/**
+ * Starts a server of the target kind (`VALKYR_TEST_TARGET`: Valkyr on Deno or Bun, the binary, redis-server
+ * or valkey-server; not `external`) on `127.0.0.1`, with DEBUG enabled, no save points unless `extra` has
+ * `--save`, in `opts.dir` (a new temp directory by default) and on `opts.port` (a free port by default: if
+ * another process takes it first, another is tried). Resolves once the server logged that it is ready and
+ * answers PING. With the same `dir`, `port` and `extra`, a stopped server is started again as it was.
+ */
+export async function startTargetServer(
+  extra: string[],
+  opts: { dir?: string; port?: number } = {},
+): Promise<TargetProcess> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "valkyr-restart-"));
+  for (let attempt = 1;; attempt++) {
+    const port = opts.port ?? await freePort();
+    try {
+      return await launchTarget(extra, dir, port);
+    } catch (e) {
+      const taken = /Failed listening on port \d+ \(tcp\)/i.test(String(e));
+      if (opts.port !== undefined || attempt >= 5 || !taken) {
+        if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+}
+
+async function launchTarget(extra: string[], dir: string, port: number): Promise<TargetProcess> {
+  const base = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--enable-debug-command", "yes"];
+  if (!extra.includes("--save")) base.push("--save", "");
+  const [cmd, args] = serverCommand([...base, ...extra]);
+  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
+  targetProcesses.add(child);
+  const pid = child.pid!;
+  let out = "";
+  child.stdout?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+  child.stderr?.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+  let gone = false;
+  // "close" once the output was read; 2 s after "exit" anyway (a forked child may hold the pipes open).
+  const exited = new Promise<void>((resolve) => {
+    let late: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      clearTimeout(late);
+      targetProcesses.delete(child);
+      resolve();
+    };
+    child.once("close", done);
+    child.once("exit", () => {
+      gone = true;
+      late = setTimeout(done, 2000);
+    });
+  });
+  const signal = (sig: "SIGSTOP" | "SIGCONT" | "SIGTERM" | "SIGKILL") => {
+    if (gone) return;
+    try {
+      process.kill(pid, sig);
+    } catch { /* gone */ }
+  };
+  const stop = async (removeDir = false) => {
+    if (!gone) {
+      signal("SIGCONT");
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (removeDir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const deadline = Date.now() + 30000;
+    while (!/Ready to accept connections/.test(out)) {
+      if (gone) throw new Error(`the server exited before it was ready:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`the server did not log that it is ready:\n${out}`);
+      await sleep(10);
+    }
+    await waitReady("127.0.0.1", port);
+  } catch (e) {
+    signal("SIGKILL");
+    await exited;
+    throw e;
+  }
+  return { port, dir, pid, extra, output: () => out, exited, alive: () => !gone, signal, stop };
 }

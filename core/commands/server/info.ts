@@ -18,6 +18,7 @@ import { persistenceOf } from "../../persistence/persistence.ts";
 import { aofOf } from "../../persistence/aof.ts";
 import { goodReplicas, minReplicasActive } from "./replication.ts";
 import { primaryOf } from "../../replication/primary.ts";
+import { failoverOf } from "../../replication/failover.ts";
 import { replicaOf } from "../../replication/replica.ts";
 import os from "node:os";
 import process from "node:process";
@@ -33,7 +34,7 @@ import { clientCounters } from "../connection/hooks.ts";
 import { pauseInfo } from "../connection/pause.ts";
 import type { CommandSpec } from "../spec.ts";
 import { bytesToHuman, floatDiv, printfFixed, safeInfoString } from "./format.ts";
-import { MEM_ALLOCATOR, memoryOverview, recentClientBufferMax } from "./memory_stats.ts";
+import { MEM_ALLOCATOR, memoryOverview, recentClientBufferMax, replicationMemory } from "./memory_stats.ts";
 import { evictorOf } from "../../eviction/evict.ts";
 import { nowUsec } from "./time_cmd.ts";
 import { existingModuleHost } from "../../module_api/host.ts";
@@ -134,6 +135,12 @@ const OS_LINE = `${os.type()} ${os.release()} ${
 }`;
 const MULTIPLEXING_API = multiplexingApi();
 
+/** shutdown_in_milliseconds, while a shutdown waits for replicas. */
+function shutdownLine(server: Server, nowMs: number): Field[] {
+  const left = server.shutdownInMs(nowMs);
+  return left === null ? [] : [["shutdown_in_milliseconds", left]];
+}
+
 function listenerLines(server: Server): Field[] {
   const out: Field[] = [];
   const binds = server.config.getBind().map((b) => `,bind=${b}`).join("");
@@ -182,6 +189,7 @@ function serverSection(server: Server, nowMs: number): string {
     ["config_file", configFile === undefined ? "" : path.resolve(configFile)],
     ["io_threads_active", server.io !== undefined ? 1 : 0],
     ["availability_zone", configStr(server, "availability-zone", "")],
+    ...shutdownLine(server, nowMs),
     ...listenerLines(server),
   ]);
 }
@@ -223,6 +231,7 @@ const fixed2 = (x: number) => printfFixed(x, 2);
 
 function memorySection(server: Server): string {
   const mh = memoryOverview(server);
+  const replMem = replicationMemory(server);
   const maxmemory = server.config.getInt("maxmemory");
   const ev = evictorOf(server);
   const totalSystem = os.totalmem();
@@ -269,9 +278,9 @@ function memorySection(server: Server): string {
     ["mem_fragmentation_ratio", fixed2(mh.totalFrag)],
     ["mem_fragmentation_bytes", mh.totalFragBytes],
     ["mem_not_counted_for_evict", 0],
-    ["mem_replication_backlog", 0],
-    ["mem_total_replication_buffers", 0],
-    ["mem_clients_slaves", 0],
+    ["mem_replication_backlog", replMem.backlog],
+    ["mem_total_replication_buffers", replMem.total],
+    ["mem_clients_slaves", replMem.replicas],
     ["mem_clients_normal", mh.clientsNormal],
     ["mem_cluster_links", 0],
     ["mem_aof_buffer", aofOf(server).bufferLength],
@@ -326,12 +335,12 @@ function statsSection(server: Server): string {
     ["instantaneous_ops_per_sec", st.opsPerSec],
     ["total_net_input_bytes", st.netInput],
     ["total_net_output_bytes", st.netOutput],
-    ["total_net_repl_input_bytes", 0],
-    ["total_net_repl_output_bytes", primaryOf(server).netReplOutput],
+    ["total_net_repl_input_bytes", st.netReplInput],
+    ["total_net_repl_output_bytes", st.netReplOutput],
     ["instantaneous_input_kbps", kbps(st.inputKbps)],
     ["instantaneous_output_kbps", kbps(st.outputKbps)],
-    ["instantaneous_input_repl_kbps", "0.00"],
-    ["instantaneous_output_repl_kbps", "0.00"],
+    ["instantaneous_input_repl_kbps", kbps(st.replInputKbps)],
+    ["instantaneous_output_repl_kbps", kbps(st.replOutputKbps)],
     ["rejected_connections", st.rejectedConnections],
     ["sync_full", primaryOf(server).syncFull],
     ["sync_partial_ok", primaryOf(server).syncPartialOk],
@@ -450,7 +459,7 @@ function replicationSection(server: Server): string {
       : []),
     ...replicas,
     ["replicas_waiting_psync", 0],
-    ["master_failover_state", "no-failover"],
+    ["master_failover_state", failoverOf(server).state],
     ["master_replid", p.replid],
     ["master_replid2", p.replid2],
     ["master_repl_offset", server.propagation.replOffset],

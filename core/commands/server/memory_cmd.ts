@@ -12,7 +12,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX } from "../errors.ts";
 import { NO_ENTRY } from "../../keyspace/db.ts";
 import { eqIgnoreCase, parseI64 } from "../../util/numbers.ts";
 import { replyHelp } from "./help.ts";
-import { memoryDoctorReport, memoryOverview } from "./memory_stats.ts";
+import { memoryDoctorReport, memoryOverview, replicationMemory } from "./memory_stats.ts";
 
 const HELP = [
   "DOCTOR",
@@ -63,8 +63,9 @@ function memoryStats(call: CommandCall): void {
   int("peak.allocated", mh.peak);
   int("total.allocated", mh.used);
   int("startup.allocated", mh.startup);
-  int("replication.backlog", 0);
-  int("clients.slaves", 0);
+  const repl = replicationMemory(call.server);
+  int("replication.backlog", repl.backlog);
+  int("clients.slaves", repl.replicas);
   int("clients.normal", mh.clientsNormal);
   int("cluster.links", 0);
   int("aof.buffer", 0);

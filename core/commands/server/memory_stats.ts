@@ -33,6 +33,19 @@ import { runtimeName } from "../../net/mod.ts";
 import type { Server } from "../../server/server.ts";
 import { f32, floatDiv } from "./format.ts";
 import { clientMemory, evictorOf } from "../../eviction/evict.ts";
+import { primaryOf } from "../../replication/primary.ts";
+
+/**
+ * The replication buffer and its shares (getMemoryOverheadData): beyond `repl-backlog-size`, what it
+ * holds is counted as the replicas' (their output not yet sent), the rest as the backlog's.
+ */
+export function replicationMemory(server: Server): { total: number; backlog: number; replicas: number } {
+  const p = primaryOf(server);
+  const total = p.bufferMemory();
+  const size = server.config.getInt("repl-backlog-size");
+  const replicas = p.replicas.length > 0 && total > size ? total - size : 0;
+  return { total, backlog: total - replicas, replicas };
+}
 
 const IS_BUN = runtimeName() === "bun";
 const PEAK_SLOTS = 8;

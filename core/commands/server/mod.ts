@@ -16,6 +16,7 @@ import { lastsaveCommand, timeCommand } from "./time_cmd.ts";
 import { bgsaveCommand, saveCommand } from "./persistence_cmd.ts";
 import { bgrewriteaofCommand } from "./aof_cmd.ts";
 import {
+  failoverCommand,
   psyncCommand,
   replconfCommand,
   replicaofCommand,
@@ -51,5 +52,6 @@ export const serverCommands: CommandSpec[] = [
   replconfCommand,
   replicaofCommand,
   slaveofCommand,
+  failoverCommand,
   aclCommand,
 ];

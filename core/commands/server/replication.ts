@@ -27,14 +27,15 @@ import type { Server } from "../../server/server.ts";
 import type { Client } from "../../server/client.ts";
 import type { ReplyWriter } from "../../resp/writer.ts";
 import { setImmediate } from "node:timers";
-import { parseI64 } from "../../util/numbers.ts";
+import { eqIgnoreCase, parseI64 } from "../../util/numbers.ts";
 import { aofOf } from "../../persistence/aof.ts";
 import type { CommandCall } from "../call.ts";
-import { ERR_NOT_INTEGER, ERR_TIMEOUT_NEGATIVE, ReplyError } from "../errors.ts";
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, ReplyError } from "../errors.ts";
 import type { CommandSpec } from "../spec.ts";
 import { gateReject, isWriteCall, transactionsOf } from "../transaction/install.ts";
 import { primaryOf } from "../../replication/primary.ts";
 import { type LinkState, replicaOf } from "../../replication/replica.ts";
+import { failoverOf } from "../../replication/failover.ts";
 
 export const ERR_NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
 
@@ -507,6 +508,9 @@ const REPLICAOF_ARGS: CommandSpec["arguments"] = [{
 /** REPLICAOF host port | NO ONE (Valkey's replicaofCommand). */
 function replicaofHandler(call: CommandCall): void {
   const server = call.server;
+  if (failoverOf(server).state !== "no-failover") {
+    throw new ReplyError("ERR REPLICAOF not allowed while failing over.");
+  }
   const replica = replicaOf(server);
   const host = dec.decode(call.argv[1]!);
   const portWord = dec.decode(call.argv[2]!);
@@ -567,4 +571,83 @@ export const slaveofCommand: CommandSpec = {
   arguments: REPLICAOF_ARGS,
   parse: "manual",
   handler: replicaofHandler,
+};
+
+/** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds] (Valkey's failoverCommand). */
+function failoverHandler(call: CommandCall): void {
+  const server = call.server;
+  const f = failoverOf(server);
+  const argv = call.argv;
+  if (argv.length === 2 && eqIgnoreCase(argv[1]!, "abort")) {
+    if (f.state === "no-failover") throw new ReplyError("ERR No failover in progress.");
+    f.abort("Failover manually aborted");
+    return call.reply.ok();
+  }
+  let timeoutMs = 0;
+  let force = false;
+  let port = 0;
+  let host: string | null = null;
+  for (let j = 1; j < argv.length; j++) {
+    if (eqIgnoreCase(argv[j]!, "timeout") && j + 1 < argv.length && timeoutMs === 0) {
+      const v = parseI64(argv[j + 1]!);
+      if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+      if (v <= 0n) throw new ReplyError("ERR FAILOVER timeout must be greater than 0");
+      timeoutMs = Number(v);
+      j++;
+    } else if (eqIgnoreCase(argv[j]!, "to") && j + 2 < argv.length && host === null) {
+      const v = parseI64(argv[j + 2]!);
+      if (v === null) throw new ReplyError(ERR_NOT_INTEGER);
+      port = Number(v);
+      host = dec.decode(argv[j + 1]!);
+      j += 2;
+    } else if (eqIgnoreCase(argv[j]!, "force") && !force) {
+      force = true;
+    } else throw new ReplyError(ERR_SYNTAX);
+  }
+  if (f.state !== "no-failover") throw new ReplyError("ERR FAILOVER already in progress.");
+  if (replicaOf(server).isReplica) {
+    throw new ReplyError("ERR FAILOVER is not valid when server is a replica.");
+  }
+  if (primaryOf(server).replicas.length === 0) {
+    throw new ReplyError("ERR FAILOVER requires connected replicas.");
+  }
+  if (force && (timeoutMs === 0 || host === null)) {
+    throw new ReplyError("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+  }
+  let target = null;
+  if (host !== null) {
+    target = f.findReplica(host, port) ?? null;
+    if (target === null) throw new ReplyError("ERR FAILOVER target HOST and PORT is not a replica.");
+    if (target.state !== "online") throw new ReplyError("ERR FAILOVER target replica is not online.");
+  }
+  f.start(target, host, port, timeoutMs, force);
+  call.reply.ok();
+}
+
+export const failoverCommand: CommandSpec = {
+  name: "failover",
+  summary: "Starts a coordinated failover from a server to one of its replicas.",
+  since: "6.2.0",
+  group: "server",
+  complexity: "O(1)",
+  arity: -1,
+  flags: ["ADMIN", "NOSCRIPT", "STALE"],
+  aclCategories: ["admin", "slow", "dangerous"],
+  arguments: [
+    {
+      name: "target",
+      type: "block",
+      token: "TO",
+      optional: true,
+      arguments: [
+        { name: "host", type: "string" },
+        { name: "port", type: "integer" },
+        { name: "force", type: "pure-token", token: "FORCE", optional: true },
+      ],
+    },
+    { name: "abort", type: "pure-token", token: "ABORT", optional: true },
+    { name: "milliseconds", type: "integer", token: "TIMEOUT", optional: true },
+  ],
+  parse: "manual",
+  handler: failoverHandler,
 };

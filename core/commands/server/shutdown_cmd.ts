@@ -8,7 +8,9 @@
  * read from until the outcome is known (Valkey blocks it the same way), so pipelined commands after SHUTDOWN
  * are answered after its error.
  *
- * Valkyr's shutdown never waits for replicas, so there is never a shutdown in progress for ABORT to cancel.
+ * Unless NOW, the server may first wait for lagging replicas (Server.shutdown); the client stays blocked
+ * meanwhile, and SHUTDOWN ABORT from another client cancels the wait (the blocked one gets "Errors trying
+ * to SHUTDOWN"). Inside MULTI, where a client may not block, only NOW (or ABORT) is taken.
  *
  * @module
  */
@@ -35,9 +37,12 @@ function shutdownHandler(call: CommandCall): void {
     else return call.error(ERR_SYNTAX);
   }
   if ((abort && (nosave || save || now || force)) || (nosave && save)) return call.error(ERR_SYNTAX);
-  if (abort) return call.error("ERR No shutdown in progress.");
-
   const { server, client, spec } = call;
+  if (abort) return server.abortShutdown() ? call.reply.ok() : call.error("ERR No shutdown in progress.");
+  if (!now && call.inExec) {
+    return call.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+  }
+
   const flags = (save ? SHUTDOWN_SAVE : 0) | (nosave ? SHUTDOWN_NOSAVE : 0) | (now ? SHUTDOWN_NOW : 0) |
     (force ? SHUTDOWN_FORCE : 0);
   client.blocked = true;
