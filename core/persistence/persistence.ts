@@ -382,6 +382,71 @@ export class Persistence {
   }
 
   /** writeCommandsDeniedByDiskError for RDB. */
+  /**
+   * A replica's full sync loaded from disk (`repl-diskless-load disabled`, or `on-empty-db` with keys):
+   * the primary's image is written to `temp-<unix time>.<pid>.rdb`, fsynced and renamed over
+   * `dbfilename` (Valkey's readSyncBulkPayload), so the file holds the synced data and its replication
+   * history. False on failure (logged; the sync fails and starts again).
+   */
+  storeSyncImage(image: Uint8Array): boolean {
+    const log = this.server.logger;
+    const name = `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`;
+    const tmp = path.join(this.dir, name);
+    let fd: number;
+    try {
+      fd = fs.openSync(tmp, "w");
+    } catch (e) {
+      log.warning(`Opening the temp file needed for PRIMARY <-> REPLICA synchronization: ${strerror(e)}`);
+      return false;
+    }
+    try {
+      let off = 0;
+      while (off < image.length) off += fs.writeSync(fd, image, off, image.length - off);
+      fs.fsyncSync(fd);
+    } catch (e) {
+      log.warning(
+        `Failed trying to sync the temp DB to disk in PRIMARY <-> REPLICA synchronization: ${strerror(e)}`,
+      );
+      try {
+        fs.closeSync(fd);
+        fs.unlinkSync(tmp);
+      } catch { /* gone */ }
+      return false;
+    }
+    fs.closeSync(fd);
+    try {
+      fs.renameSync(tmp, this.rdbPath);
+    } catch (e) {
+      log.warning(
+        `Failed trying to rename the temp DB into ${
+          this.server.config.getStr("dbfilename")
+        } in PRIMARY <-> REPLICA synchronization: ${strerror(e)}`,
+      );
+      try {
+        fs.unlinkSync(tmp);
+      } catch { /* gone */ }
+      return false;
+    }
+    try {
+      const dfd = fs.openSync(this.dir, "r");
+      fs.fsyncSync(dfd);
+      fs.closeSync(dfd);
+    } catch { /* a directory that cannot be opened or synced here: the rename stands */ }
+    return true;
+  }
+
+  /** `rdb-del-sync-files yes` with no save points and the AOF off: the synced file is not kept. */
+  dropSyncImage(): void {
+    const c = this.server.config;
+    if (!c.getBool("rdb-del-sync-files") || c.getSave().length > 0 || c.getBool("appendonly")) return;
+    this.server.logger.notice(
+      "Removing the RDB file obtained from the primary. This replica has persistence disabled",
+    );
+    try {
+      fs.unlinkSync(this.rdbPath);
+    } catch { /* gone already */ }
+  }
+
   writesDenied(): boolean {
     const c = this.server.config;
     return !this.lastBgsaveOk && c.getBool("stop-writes-on-bgsave-error") && c.getSave().length > 0;

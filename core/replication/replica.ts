@@ -14,8 +14,12 @@
  *   - `+CONTINUE [<new replid>]`: the stream continues from our offset; a new ID is adopted as in Valkey
  *     (the old one becomes replid2, valid up to our offset).
  *   - `+FULLRESYNC <replid> <offset>`: the RDB follows (`$<len>` or `$EOF:<mark>`); it is received whole in
- *     memory, the old data is flushed and the image loaded (expired keys kept: only the primary's DEL
- *     removes them), and our history becomes the primary's (replid, offset, a new backlog).
+ *     memory, written over `dbfilename` unless `repl-diskless-load` says to load from the socket (swapdb,
+ *     flush-before-load, on-empty-db with no keys), the old data is flushed and the image loaded (expired
+ *     keys kept: only the primary's DEL removes them), and our history becomes the primary's (replid,
+ *     offset, a new backlog).
+ * Restarts: our RDB files record where we stand in the primary's history (install.ts), and at start the
+ * history found in the file is offered in the first PSYNC ({@link Replica.resumeFromRdb}).
  * Failures (refused connection, error replies, a timeout, a bad image) close the link and the cron tries
  * again a second later.
  *
@@ -33,8 +37,10 @@
  * While a replica, the server propagates nothing of its own to them (a writable replica's writes stay
  * local, as in Valkey).
  *
- * Not here: dual-channel sync, `repl-diskless-load` other than loading from memory, failover, TLS links
- * (`tls-replication`), keeping a replica's keys written locally expiring (Valkey's slaveKeysWithExpire).
+ * A PSYNC carries FAILOVER while this server hands over to its own replica (core/replication/failover.ts).
+ *
+ * Not here: dual-channel sync, swapdb's keeping of the old data until the image loaded, TLS links
+ * (`tls-replication`).
  *
  * @module
  */
@@ -273,6 +279,7 @@ export class Replica {
 
   #connect(): void {
     const server = this.server;
+    if (server.shuttingDown) return;
     const host = this.host!;
     const port = this.port;
     const attempt = ++this.#attempt;
@@ -491,6 +498,11 @@ export class Replica {
     const server = this.server;
     const log = server.logger;
     const p = persistenceOf(server);
+    // useDisklessLoad: `disabled` (the default), and `on-empty-db` over keys, go through `dbfilename`
+    // (kept: a restart resumes from it); the bytes loaded are the same either way.
+    const mode = server.config.getEnum("repl-diskless-load");
+    const toDisk = mode === "disabled" || (mode === "on-empty-db" && server.dbs.some((db) => db.size > 0));
+    if (toDisk && !p.storeSyncImage(image)) throw new Error("Failed storing the PRIMARY synchronization DB");
     // Our replicas must sync again with the new data; an image we were making is stale.
     this.primary.disconnectReplicas();
     p.cancelBgsave();
@@ -499,10 +511,17 @@ export class Replica {
     for (const db of server.dbs) db.clear();
     log.notice("PRIMARY <-> REPLICA sync: Loading DB in memory");
     if (!p.loadImage(image, false, false)) {
+      if (toDisk) p.dropSyncImage();
+      log.notice("PRIMARY <-> REPLICA sync: Discarding the half-loaded data");
       server.signalFlushedDb(-1);
       for (const db of server.dbs) db.clear();
-      throw new Error("Failed trying to load the PRIMARY synchronization DB from socket, check server logs.");
+      throw new Error(
+        toDisk
+          ? "Failed trying to load the PRIMARY synchronization DB from disk, check server logs."
+          : "Failed trying to load the PRIMARY synchronization DB from socket, check server logs.",
+      );
     }
+    if (toDisk) p.dropSyncImage();
     server.dirty++;
     this.primary.adoptHistory(replid, offset);
     // The AOF starts again from this dataset (Valkey's restartAOFAfterSYNC).
@@ -557,7 +576,8 @@ export class Replica {
     this.#attempt++;
     this.#conn = null;
     this.downSince = Math.floor(Date.now() / 1000);
-    if (this.host === null) return;
+    // A server stopping closes the link itself: it must not connect again while it exits.
+    if (this.host === null || this.server.shuttingDown) return;
     // At once rather than at the next cron tick: the backlog may be recycled meanwhile (Valkey 8).
     this.server.logger.notice(`Reconnecting to PRIMARY ${this.host}:${this.port}`);
     this.#connect();

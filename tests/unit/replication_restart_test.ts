@@ -599,3 +599,61 @@ Deno.test({
       );
     }),
 });
+
+// ---- The synced image on the replica's disk (repl-diskless-load) -------------------------------------------
+
+Deno.test({
+  name:
+    "repl-diskless-load disabled keeps the synced image as dbfilename (a restart without saving resumes from it); swapdb does not write it; rdb-del-sync-files removes it",
+  ...opts,
+  fn: () =>
+    scoped(async (s) => {
+      const primary = await s.server();
+      const p = await s.client(primary.port);
+      await writeSome(p, "before");
+      // The default: through the disk.
+      const replica = await s.replica(primary.port);
+      const r = await s.client(replica.port);
+      await linkUp(r);
+      await inSync(p, r);
+      const file = path.join(replica.dir, "dump.rdb");
+      assert.ok(fs.existsSync(file), "the synced image is the replica's dump.rdb");
+      assert.equal(fs.readFileSync(file).subarray(0, 5).toString("latin1"), "REDIS");
+      assert.deepEqual(fs.readdirSync(replica.dir).filter((f) => f.startsWith("temp-")), []);
+      // Stopped without a save, it starts again from that file and its history: a partial resync.
+      const before = await syncStats(p);
+      assert.equal(errOf(await call(r, "SHUTDOWN", "NOSAVE")), "Connection is closed.");
+      await exitWithin(replica, 10000, "the replica after SHUTDOWN NOSAVE");
+      await writeSome(p, "while-down");
+      const again = await s.restart(replica);
+      const r2 = await s.client(again.port);
+      await linkUp(r2);
+      await inSync(p, r2);
+      const after = await syncStats(p);
+      assert.equal(after.full, before.full, "no full sync");
+      assert.equal(after.ok, before.ok + 1, "a partial resync");
+      assert.equal(await call(r2, "GET", "str:while-down"), "value-while-down");
+      assert.equal(await call(r2, "DEBUG", "DIGEST"), await call(p, "DEBUG", "DIGEST"));
+
+      // swapdb loads from the socket: no file.
+      const swap = await s.replica(primary.port, ["--repl-diskless-load", "swapdb"]);
+      const rs = await s.client(swap.port);
+      await linkUp(rs);
+      await inSync(p, rs);
+      assert.equal(await call(rs, "GET", "str:before"), "value-before");
+      assert.ok(!fs.existsSync(path.join(swap.dir, "dump.rdb")), "swapdb writes no dump.rdb");
+
+      // rdb-del-sync-files with persistence off: the file is removed once loaded.
+      const del = await s.replica(primary.port, ["--rdb-del-sync-files", "yes"]);
+      const rd = await s.client(del.port);
+      await linkUp(rd);
+      await inSync(p, rd);
+      assert.equal(await call(rd, "GET", "str:before"), "value-before");
+      assert.ok(!fs.existsSync(path.join(del.dir, "dump.rdb")), "rdb-del-sync-files removed it");
+      await waitFor(
+        "the removal's log line",
+        () =>
+          Promise.resolve(/Removing the RDB file obtained from the (primary|master)\./.test(del.output())),
+      );
+    }),
+});
