@@ -27,6 +27,7 @@
  */
 
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { Buffer } from "node:buffer";
 import type {
   Accept,
@@ -242,28 +243,46 @@ export const nodeNetAdapter: NetAdapter = {
 /**
  * An outgoing TCP connection (a replica's link to its primary), through node:net on every runtime (Bun's
  * node:net too): one connection per server, where the accepted ones' read tricks would not pay. Resolves
- * once connected; rejects with the runtime's error (its message, e.g. "connect ECONNREFUSED ...") or on
- * `timeoutMs`. Nothing is delivered until {@link OutboundConnection.attach}.
+ * once connected (with `secureContext`, once the TLS handshake is done); rejects with the runtime's error
+ * (its message, e.g. "connect ECONNREFUSED ...") or on `timeoutMs`. Nothing is delivered until
+ * {@link OutboundConnection.attach}.
  */
 export function connectTcp(
   host: string,
   port: number,
   timeoutMs: number,
   localAddress?: string,
+  secureContext?: tls.SecureContext,
 ): Promise<OutboundConnection> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    const local = localAddress ? { localAddress } : {};
+    // Over TLS (replication with `tls-replication yes`) the server's certificate must verify against our
+    // authorities; like Valkey, its name is not checked against the host.
+    const socket: net.Socket = secureContext === undefined
+      ? net.connect({ host, port, noDelay: true, ...local })
+      : tls.connect({
+        host,
+        port,
+        secureContext,
+        rejectUnauthorized: true,
+        checkServerIdentity: () => undefined,
+        ...local,
+      });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error("Timeout connecting"));
     }, timeoutMs);
-    socket.once("error", (e: Error) => {
+    const failed = (e: Error) => {
       clearTimeout(timer);
       reject(e);
-    });
-    socket.once("connect", () => {
+    };
+    socket.once("error", failed);
+    socket.once(secureContext === undefined ? "connect" : "secureConnect", () => {
       clearTimeout(timer);
-      socket.removeAllListeners("error");
+      // Only our listener goes (a runtime's TLS socket may keep listeners of its own): until attach(),
+      // an error (a TLS alert after the handshake) is noted, and the close reports it.
+      socket.off("error", failed);
+      socket.on("error", () => socket.destroy());
       socket.setNoDelay(true);
       socket.pause();
       resolve(new NodeOutbound(socket));

@@ -60,6 +60,11 @@ export interface TlsSettings {
 /** A configured context: what new TLS connections are accepted with. */
 export interface TlsContext {
   readonly secureContext: tls.SecureContext;
+  /**
+   * The client side (replication links): `tls-client-cert-file`/`-key-file` when both are set, else the
+   * server's own pair, with the same authorities to verify the server we connect to.
+   */
+  readonly clientContext: tls.SecureContext;
   /** The trusted authorities, to verify client certificates (see wrapAccepted). */
   readonly cas: readonly crypto.X509Certificate[];
 }
@@ -239,9 +244,12 @@ export function configureTls(s: TlsSettings, warn: (line: string) => void): TlsC
     // Deno's TLS has no DHE key exchange at all: the file is checked and has nothing to apply to.
     if (!CAPS.dh) dhparam = undefined;
   }
-  // The client side (replication and cluster links): checked as Valkey does, though nothing uses it.
+  // The client side (replication links; cluster links would too).
+  let clientPair = pair;
   if (s.clientCertFile !== null && s.clientKeyFile !== null) {
-    if (loadPair(s.clientCertFile, s.clientKeyFile, s.clientKeyFilePass, warn) === null) return null;
+    const p = loadPair(s.clientCertFile, s.clientKeyFile, s.clientKeyFilePass, warn);
+    if (p === null) return null;
+    clientPair = p;
   }
   const versions = ORDER.filter((v) => protocols.has(v));
   let secureOptions = 0;
@@ -274,6 +282,14 @@ export function configureTls(s: TlsSettings, warn: (line: string) => void): TlsC
   try {
     return {
       secureContext: tls.createSecureContext(options),
+      clientContext: tls.createSecureContext({
+        cert: clientPair.cert,
+        key: clientPair.key,
+        minVersion: versions[0],
+        maxVersion: versions.at(-1),
+        ...(ca.length > 0 ? { ca } : {}),
+        ...(s.ciphers !== null ? { ciphers: s.ciphers } : {}),
+      }),
       cas: ca.map((p) => new crypto.X509Certificate(p)),
     };
   } catch (e) {

@@ -49,9 +49,17 @@ export function installReplication(server: Server): Primary {
     if (f.state !== "no-failover") return "NOMASTERLINK Can't SYNC while failing over";
     return null;
   };
+  // replicationCron runs once a second (every 100 ms while failing over), as Valkey's: connection
+  // retries, timeouts, the replica's ACK; a writable replica's own keys expire every tick (databasesCron).
+  let lastReplicaCron = 0;
   server.cronHooks.push(() => {
     f.cron();
-    r.cron();
+    r.expireOwnKeys();
+    const now = Date.now();
+    if (now - lastReplicaCron >= (f.state === "no-failover" ? 1000 : 100)) {
+      lastReplicaCron = now;
+      r.cron();
+    }
     p.cron();
   });
   // `replicaof` in the config file or on the command line: follow that primary once listening.

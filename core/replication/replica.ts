@@ -39,8 +39,10 @@
  *
  * A PSYNC carries FAILOVER while this server hands over to its own replica (core/replication/failover.ts).
  *
- * Not here: dual-channel sync, swapdb's keeping of the old data until the image loaded, TLS links
- * (`tls-replication`).
+ * With `tls-replication yes` the link is TLS (the client side of the server's TLS context: its own or the
+ * `tls-client-*` certificate, the primary's verified against `tls-ca-cert-*`).
+ *
+ * Not here: dual-channel sync, swapdb's keeping of the old data until the image loaded.
  *
  * @module
  */
@@ -50,6 +52,7 @@ import type { Server } from "../server/server.ts";
 import { latin1, latin1Bytes } from "../util/latin1.ts";
 import type { ConnectionHandler, OutboundConnection } from "../net/types.ts";
 import { connectTcp } from "../net/node_net.ts";
+import type { SecureContext } from "node:tls";
 import { encodeCommand } from "../server/propagate.ts";
 import { persistenceOf } from "../persistence/persistence.ts";
 import { aofOf } from "../persistence/aof.ts";
@@ -284,17 +287,22 @@ export class Replica {
     const port = this.port;
     const attempt = ++this.#attempt;
     this.#setState("connecting");
+    // `tls-replication yes`: the link is TLS, with the client side of the server's context.
+    let secure: SecureContext | undefined;
     if (server.config.getBool("tls-replication")) {
-      // Not a plain-text link where TLS was asked for: the cron tries again (and logs) every second.
-      server.logger.warning(
-        "Unable to connect to PRIMARY: TLS replication links are not supported by Valkyr",
-      );
-      this.#setState("connect");
-      return;
+      const ctx = server.tls.context;
+      if (ctx === null) {
+        server.logger.warning(
+          "Unable to connect to PRIMARY: TLS is not configured (tls-cert-file, tls-key-file)",
+        );
+        this.#setState("connect");
+        return;
+      }
+      secure = ctx.clientContext;
     }
     server.logger.notice("PRIMARY <-> REPLICA sync started");
     const source = server.config.getStr("bind-source-addr");
-    connectTcp(host, port, server.config.getInt("repl-timeout") * 1000, source || undefined).then(
+    connectTcp(host, port, server.config.getInt("repl-timeout") * 1000, source || undefined, secure).then(
       (conn) => {
         if (attempt !== this.#attempt) return void conn.destroy();
         this.#conn = conn;
@@ -622,6 +630,7 @@ export class Replica {
   /** expireReplicaKeys: deletes the remembered keys whose TTL passed; forgets those without one. */
   expireOwnKeys(): void {
     if (this.ownExpiring.size === 0) return;
+    if (this.host === null) return this.ownExpiring.clear();
     const dbs = this.server.dbs;
     for (const [k, ids] of this.ownExpiring) {
       const key = latin1Bytes(k);
@@ -637,11 +646,7 @@ export class Replica {
 
   /** replicationCron's replica part: reconnects, timeouts, the ACK every second. */
   cron(): void {
-    if (this.host === null) {
-      this.ownExpiring.clear();
-      return;
-    }
-    this.expireOwnKeys();
+    if (this.host === null) return;
     const server = this.server;
     const timeoutMs = server.config.getInt("repl-timeout") * 1000;
     const now = Date.now();

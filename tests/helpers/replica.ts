@@ -245,6 +245,63 @@ export interface Commander {
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
+/** An error reply (or a closed connection), as a value (iovalkey rejects with it). */
+export class ReplyErr {
+  constructor(readonly message: string) {}
+  toString(): string {
+    return this.message;
+  }
+}
+
+/** Sends one command; resolves with the reply, or with a {@link ReplyErr}. */
+export async function call(c: Commander, ...args: (string | number)[]): Promise<unknown> {
+  try {
+    return await c.call(String(args[0]), ...args.slice(1).map(String));
+  } catch (e) {
+    return new ReplyErr((e as Error).message);
+  }
+}
+
+/** The text of an error reply (fails when `v` is not one). */
+export function errOf(v: unknown): string {
+  assert.ok(v instanceof ReplyErr, `expected an error, got ${JSON.stringify(v)}`);
+  return v.message;
+}
+
+/** A command sent without waiting: whether its reply came, and the reply (or {@link ReplyErr}). */
+export interface Pending {
+  settled(): boolean;
+  result: Promise<unknown>;
+}
+
+export function send(c: Commander, ...args: (string | number)[]): Pending {
+  let done = false;
+  const result = call(c, ...args).then((v) => {
+    done = true;
+    return v;
+  });
+  return { settled: () => done, result };
+}
+
+/** A replica's INFO master_link_status (`up`, `down`; undefined on a primary). */
+export async function linkStatus(c: Commander): Promise<string | undefined> {
+  return (await infoMap(c)).get("master_link_status");
+}
+
+/** Waits until the replica's INFO shows master_link_status:up. */
+export async function linkUp(c: Commander, timeoutMs = 20000): Promise<void> {
+  await waitFor("master_link_status:up", async () => (await linkStatus(c)) === "up", timeoutMs);
+}
+
+/** Waits until the replica has processed everything the primary wrote to its stream so far. */
+export async function inSync(p: Commander, r: Commander, timeoutMs = 20000): Promise<void> {
+  await waitFor("the replica's offset to reach the primary's", async () => {
+    const want = await infoField(p, "master_repl_offset");
+    return (await infoField(r, "slave_repl_offset")) === want &&
+      (await infoField(r, "master_repl_offset")) === want;
+  }, timeoutMs);
+}
+
 /** INFO `section` as a map of its `field:value` lines. */
 export async function infoMap(c: Commander, section = "replication"): Promise<Map<string, string>> {
   const text = String(await c.call("INFO", section));

@@ -28,8 +28,12 @@ import * as fs from "node:fs";
 import { Valkey } from "iovalkey";
 import { isValkeyLike, target } from "../helpers/server.ts";
 import {
+  call,
+  errOf,
   infoField,
   infoMap,
+  type Pending,
+  send,
   slaveLine,
   startTargetServer,
   syncStats,
@@ -43,43 +47,6 @@ const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !own };
 /** Replication settings every server of this file starts with: a replica's sync starts at once. */
 const REPL = ["--repl-diskless-sync-delay", "0"];
 const HOST = "127.0.0.1";
-
-/** An error reply (or a closed connection), as a value (iovalkey rejects with it). */
-class ReplyErr {
-  constructor(readonly message: string) {}
-  toString(): string {
-    return this.message;
-  }
-}
-
-/** Sends one command; resolves with the reply, or with a {@link ReplyErr}. */
-async function call(c: Valkey, ...args: (string | number)[]): Promise<unknown> {
-  try {
-    return await c.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return new ReplyErr((e as Error).message);
-  }
-}
-
-function errOf(v: unknown): string {
-  assert.ok(v instanceof ReplyErr, `expected an error, got ${JSON.stringify(v)}`);
-  return v.message;
-}
-
-/** A command sent without waiting: whether its reply came, and the reply (or {@link ReplyErr}). */
-interface Pending {
-  settled(): boolean;
-  result: Promise<unknown>;
-}
-
-function send(c: Valkey, ...args: (string | number)[]): Pending {
-  let done = false;
-  const result = call(c, ...args).then((v) => {
-    done = true;
-    return v;
-  });
-  return { settled: () => done, result };
-}
 
 /** One server of a test: its process and a client to it. */
 interface Node {

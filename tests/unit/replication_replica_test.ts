@@ -22,9 +22,15 @@ import { Valkey } from "iovalkey";
 import { freePort, isValkeyLike, isValkyr, startServer, target, valkeyOnly } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import {
+  call,
+  errOf,
   infoField,
   infoMap,
+  inSync,
+  linkStatus,
+  linkUp,
   listedOnline,
+  ReplyErr,
   slaveLine,
   startValkeyServer,
   type SyncStats,
@@ -38,45 +44,6 @@ const own = target() !== "external";
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !own };
 /** Replication settings every server of this file starts with. */
 const REPL = ["--repl-diskless-sync-delay", "0"];
-
-/** An error reply, as a value (iovalkey rejects with it). */
-class ReplyErr {
-  constructor(readonly message: string) {}
-  toString(): string {
-    return this.message;
-  }
-}
-
-/** Sends one command; resolves with the reply, or with a {@link ReplyErr} for an error reply. */
-async function call(c: Valkey, ...args: (string | number)[]): Promise<unknown> {
-  try {
-    return await c.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return new ReplyErr((e as Error).message);
-  }
-}
-
-function errOf(v: unknown): string {
-  assert.ok(v instanceof ReplyErr, `expected an error, got ${JSON.stringify(v)}`);
-  return v.message;
-}
-
-async function linkStatus(c: Valkey): Promise<string | undefined> {
-  return (await infoMap(c)).get("master_link_status");
-}
-
-async function linkUp(c: Valkey, timeoutMs = 20000): Promise<void> {
-  await waitFor("master_link_status:up", async () => (await linkStatus(c)) === "up", timeoutMs);
-}
-
-/** Waits until the replica has processed everything the primary wrote to its stream so far. */
-async function inSync(p: Valkey, r: Valkey, timeoutMs = 20000): Promise<void> {
-  await waitFor("the replica's offset to reach the primary's", async () => {
-    const want = await infoField(p, "master_repl_offset");
-    return (await infoField(r, "slave_repl_offset")) === want &&
-      (await infoField(r, "master_repl_offset")) === want;
-  }, timeoutMs);
-}
 
 /** Waits until `p` counts `ok` partial resyncs (INFO stats' sync_partial_ok). */
 async function partialResyncs(p: Valkey, ok: number, what = "the partial resync"): Promise<void> {

@@ -26,8 +26,16 @@ import * as path from "node:path";
 import { Valkey } from "iovalkey";
 import { target } from "../helpers/server.ts";
 import {
+  call,
+  errOf,
   infoField,
   infoMap,
+  inSync,
+  linkStatus,
+  linkUp,
+  type Pending,
+  ReplyErr,
+  send,
   slaveLine,
   startTargetServer,
   type SyncStats,
@@ -41,60 +49,6 @@ const own = target() !== "external";
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !own };
 /** Replication settings every server of this file starts with: a replica's sync starts at once. */
 const REPL = ["--repl-diskless-sync-delay", "0"];
-
-/** An error reply (or a closed connection), as a value (iovalkey rejects with it). */
-class ReplyErr {
-  constructor(readonly message: string) {}
-  toString(): string {
-    return this.message;
-  }
-}
-
-/** Sends one command; resolves with the reply, or with a {@link ReplyErr}. */
-async function call(c: Valkey, ...args: (string | number)[]): Promise<unknown> {
-  try {
-    return await c.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return new ReplyErr((e as Error).message);
-  }
-}
-
-function errOf(v: unknown): string {
-  assert.ok(v instanceof ReplyErr, `expected an error, got ${JSON.stringify(v)}`);
-  return v.message;
-}
-
-/** A command sent without waiting: whether its reply came, and the reply (or {@link ReplyErr}). */
-interface Pending {
-  settled(): boolean;
-  result: Promise<unknown>;
-}
-
-function send(c: Valkey, ...args: (string | number)[]): Pending {
-  let done = false;
-  const result = call(c, ...args).then((v) => {
-    done = true;
-    return v;
-  });
-  return { settled: () => done, result };
-}
-
-async function linkStatus(c: Valkey): Promise<string | undefined> {
-  return (await infoMap(c)).get("master_link_status");
-}
-
-async function linkUp(c: Valkey, timeoutMs = 15000): Promise<void> {
-  await waitFor("master_link_status:up", async () => (await linkStatus(c)) === "up", timeoutMs);
-}
-
-/** Waits until the replica has processed everything the primary wrote to its stream so far. */
-async function inSync(p: Valkey, r: Valkey, timeoutMs = 15000): Promise<void> {
-  await waitFor("the replica's offset to reach the primary's", async () => {
-    const want = await infoField(p, "master_repl_offset");
-    return (await infoField(r, "slave_repl_offset")) === want &&
-      (await infoField(r, "master_repl_offset")) === want;
-  }, timeoutMs);
-}
 
 /**
  * Waits until the primary's INFO shows the replica listening on `port` acknowledging its whole stream
