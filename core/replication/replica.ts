@@ -7,7 +7,8 @@
  * A state machine driven by the cron (once a second) and by the link's own events:
  *   connect → connecting (TCP, `repl-timeout`) → handshake → transfer (full sync) → connected
  * The handshake is Valkey's: PING (NOAUTH / NOPERM answers are fine: the AUTH follows), AUTH with
- * `primaryauth` (and `primaryuser`), `REPLCONF listening-port` (`replica-announce-port` or ours),
+ * `primaryauth` (and `primaryuser`), `REPLCONF listening-port` (`replica-announce-port`, or our TLS port
+ * with `tls-replication`, else our port),
  * `REPLCONF ip-address` when `replica-announce-ip` is set, `REPLCONF capa eof capa psync2`, `REPLCONF
  * version`, then `PSYNC <replid> <offset+1>` when we know where we stand in a history (a primary we were
  * linked to, or our own history when a primary becomes a replica), else `PSYNC ? -1`.
@@ -368,7 +369,9 @@ export class Replica {
         if (r.startsWith("-")) throw new Error(`Unable to AUTH to PRIMARY: ${r}`);
       }
       const announcePort = c.getInt("replica-announce-port");
-      send("REPLCONF", "listening-port", String(announcePort !== 0 ? announcePort : server.port));
+      // Over TLS, replicas of ours reach us on the TLS port.
+      const ownPort = server.config.getBool("tls-replication") ? server.tls.port : server.port;
+      send("REPLCONF", "listening-port", String(announcePort !== 0 ? announcePort : ownPort));
       const lp = await reader.line();
       live();
       if (lp.startsWith("-")) {

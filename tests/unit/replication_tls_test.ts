@@ -17,6 +17,7 @@ import {
   inSync,
   linkStatus,
   linkUp,
+  slaveLine,
   startTargetServer,
   type TargetProcess,
 } from "../helpers/replica.ts";
@@ -63,8 +64,9 @@ Deno.test({
       const primary = await start(tlsServerArgs(tlsPort));
       const p = await client(primary.port);
       assert.equal(await call(p, "SET", "before", "1"), "OK");
+      const replicaTlsPort = await freePort();
       const replica = await start([
-        ...tlsServerArgs(0),
+        ...tlsServerArgs(replicaTlsPort),
         ...CLIENT_PAIR,
         "--tls-replication",
         "yes",
@@ -77,6 +79,8 @@ Deno.test({
         await linkUp(r);
         await inSync(p, r);
         assert.equal(await call(r, "GET", "before"), "1");
+        // A TLS replica announces its TLS port (its replicas, and FAILOVER TO, reach it there).
+        assert.match((await slaveLine(p, replicaTlsPort)) ?? "", /,state=online,/);
         for (let i = 0; i < 50; i++) assert.equal(await call(p, "SET", `k${i}`, "v".repeat(i)), "OK");
         await inSync(p, r);
         assert.equal(await call(r, "GET", "k49"), "v".repeat(49));
