@@ -20,6 +20,7 @@ import {
   slaveLine,
   startTargetServer,
   type TargetProcess,
+  waitFor,
 } from "../helpers/replica.ts";
 import { tlsPath, tlsServerArgs } from "../helpers/tls.ts";
 import { sleep } from "../helpers/timing.ts";
@@ -80,7 +81,10 @@ Deno.test({
         await inSync(p, r);
         assert.equal(await call(r, "GET", "before"), "1");
         // A TLS replica announces its TLS port (its replicas, and FAILOVER TO, reach it there).
-        assert.match((await slaveLine(p, replicaTlsPort)) ?? "", /,state=online,/);
+        await waitFor(
+          "the primary to list the replica online at its TLS port",
+          async () => /,state=online,/.test((await slaveLine(p, replicaTlsPort)) ?? ""),
+        );
         for (let i = 0; i < 50; i++) assert.equal(await call(p, "SET", `k${i}`, "v".repeat(i)), "OK");
         await inSync(p, r);
         assert.equal(await call(r, "GET", "k49"), "v".repeat(49));
