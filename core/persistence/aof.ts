@@ -35,6 +35,7 @@
  */
 
 import * as fs from "node:fs";
+import { fsyncDir } from "../runtime/files.ts";
 import * as path from "node:path";
 import process from "node:process";
 import { setImmediate } from "node:timers";
@@ -1411,17 +1412,6 @@ function isDir(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, "r");
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch { /* not supported everywhere (e.g. some runtimes refuse to open a directory) */ }
 }
 
 /** Wires the AOF into a server (embed.ts). `rdbLoaders`: the RDB start-up loaders, run only with AOF off. */

@@ -11,6 +11,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fsyncDir } from "../runtime/files.ts";
 import process from "node:process";
 import type { Server } from "../server/server.ts";
 import { LoggedError } from "../server/log.ts";
@@ -427,11 +428,7 @@ export class Persistence {
       } catch { /* gone */ }
       return false;
     }
-    try {
-      const dfd = fs.openSync(this.dir, "r");
-      fs.fsyncSync(dfd);
-      fs.closeSync(dfd);
-    } catch { /* a directory that cannot be opened or synced here: the rename stands */ }
+    fsyncDir(this.dir);
     return true;
   }
 

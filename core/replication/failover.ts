@@ -41,7 +41,7 @@ export class Failover {
   findReplica(host: string, port: number): ReplicaLink | undefined {
     const h = host.toLowerCase();
     return primaryOf(this.server).replicas.find((l) =>
-      address(l).toLowerCase() === h && l.listeningPort === port
+      l.address.toLowerCase() === h && l.listeningPort === port
     );
   }
 
@@ -104,7 +104,7 @@ export class Failover {
     else {
       target = p.replicas.find((l) => l.ackOff === offset);
       if (target !== undefined) {
-        this.host = address(target);
+        this.host = target.address;
         this.port = target.listeningPort;
       }
     }
@@ -125,11 +125,6 @@ export class Failover {
     if (accepted) this.clear();
     else this.abort("Failover target rejected psync request");
   }
-}
-
-/** The address a replica is known by: the one it announced, else its connection's. */
-function address(l: ReplicaLink): string {
-  return l.ipAddress ?? l.client.conn.remoteAddress;
 }
 
 const failovers = new WeakMap<Server, Failover>();

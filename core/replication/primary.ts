@@ -123,6 +123,11 @@ export class ReplicaLink {
   fileOff = 0;
   fileSize = 0;
   constructor(readonly client: Client) {}
+
+  /** The address the replica is known by: the one it announced, else its connection's. */
+  get address(): string {
+    return this.ipAddress ?? this.client.conn.remoteAddress;
+  }
 }
 
 /** A ring of the last `size` bytes of the stream. */
@@ -242,7 +247,7 @@ export class Primary {
 
   /** replicationGetReplicaName: `ip:port` as the replica announced it. */
   name(l: ReplicaLink): string {
-    const ip = l.ipAddress ?? l.client.conn.remoteAddress;
+    const ip = l.address;
     if (ip === "") return `client id #${l.client.id}`;
     const host = ip.includes(":") ? `[${ip}]` : ip;
     return l.listeningPort !== 0 ? `${host}:${l.listeningPort}` : `${ip}:<unknown-replica-port>`;

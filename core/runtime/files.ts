@@ -90,3 +90,15 @@ export function groupIdByName(name: string): number | null {
   }
   return null;
 }
+
+/** fsync of a directory, so a rename in it is durable; a directory that cannot be opened or synced is left. */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch { /* not supported everywhere (e.g. some runtimes refuse to open a directory) */ }
+}
